@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Packs schema-kit and checks it as users get it: publint, arethetypeswrong, and an install into
+# an empty project where ESM import, CJS require, the types and the CLI on PATH must all work.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+npx publint --strict "$work/$tarball"
+npx attw "$work/$tarball" --profile node16
+
+mkdir "$work/app" && cd "$work/app"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --prefer-offline "$work/$tarball" kysely@0.28 pg @types/pg typescript@~5.9 @types/node@20 >/dev/null
+node --input-type=module -e "import('schema-kit').then((m) => { if (typeof m.migrateToLatest !== 'function') throw new Error('ESM: migrateToLatest missing'); console.log('ESM import ok'); })"
+node -e "const m = require('schema-kit'); if (typeof m.migrateToLatest !== 'function') throw new Error('CJS: migrateToLatest missing'); console.log('CJS require ok')"
+cat > check.mts <<'TS'
+import { migrateToLatest, type Database, type MigrationRunResult } from 'schema-kit';
+import type { Kysely } from 'kysely';
+export async function run(db: Kysely<Database>): Promise<MigrationRunResult> {
+  return migrateToLatest(db, { modules: ['audit'] });
+}
+TS
+cat > check.cts <<'TS'
+import kit = require('schema-kit');
+export const names: readonly kit.ModuleName[] = kit.MODULE_NAMES;
+TS
+npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false check.mts check.cts
+echo "types resolve (ESM and CJS)"
+npx --no-install schema-kit --version
+echo "CLI on PATH ok"

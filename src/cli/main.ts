@@ -1,0 +1,58 @@
+import { passwordOf, redactSecrets } from '../connection/redact.js';
+import { SchemaKitError } from '../errors.js';
+import { HELP, parseCliArgs, type CliArgs } from './args.js';
+import { openTarget } from './connect.js';
+import { runCommand } from './run-command.js';
+import { VERSION } from './version.js';
+
+/** Runs the `schema-kit` CLI and returns its exit code: 0 ok, 1 failure, 2 bad usage, 3 pending. */
+async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const secret = passwordOf(argv[argv.indexOf('--database-url') + 1] ?? '') ?? passwordOf(env.DATABASE_URL ?? '');
+  const out = (line: string): void => void process.stdout.write(`${redactSecrets(line, secret)}\n`);
+  const err = (line: string): void => void process.stderr.write(`${redactSecrets(line, secret)}\n`);
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv, env);
+  } catch (error) {
+    err(`schema-kit: ${(error as Error).message} (see schema-kit --help)`);
+    return 2;
+  }
+  if (args.command === 'help') return out(HELP.trimEnd()), 0;
+  if (args.command === 'version') return out(VERSION), 0;
+
+  let target;
+  try {
+    target = await openTarget(args.databaseUrl, process.cwd());
+  } catch (error) {
+    const message = (error as Error).message;
+    if (args.json) out(JSON.stringify({ command: args.command, ok: false, error: { code: (error as SchemaKitError).code ?? 'connection', message } }));
+    else err(`schema-kit: ${message}`);
+    return 1;
+  }
+  try {
+    if (!args.json) out(`schema-kit ${args.command}: ${target.description}, schema "${args.schema}"`);
+    const outcome = await runCommand(args, target.db, out);
+    if (args.json) out(JSON.stringify({ ...outcome.json, target: target.description }, null, 2));
+    else outcome.summary.forEach(out);
+    const error = (outcome.json.error as { message?: string } | undefined)?.message;
+    if (error && !args.json) err(`schema-kit: ${error}`);
+    return outcome.exitCode;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (args.json) out(JSON.stringify({ command: args.command, ok: false, error: { code: (error as SchemaKitError).code ?? 'unexpected', message } }));
+    else err(`schema-kit: ${message}`);
+    return 1;
+  } finally {
+    await target.close();
+  }
+}
+
+main(process.argv.slice(2), process.env).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`schema-kit: unexpected failure: ${redactSecrets(String(error))}\n`);
+    process.exitCode = 1;
+  },
+);

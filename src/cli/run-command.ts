@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import { migrateDown } from '../migrate/migrate-down.js';
+import { migrateToLatest } from '../migrate/migrate-to-latest.js';
+import { migrationStatus } from '../migrate/migration-status.js';
+import type { MigrationProgress, MigrationRunResult } from '../migrate/options.js';
+import type { CliArgs } from './args.js';
+
+/** What a command produced: lines for humans, a document for `--json`, and the exit code. */
+export interface CommandOutcome {
+  readonly exitCode: number;
+  readonly json: Record<string, unknown>;
+  readonly summary: string[];
+}
+
+function ms(value: number): string {
+  return value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`;
+}
+
+/** One progress line per finished migration, e.g. `  ✓ core/0001_users (12 ms)`. */
+export function progressLine(event: MigrationProgress): string | undefined {
+  if (event.phase !== 'end') return undefined;
+  const { result } = event;
+  const mark = result.status === 'Success' ? '✓' : '✗';
+  const arrow = result.direction === 'Up' ? 'up' : 'down';
+  return `  ${mark} ${result.module}/${result.migration} ${arrow} (${ms(result.durationMs)})`;
+}
+
+function runOutcome(args: CliArgs, run: MigrationRunResult, verb: string): CommandOutcome {
+  const json = {
+    command: args.command,
+    schema: run.schema,
+    ok: !run.error,
+    dryRun: args.dryRun,
+    durationMs: Math.round(run.durationMs),
+    results: run.results.map((r) => ({ ...r, durationMs: Math.round(r.durationMs), ...(args.dryRun ? {} : { sql: undefined }) })),
+    ...(run.error ? { error: { code: run.error.code, message: run.error.message } } : {}),
+  };
+  const summary: string[] = [];
+  if (args.dryRun) {
+    for (const r of run.results) summary.push(`-- ${r.module}/${r.migration} (${r.direction.toLowerCase()})`, r.sql, '');
+    summary.push(`Dry run: ${run.results.length} migration(s) would run; nothing was changed.`);
+  } else if (!run.error) {
+    const done = run.results.filter((r) => r.status === 'Success').length;
+    summary.push(done === 0 ? 'Nothing to do: already up to date.' : `${verb} ${done} migration(s) in ${ms(run.durationMs)}.`);
+  }
+  return { exitCode: run.error ? 1 : 0, json, summary };
+}
+
+/** Runs the parsed command against `db`, printing progress through `print`. */
+export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (line: string) => void): Promise<CommandOutcome> {
+  const base = {
+    schema: args.schema,
+    ...(args.modules ? { modules: args.modules } : {}),
+    ...(args.lockTimeoutMs !== undefined ? { lockTimeoutMs: args.lockTimeoutMs } : {}),
+    dryRun: args.dryRun,
+    onProgress: (event: MigrationProgress) => {
+      const line = progressLine(event);
+      if (line && !args.json) print(line);
+    },
+  };
+  if (args.command === 'migrate') return runOutcome(args, await migrateToLatest(db, base), 'Applied');
+  if (args.command === 'down') {
+    return runOutcome(args, await migrateDown(db, { ...base, ...(args.steps ? { steps: args.steps } : {}) }), 'Reverted');
+  }
+  const status = await migrationStatus(db, base);
+  const counts = { applied: 0, pending: 0, changed: 0, missing: 0 };
+  const summary = status.migrations.map((m) => {
+    counts[m.state] += 1;
+    return `  ${m.state.padEnd(8)} ${m.module}/${m.migration}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`;
+  });
+  summary.push(...status.problems.map((p) => `problem: ${p.message}`));
+  summary.push(`${counts.applied} applied, ${counts.pending} pending, ${counts.changed} changed, ${counts.missing} missing.`);
+  return {
+    exitCode: args.exitCode && !status.upToDate ? 3 : 0,
+    json: {
+      command: 'status',
+      schema: status.schema,
+      ok: true,
+      upToDate: status.upToDate,
+      pending: status.pending,
+      migrations: status.migrations,
+      problems: status.problems.map((p) => ({ code: p.code, message: p.message, module: p.module, migration: p.migration })),
+    },
+    summary,
+  };
+}

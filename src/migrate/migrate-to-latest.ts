@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import { SHIPPED_CATALOG, resolveModules, type Catalog } from './catalog.js';
+import { ensureHistory, readHistory } from './history.js';
+import type { MigrationOptions, MigrationRunResult } from './options.js';
+import { resolveOptions } from './options.js';
+import { reconcile } from './reconcile.js';
+import { asRunError, runAll, withSchemaLock } from './runner.js';
+import { renderSql } from './migration-source.js';
+
+/**
+ * Installs every pending migration of the chosen modules (and their dependencies), each in its
+ * own transaction, under an advisory lock keyed on the target schema so concurrent runners are
+ * safe: one applies, the others wait and find nothing to do. Stops before running anything when
+ * an applied migration's file changed or is missing, or the database is ahead of the package.
+ *
+ * Invalid options throw {@link SchemaKitValidationError} before any SQL runs; every other failure
+ * is returned in `error`.
+ *
+ * ### Examples
+ * ```ts
+ * const { error, results } = await migrateToLatest(db, { modules: ['audit', 'idempotency'] });
+ * if (error) throw error;
+ * ```
+ */
+export async function migrateToLatest<DB>(db: Kysely<DB>, options?: MigrationOptions): Promise<MigrationRunResult> {
+  return migrateCatalogToLatest(db as Kysely<unknown>, SHIPPED_CATALOG, options);
+}
+
+/** {@link migrateToLatest} over any catalog: the shipped one, or a test's own modules. */
+export async function migrateCatalogToLatest(
+  db: Kysely<unknown>,
+  catalog: Catalog,
+  options?: MigrationOptions,
+): Promise<MigrationRunResult> {
+  const resolved = resolveOptions(options);
+  const selected = resolveModules(catalog, resolved.modules);
+  const started = performance.now();
+  const finish = (partial: Omit<MigrationRunResult, 'schema' | 'durationMs'>): MigrationRunResult => ({
+    schema: resolved.schema,
+    ...partial,
+    durationMs: performance.now() - started,
+  });
+  try {
+    if (resolved.dryRun) {
+      const { pending, problems } = reconcile(catalog, selected, await readHistory(db.withoutPlugins(), resolved.schema));
+      const results = pending.map((m) => ({
+        module: m.module, migration: m.name, direction: 'Up' as const, status: 'Planned' as const, durationMs: 0,
+        sql: renderSql(m.up, resolved.schema),
+      }));
+      return finish({ results, ...(problems[0] ? { error: problems[0] } : {}) });
+    }
+    return await withSchemaLock(db, resolved, async (conn) => {
+      await ensureHistory(conn, resolved.schema);
+      const { pending, problems } = reconcile(catalog, selected, await readHistory(conn, resolved.schema));
+      if (problems[0]) return finish({ results: [], error: problems[0] });
+      return finish(await runAll(conn, resolved, pending, 'Up'));
+    });
+  } catch (error) {
+    return finish({ results: [], error: asRunError(error) });
+  }
+}

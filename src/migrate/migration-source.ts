@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import { quoteIdentifier } from './schema-name.js';
+
+/** The placeholder migrations use for the target schema; substituted with the quoted name. */
+export const SCHEMA_PLACEHOLDER = ':SCHEMA_KIT_SCHEMA';
+
+const UP_MARKER = '-- schema-kit:up';
+const DOWN_MARKER = '-- schema-kit:down';
+const NO_TRANSACTION_MARKER = '-- schema-kit:no-transaction';
+
+/** One migration file, parsed: its up and down SQL (with the placeholder), checksum and mode. */
+export interface Migration {
+  readonly module: string;
+  /** The file name without `.sql`, e.g. `0001_users`. */
+  readonly name: string;
+  readonly up: string;
+  readonly down: string;
+  /** False when the file opts out of the per-migration transaction. */
+  readonly transactional: boolean;
+  /** sha256 of the file text with line endings normalised. */
+  readonly checksum: string;
+}
+
+/** Parses the text of `migrations/<module>/<name>.sql` into a {@link Migration}. */
+export function parseMigration(module: string, name: string, text: string): Migration {
+  const normalised = text.replace(/\r\n/g, '\n');
+  const upAt = normalised.indexOf(UP_MARKER);
+  const downAt = normalised.indexOf(DOWN_MARKER);
+  if (upAt < 0 || downAt < upAt) {
+    throw new Error(`migrations/${module}/${name}.sql: expected '${UP_MARKER}' followed by '${DOWN_MARKER}'`);
+  }
+  return {
+    module,
+    name,
+    up: normalised.slice(upAt + UP_MARKER.length, downAt).trim(),
+    down: normalised.slice(downAt + DOWN_MARKER.length).trim(),
+    transactional: !normalised.slice(0, upAt).includes(NO_TRANSACTION_MARKER),
+    checksum: createHash('sha256').update(normalised).digest('hex'),
+  };
+}
+
+/** Substitutes the schema placeholder in `sql` with the double-quoted, validated `schema`. */
+export function renderSql(sql: string, schema: string): string {
+  return sql.split(SCHEMA_PLACEHOLDER).join(quoteIdentifier(schema));
+}

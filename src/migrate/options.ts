@@ -1,0 +1,90 @@
+import type { SchemaKitError } from '../errors.js';
+import { SchemaKitValidationError } from '../errors.js';
+import type { ModuleName } from '../modules.js';
+import { DEFAULT_SCHEMA, validateSchemaName } from './schema-name.js';
+
+/** Options shared by {@link migrateToLatest}, {@link migrateDown} and {@link migrationStatus}. */
+export interface MigrationOptions {
+  /** The target schema. Default `'schema_kit'`. Validated as an identifier, always quoted. */
+  readonly schema?: string;
+  /** The modules to act on; dependencies are added. Default: every module. */
+  readonly modules?: readonly ModuleName[];
+  /** How long to wait for a concurrent runner's lock, in milliseconds. Default 60000. */
+  readonly lockTimeoutMs?: number;
+  /** Plan only: report what would run, with its SQL, and change nothing. */
+  readonly dryRun?: boolean;
+  /** Called as each migration starts and ends, e.g. to print progress. */
+  readonly onProgress?: (event: MigrationProgress) => void;
+}
+
+/** Options of {@link migrateDown}. */
+export interface MigrateDownOptions extends MigrationOptions {
+  /** How many applied migrations to revert, newest first. Default 1. */
+  readonly steps?: number;
+}
+
+/** A progress event: a migration is about to run, or has finished. */
+export interface MigrationProgress {
+  readonly phase: 'start' | 'end';
+  readonly result: MigrationResult;
+}
+
+/** What happened to one migration in a run. */
+export interface MigrationResult {
+  readonly module: string;
+  readonly migration: string;
+  readonly direction: 'Up' | 'Down';
+  /** `Planned` in a dry run; `NotExecuted` when an earlier migration of the run failed. */
+  readonly status: 'Success' | 'Error' | 'NotExecuted' | 'Planned';
+  /** Time spent in its SQL, in milliseconds (0 unless it ran). */
+  readonly durationMs: number;
+  /** The SQL it ran or, in a dry run, would run, with the schema substituted. */
+  readonly sql: string;
+}
+
+/**
+ * The outcome of {@link migrateToLatest} or {@link migrateDown}. Ordinary failures (lock timeout,
+ * a changed or missing file, a failing migration, a lost connection) are returned in `error`
+ * rather than thrown; the migrations before the failure stay applied.
+ */
+export interface MigrationRunResult {
+  readonly schema: string;
+  readonly results: readonly MigrationResult[];
+  readonly error?: SchemaKitError;
+  /** Wall time of the whole call, in milliseconds. */
+  readonly durationMs: number;
+}
+
+/** Options with defaults applied and every value checked. */
+export interface ResolvedOptions {
+  readonly schema: string;
+  readonly modules: readonly string[] | undefined;
+  readonly lockTimeoutMs: number;
+  readonly dryRun: boolean;
+  readonly onProgress: (event: MigrationProgress) => void;
+}
+
+/** Applies defaults and validates `options`, throwing {@link SchemaKitValidationError} on bad values. */
+export function resolveOptions(options: MigrationOptions = {}): ResolvedOptions {
+  const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
+  if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 0) {
+    throw new SchemaKitValidationError('lockTimeoutMs', 'must be a whole number of milliseconds, 0 or more');
+  }
+  if (options.modules !== undefined && (!Array.isArray(options.modules) || options.modules.length === 0)) {
+    throw new SchemaKitValidationError('modules', 'must be a non-empty list of module names');
+  }
+  return {
+    schema: validateSchemaName(options.schema ?? DEFAULT_SCHEMA),
+    modules: options.modules,
+    lockTimeoutMs,
+    dryRun: options.dryRun ?? false,
+    onProgress: options.onProgress ?? (() => undefined),
+  };
+}
+
+/** Validates the `steps` of {@link migrateDown}. */
+export function resolveSteps(steps: number | undefined): number {
+  const value = steps ?? 1;
+  if (!Number.isInteger(value) || value < 1) throw new SchemaKitValidationError('steps', 'must be a whole number, 1 or more');
+  return value;
+}
