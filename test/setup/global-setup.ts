@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { resolveDatabaseSource } from './database-source.js';
 
@@ -7,6 +10,8 @@ declare module 'vitest' {
     adminUrl: string;
     /** Where the server came from: TEST_DATABASE_URL, testcontainers or embedded. */
     databaseSource: string;
+    /** A folder for this run only, where test files may leave each other notes. */
+    runDir: string;
   }
 }
 
@@ -16,5 +21,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   console.log(`[schema-kit tests] database: ${source.description}`);
   project.provide('adminUrl', source.adminUrl);
   project.provide('databaseSource', source.kind);
+  project.provide('runDir', mkdtempSync(join(tmpdir(), 'schema-kit-run-')));
   return () => source.stop();
 }
