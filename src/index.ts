@@ -27,3 +27,23 @@ export type {
   MigrationRunResult,
 } from './migrate/options.js';
 export { DEFAULT_SCHEMA } from './migrate/schema-name.js';
+
+export { ProcessedMessageRepo, type ProcessedMessageRepoOptions, type ProcessOnceResult } from './repos/processed-message-repo.js';
+export { EventLogRepo, type EventPageOptions, type StreamOptions, type StreamedEvent } from './repos/event-log-repo.js';
+export {
+  RoleChangeLogRepo,
+  type RoleChangeLogRepoOptions,
+  type RoleChangeInput,
+  type RecordedRoleChangeInput,
+  type RoleChangeOutcome,
+} from './repos/role-change-log-repo.js';
+export { UserInterestRepo, type AddInterestResult } from './repos/user-interest-repo.js';
+export type { Page, PageOptions } from './repos/page.js';
+export type { Executor, RepoOptions } from './repos/repo-context.js';
+export { createSchemaKit, type CreateSchemaKitOptions, type SchemaKit } from './create-schema-kit.js';
+
+export { newEventSchema, newEventListSchema, type NewEvent } from './validation/audit.js';
+export { messageIdSchema, consumerSchema } from './validation/idempotency.js';
+export { roleNameSchema } from './validation/roles.js';
+export { jsonValue as jsonValueSchema, jsonObject as jsonObjectSchema, uuid as uuidSchema } from './validation/common.js';
+export type { Database } from './schema/database.js';

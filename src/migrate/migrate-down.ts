@@ -4,7 +4,7 @@ import { SHIPPED_CATALOG, resolveModules, type Catalog } from './catalog.js';
 import { readHistory, type AppliedMigration } from './history.js';
 import type { Migration } from './migration-source.js';
 import { renderSql } from './migration-source.js';
-import type { MigrateDownOptions, MigrationRunResult } from './options.js';
+import type { CatalogOptions, MigrateDownOptions, MigrationRunResult } from './options.js';
 import { resolveOptions, resolveSteps } from './options.js';
 import { asRunError, runAll, withSchemaLock } from './runner.js';
 
@@ -47,7 +47,7 @@ function toRevert(catalog: Catalog, modules: readonly string[] | undefined, hist
 export async function migrateCatalogDown(
   db: Kysely<unknown>,
   catalog: Catalog,
-  options: MigrateDownOptions = {},
+  options: CatalogOptions<MigrateDownOptions> = {},
 ): Promise<MigrationRunResult> {
   const resolved = resolveOptions(options);
   const steps = resolveSteps(options.steps);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { SHIPPED_CATALOG, resolveModules, type Catalog } from './catalog.js';
 import { ensureHistory, readHistory } from './history.js';
-import type { MigrationOptions, MigrationRunResult } from './options.js';
+import type { CatalogOptions, MigrationOptions, MigrationRunResult } from './options.js';
 import { resolveOptions } from './options.js';
 import { reconcile } from './reconcile.js';
 import { asRunError, runAll, withSchemaLock } from './runner.js';
@@ -30,7 +30,7 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, options?: MigrationOpt
 export async function migrateCatalogToLatest(
   db: Kysely<unknown>,
   catalog: Catalog,
-  options?: MigrationOptions,
+  options?: CatalogOptions,
 ): Promise<MigrationRunResult> {
   const resolved = resolveOptions(options);
   const selected = resolveModules(catalog, resolved.modules);

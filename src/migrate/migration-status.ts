@@ -3,7 +3,7 @@ import { toSchemaKitError } from '../database-errors.js';
 import type { SchemaKitMigrationError } from '../errors.js';
 import { SHIPPED_CATALOG, resolveModules, type Catalog } from './catalog.js';
 import { readHistory } from './history.js';
-import type { MigrationOptions } from './options.js';
+import type { CatalogOptions, MigrationOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { reconcile, type MigrationStatusEntry } from './reconcile.js';
 
@@ -35,7 +35,7 @@ export async function migrationStatus<DB>(db: Kysely<DB>, options?: MigrationOpt
 }
 
 /** {@link migrationStatus} over any catalog: the shipped one, or a test's own modules. */
-export async function catalogStatus(db: Kysely<unknown>, catalog: Catalog, options?: MigrationOptions): Promise<MigrationStatusResult> {
+export async function catalogStatus(db: Kysely<unknown>, catalog: Catalog, options?: CatalogOptions): Promise<MigrationStatusResult> {
   const resolved = resolveOptions(options);
   const selected = resolveModules(catalog, resolved.modules);
   const history = await readHistory(db.withoutPlugins(), resolved.schema).catch((error: unknown) => {

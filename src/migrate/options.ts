@@ -55,6 +55,11 @@ export interface MigrationRunResult {
   readonly durationMs: number;
 }
 
+/** Options as the catalog-level functions take them: module names are any catalog's names. */
+export type CatalogOptions<O extends MigrationOptions = MigrationOptions> = Omit<O, 'modules'> & {
+  readonly modules?: readonly string[];
+};
+
 /** Options with defaults applied and every value checked. */
 export interface ResolvedOptions {
   readonly schema: string;
@@ -65,7 +70,7 @@ export interface ResolvedOptions {
 }
 
 /** Applies defaults and validates `options`, throwing {@link SchemaKitValidationError} on bad values. */
-export function resolveOptions(options: MigrationOptions = {}): ResolvedOptions {
+export function resolveOptions(options: CatalogOptions = {}): ResolvedOptions {
   const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
   if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 0) {
     throw new SchemaKitValidationError('lockTimeoutMs', 'must be a whole number of milliseconds, 0 or more');

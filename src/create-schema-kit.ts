@@ -1,0 +1,55 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import type pg from 'pg';
+import type { Database } from './schema/database.js';
+import { EventLogRepo } from './repos/event-log-repo.js';
+import { ProcessedMessageRepo } from './repos/processed-message-repo.js';
+import { RoleChangeLogRepo } from './repos/role-change-log-repo.js';
+import { UserInterestRepo } from './repos/user-interest-repo.js';
+
+/** Options of {@link createSchemaKit}. */
+export interface CreateSchemaKitOptions {
+  /** The host's pool; schema-kit never ends it. */
+  readonly pool: pg.Pool;
+  /** The schema schema-kit was installed into. Default `'schema_kit'`. */
+  readonly schema?: string;
+  /** The roles `RoleChangeLogRepo` accepts. Default: the seeded roles. */
+  readonly roles?: readonly string[];
+  /** The default consumer of `ProcessedMessageRepo`. Default `'default'`. */
+  readonly consumer?: string;
+}
+
+/** A Kysely instance over the host's pool and the repositories built on it. */
+export interface SchemaKit {
+  readonly db: Kysely<Database>;
+  readonly processedMessages: ProcessedMessageRepo;
+  readonly events: EventLogRepo;
+  readonly roles: RoleChangeLogRepo;
+  readonly interests: UserInterestRepo;
+  /** Releases the Kysely instance; the host's pool stays open. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * Builds the repositories over a bare `pg.Pool`, for hosts that do not use Kysely themselves.
+ *
+ * ### Examples
+ * ```ts
+ * const kit = createSchemaKit({ pool: new pg.Pool({ connectionString }) });
+ * await kit.processedMessages.claim('tg:update:1');
+ * ```
+ */
+export function createSchemaKit(options: CreateSchemaKitOptions): SchemaKit {
+  const { pool, schema, roles, consumer } = options;
+  // the pool belongs to the host: destroying our Kysely must not end it
+  const borrowed = { connect: () => pool.connect(), end: async () => undefined };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: borrowed }) });
+  const repoOptions = schema === undefined ? {} : { schema };
+  return {
+    db,
+    processedMessages: new ProcessedMessageRepo(db, { ...repoOptions, ...(consumer === undefined ? {} : { consumer }) }),
+    events: new EventLogRepo(db, repoOptions),
+    roles: new RoleChangeLogRepo(db, { ...repoOptions, ...(roles === undefined ? {} : { roles }) }),
+    interests: new UserInterestRepo(db, repoOptions),
+    destroy: () => db.destroy(),
+  };
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+/** Text PostgreSQL can store: no NUL characters (`\u0000`), which `text` and `jsonb` refuse. */
+function noNul(value: string): boolean {
+  return !value.includes('\u0000');
+}
+
+/** A non-empty identifier of at most `max` characters, without NUL. */
+export function idText(max = 512) {
+  return z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine(noNul, 'must not contain NUL (\\u0000) characters');
+}
+
+/** Free text of at most `max` characters, without NUL; may be empty. */
+export function freeText(max = 10_000) {
+  return z.string().max(max, `must be at most ${max} characters`).refine(noNul, 'must not contain NUL (\\u0000) characters');
+}
+
+/** A uuid, as PostgreSQL's `uuid` type accepts it. */
+export const uuid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a uuid');
+
+const MAX_JSON_DEPTH = 32;
+const MAX_JSON_BYTES = 1_000_000;
+
+/** Why `value` is not a JSON value jsonb can store exactly, with the path to the problem, or undefined. */
+function jsonProblem(value: unknown, path: (string | number)[], depth: number): { path: (string | number)[]; message: string } | undefined {
+  if (depth > MAX_JSON_DEPTH) return { path, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+  if (value === null || typeof value === 'boolean') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path, message: 'must be a finite number' };
+  if (typeof value === 'string') return noNul(value) ? undefined : { path, message: 'must not contain NUL (\\u0000) characters' };
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const problem = jsonProblem(item, [...path, index], depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, item] of Object.entries(value)) {
+      if (!noNul(key)) return { path: [...path, key], message: 'key must not contain NUL (\\u0000) characters' };
+      if (item === undefined) continue;
+      const problem = jsonProblem(item, [...path, key], depth + 1);
+      if (problem) return problem;
+    }
+    return undefined;
+  }
+  return { path, message: `must be JSON (got ${value instanceof Date ? 'a Date' : typeof value})` };
+}
+
+/** Any JSON value jsonb stores exactly: plain objects, arrays, finite numbers, strings without NUL,
+ * booleans and null, at most 32 levels deep and 1 MB serialised. */
+export const jsonValue = z.unknown().superRefine((value, ctx) => {
+  const problem = jsonProblem(value, [], 0);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+  } else if (JSON.stringify(value ?? null).length > MAX_JSON_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `must serialise to at most ${MAX_JSON_BYTES} bytes` });
+  }
+});
+
+/** A JSON object (the shape of every `details` / `*_metadata` column). */
+export const jsonObject = jsonValue.refine(
+  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  'must be a JSON object',
+) as unknown as z.ZodType<Record<string, unknown>>;
+
+/** A cursor naming a `bigint` id, as log tables return in `next`. */
+export const idCursor = z.string().regex(/^[1-9]\d{0,18}$/, 'must be a cursor returned as `next` by a previous page');
+
+/** A cursor naming a uuid row, as entity tables return in `next`. */
+export const uuidCursor = uuid.refine(() => true, 'must be a cursor returned as `next` by a previous page');
+
+/** A page request: an opaque `after` cursor from a previous page's `next`, and a `limit` (1-1000, default 50). */
+export function pageOptions<C extends z.ZodType<string>>(cursor: C) {
+  return z
+    .object({
+      after: cursor.optional(),
+      limit: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(50),
+    })
+    .strict();
+}
+
+/** A valid Date (not `new Date('garbage')`). */
+export const validDate = z.date({ error: 'must be a Date' }).refine((d) => !Number.isNaN(d.getTime()), 'must be a valid Date');

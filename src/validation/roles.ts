@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { CHANGE_SOURCES } from '../schema/values.js';
+import { freeText, idCursor, idText, jsonObject, pageOptions, uuid } from './common.js';
+
+/** A role name as the `roles` table accepts it: lowercase, starting with a letter, at most 32 characters. */
+export const roleNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a role name (a-z, 0-9, _; at most 32 characters)');
+
+/** The list of allowed roles a RoleChangeLogRepo is configured with. */
+export const roleListSchema = z.array(roleNameSchema).min(1, 'must name at least one role');
+
+/** The fields common to `changeRole` and `record`, given the allowed roles. */
+function roleChangeFields(roles: readonly string[]) {
+  const allowed = z.string().refine((r) => roles.includes(r), `must be one of: ${roles.join(', ')}`);
+  return {
+    user_id: uuid,
+    new_role: allowed,
+    changed_by: idText(512),
+    reason: freeText(2000).nullable().optional(),
+    change_source: z.enum(CHANGE_SOURCES),
+    change_metadata: jsonObject.optional(),
+    allowed,
+  };
+}
+
+/** The input of `changeRole` for the allowed `roles`. */
+export function changeRoleSchema(roles: readonly string[]) {
+  const { allowed: _allowed, ...fields } = roleChangeFields(roles);
+  return z.object(fields).strict();
+}
+
+/** The input of `record` (log only) for the allowed `roles`: `previous_role` is given by the caller. */
+export function recordRoleChangeSchema(roles: readonly string[]) {
+  const { allowed, ...fields } = roleChangeFields(roles);
+  return z.object({ ...fields, previous_role: allowed.nullable().optional() }).strict();
+}
+
+/** Page options of the role history listings (cursor: a log id). */
+export const roleHistoryPageSchema = pageOptions(idCursor);
