@@ -81,7 +81,14 @@ export class RoleChangeLogRepo {
       await trx.updateTable('users').set({ role: input.new_role }).where('id', '=', input.user_id).execute();
       const entry = await trx
         .insertInto('user_role_change_log')
-        .values({ ...input, previous_role: user.role, change_metadata: JSON.stringify(input.change_metadata ?? {}) as unknown as JsonValue })
+        .values({
+          ...input,
+          previous_role: user.role,
+          change_metadata: JSON.stringify(input.change_metadata ?? {}) as unknown as JsonValue,
+          // the time the change took effect, under the row lock: history order is chain order
+          // (now() would be the transaction's start, which concurrent callers reach out of order)
+          changed_at: sql<Date>`clock_timestamp()`,
+        })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow();
       return { changed: true, previous_role: user.role, new_role: input.new_role, entry };

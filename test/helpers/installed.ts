@@ -18,7 +18,7 @@ export async function createUser(database: TestDatabase, fields: { role?: string
   const row = await database.db
     .withSchema('schema_kit')
     .insertInto('users')
-    .values(fields)
+    .values({ role: 'public', ...fields })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

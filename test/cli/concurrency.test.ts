@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { lines, progressKeys, runCli, shippedMigrations } from '../helpers/cli.js';
+import { useTestDatabase } from '../helpers/database.js';
+
+const all = shippedMigrations();
+const RUNNERS = 10;
+
+describe('concurrent schema-kit migrate processes', () => {
+  const database = useTestDatabase();
+
+  it('apply every migration exactly once; the others wait and find nothing to do', async () => {
+    const env = { DATABASE_URL: database().url };
+    const runs = await Promise.all(Array.from({ length: RUNNERS }, () => runCli(['migrate'], { env, timeoutMs: 90_000 })));
+
+    expect(runs.map((r) => r.code)).toEqual(Array(RUNNERS).fill(0));
+    expect(runs.map((r) => r.stderr).join('')).toBe('');
+    const applied = runs.flatMap((r) => progressKeys(r.stdout));
+    expect(applied.sort()).toEqual(all.map((m) => m.key).sort());
+    expect(runs.filter((r) => lines(r.stdout).includes('Nothing to do: already up to date.')).length).toBeGreaterThanOrEqual(1);
+
+    const { rows } = await database().pool.query<{ key: string; times: number }>(
+      `select module || '/' || name as key, count(*)::int as times
+         from schema_kit.schema_kit_migrations group by module, name order by min(id)`,
+    );
+    expect(rows).toEqual(all.map((m) => ({ key: m.key, times: 1 })));
+    const { rows: locks } = await database().pool.query<{ held: number }>(
+      `select count(*)::int as held from pg_locks where locktype = 'advisory' and classid = $1`,
+      [0x736b],
+    );
+    expect(locks[0]?.held).toBe(0);
+  });
+});

@@ -1,0 +1,33 @@
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lines, progressKeys, runCli, shippedMigrations } from '../helpers/cli.js';
+
+const all = shippedMigrations();
+
+describe('schema-kit without DATABASE_URL', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'schema-kit-cli-embedded-'));
+  chmodSync(folder, 0o755); // as root, the embedded server runs as postgres and must traverse it
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('uses an embedded PostgreSQL in ./.schema-kit, keeps it between runs and stops it after each', async () => {
+    const first = await runCli(['migrate'], { cwd: folder, timeoutMs: 120_000 });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(lines(first.stdout)[0]).toMatch(/^schema-kit migrate: no DATABASE_URL given: using the embedded PostgreSQL in \.\/\.schema-kit \(/);
+    expect(progressKeys(first.stdout)).toEqual(all.map((m) => m.key));
+    expect(existsSync(join(folder, '.schema-kit', 'data', 'PG_VERSION'))).toBe(true);
+    expect(existsSync(join(folder, '.schema-kit', 'data', 'postmaster.pid'))).toBe(false); // stopped
+
+    const second = await runCli(['migrate'], { cwd: folder, timeoutMs: 60_000 });
+    expect(second.code).toBe(0);
+    expect(lines(second.stdout)[0]).toContain('embedded PostgreSQL in ./.schema-kit');
+    expect(lines(second.stdout).slice(1)).toEqual(['Nothing to do: already up to date.']);
+
+    const status = await runCli(['status', '--exit-code'], { cwd: folder, timeoutMs: 60_000 });
+    expect(status.code).toBe(0);
+    expect(lines(status.stdout).at(-1)).toBe(`${all.length} applied, 0 pending, 0 changed, 0 missing.`);
+    expect(existsSync(join(folder, '.schema-kit', 'data', 'postmaster.pid'))).toBe(false);
+  });
+});

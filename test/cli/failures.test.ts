@@ -1,0 +1,81 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lines, runCli, type CliRun } from '../helpers/cli.js';
+import { useTestDatabase } from '../helpers/database.js';
+
+const PASSWORD = 'TopSecret123';
+
+/** A URL to the test server with `user`, `PASSWORD` and `database` swapped in. */
+function variant(base: string, changes: { user?: string; database?: string; password?: string }): string {
+  const url = new URL(base);
+  if (changes.user) url.username = changes.user;
+  url.password = changes.password ?? PASSWORD;
+  if (changes.database) url.pathname = `/${changes.database}`;
+  return url.toString();
+}
+
+function expectCleanFailure(run: CliRun, reason: RegExp, secrets: readonly string[] = [PASSWORD]): void {
+  expect(run.code).not.toBe(0);
+  expect(run.code).not.toBeNull(); // not killed by the helper's timeout
+  expect(run.ms).toBeLessThan(10_000);
+  const errors = lines(run.stderr);
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toMatch(/^schema-kit: /);
+  expect(errors[0]).toMatch(reason);
+  for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
+}
+
+describe('schema-kit connection failures', () => {
+  const database = useTestDatabase();
+  let silent: Server;
+  let silentPort = 0;
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    // accepts connections and never answers: the CLI must give up on its own
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
+    silentPort = (silent.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    sockets.forEach((s) => s.destroy());
+    await new Promise((closed) => silent.close(closed));
+  });
+
+  it('fails fast on an unreachable host, through --database-url or DATABASE_URL, without the password', async () => {
+    const url = `postgres://postgres:${PASSWORD}@127.0.0.1:1/x`;
+    expectCleanFailure(await runCli(['migrate', '--database-url', url]), /postgres@127\.0\.0\.1:1\/x/);
+    expectCleanFailure(await runCli(['status'], { env: { DATABASE_URL: url } }), /cannot connect/);
+    expectCleanFailure(await runCli(['down'], { env: { DATABASE_URL: url } }), /cannot connect/);
+
+    const json = await runCli(['migrate', '--json', '--database-url', url]);
+    expect(json.code).toBe(1);
+    expect(json.stdout + json.stderr).not.toContain(PASSWORD);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'connection' } });
+  });
+
+  it('names an unknown role or database, never the password', async () => {
+    const role = variant(database().url, { user: 'nosuchrole' });
+    expectCleanFailure(await runCli(['migrate', '--database-url', role]), /role "nosuchrole" does not exist/);
+    const roleJson = await runCli(['migrate', '--json'], { env: { DATABASE_URL: role } });
+    expect(roleJson.code).toBe(1);
+    expect(roleJson.stdout + roleJson.stderr).not.toContain(PASSWORD);
+    expect(JSON.parse(roleJson.stdout)).toMatchObject({ ok: false, error: { message: expect.stringContaining('nosuchrole') } });
+
+    const db = variant(database().url, { database: 'sk_no_such_database' });
+    expectCleanFailure(await runCli(['status', '--exit-code'], { env: { DATABASE_URL: db } }), /database "sk_no_such_database" does not exist/);
+  });
+
+  it('masks a percent-encoded password too', async () => {
+    const url = variant(database().url, { user: 'nosuchrole', password: 'Top%23Secret%40123' });
+    expectCleanFailure(await runCli(['migrate', '--database-url', url]), /nosuchrole/, ['Top%23Secret%40123', 'Top#Secret@123']);
+  });
+
+  it('gives up within 10 s on a server that never answers', async () => {
+    const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${silentPort}/x`;
+    expectCleanFailure(await runCli(['migrate', '--database-url', url], { timeoutMs: 20_000 }), /cannot connect/);
+  });
+});

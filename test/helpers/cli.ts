@@ -1,0 +1,118 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { SHIPPED_CATALOG, resolveModules } from '../../src/migrate/catalog.js';
+
+/** The built CLI: `npm test` builds before running vitest. */
+export const CLI_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
+
+/** What one run of the CLI produced. */
+export interface CliRun {
+  /** The exit code, or `null` when the process was killed (e.g. by the timeout). */
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Wall time of the whole process, in milliseconds. */
+  readonly ms: number;
+}
+
+/** Options for {@link runCli}. */
+export interface RunCliOptions {
+  /** Variables added to a clean environment (no DATABASE_URL or SCHEMA_KIT_* inherited). */
+  readonly env?: Record<string, string | undefined>;
+  readonly cwd?: string;
+  /** Kill the process after this long; default 30 s. */
+  readonly timeoutMs?: number;
+}
+
+/** The parent environment without anything that would steer the CLI. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  for (const key of Object.keys(env)) if (key.startsWith('SCHEMA_KIT_')) delete env[key];
+  return env;
+}
+
+/** Runs `node dist/cli.js ...args` (never through a shell) and collects its output. */
+export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliRun> {
+  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` first`);
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+      cwd: options.cwd ?? process.cwd(),
+      env: { ...baseEnv(), ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}
+
+/** The non-empty lines of `text`. */
+export function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** One migration schema-kit ships, with the tables its up creates. */
+export interface ShippedMigration {
+  readonly module: string;
+  readonly name: string;
+  /** `module/name`, as the history and the progress lines show it. */
+  readonly key: string;
+  readonly tables: readonly string[];
+}
+
+/** The shipped migrations of `modules` (default: all) and their dependencies, in the order they apply. */
+export function shippedMigrations(modules?: readonly string[]): ShippedMigration[] {
+  return resolveModules(SHIPPED_CATALOG, modules).flatMap((module) =>
+    module.migrations.map((m) => ({
+      module: m.module,
+      name: m.name,
+      key: `${m.module}/${m.name}`,
+      tables: [...m.up.matchAll(/create\s+table\s+(?:if\s+not\s+exists\s+)?:SCHEMA_KIT_SCHEMA\.(\w+)/gi)].map((match) => match[1] as string),
+    })),
+  );
+}
+
+/** The tables of `schema`, sorted. */
+export async function tablesIn(pool: pg.Pool, schema: string): Promise<string[]> {
+  const { rows } = await pool.query<{ name: string }>(
+    `select table_name as name from information_schema.tables
+      where table_schema = $1 and table_type = 'BASE TABLE' order by 1`,
+    [schema],
+  );
+  return rows.map((r) => r.name);
+}
+
+/** Whether `schema` exists. */
+export async function schemaExists(pool: pg.Pool, schema: string): Promise<boolean> {
+  const { rows } = await pool.query('select 1 from pg_namespace where nspname = $1', [schema]);
+  return rows.length > 0;
+}
+
+/** The `module/name` of every migration recorded in `schema`'s history, in the order applied. */
+export async function historyIn(pool: pg.Pool, schema: string): Promise<string[]> {
+  const { rows } = await pool.query<{ key: string }>(
+    `select module || '/' || name as key from "${schema.replace(/"/g, '""')}".schema_kit_migrations order by id`,
+  );
+  return rows.map((r) => r.key);
+}
+
+/** The progress lines (`  ✓ module/name up (12 ms)`) of a run's stdout, as `module/name`. */
+export function progressKeys(stdout: string, mark = '✓', direction = 'up'): string[] {
+  const pattern = new RegExp(`^ {2}${mark} (\\w+/\\w+) ${direction} \\((?:\\d+ ms|\\d+\\.\\d{2} s)\\)$`);
+  return lines(stdout).flatMap((line) => pattern.exec(line)?.[1] ?? []);
+}
