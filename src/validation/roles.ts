@@ -11,26 +11,25 @@ export const roleListSchema = z.array(roleNameSchema).min(1, 'must name at least
 /** The fields common to `changeRole` and `record`, given the allowed roles. */
 function roleChangeFields(roles: readonly string[]) {
   const allowed = z.string().refine((r) => roles.includes(r), `must be one of: ${roles.join(', ')}`);
-  return {
+  const fields = {
     user_id: uuid,
     new_role: allowed,
     changed_by: idText(512),
     reason: freeText(2000).nullable().optional(),
     change_source: z.enum(CHANGE_SOURCES),
     change_metadata: jsonObject.optional(),
-    allowed,
   };
+  return { fields, allowed };
 }
 
 /** The input of `changeRole` for the allowed `roles`. */
 export function changeRoleSchema(roles: readonly string[]) {
-  const { allowed: _allowed, ...fields } = roleChangeFields(roles);
-  return z.object(fields).strict();
+  return z.object(roleChangeFields(roles).fields).strict();
 }
 
 /** The input of `record` (log only) for the allowed `roles`: `previous_role` is given by the caller. */
 export function recordRoleChangeSchema(roles: readonly string[]) {
-  const { allowed, ...fields } = roleChangeFields(roles);
+  const { fields, allowed } = roleChangeFields(roles);
   return z.object({ ...fields, previous_role: allowed.nullable().optional() }).strict();
 }
 
