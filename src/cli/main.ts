@@ -47,6 +47,11 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   }
 }
 
+// A reader that goes away (`schema-kit migrate | head -1`) must not kill a run half-way: the
+// write fails with EPIPE, the output is dropped, the work finishes.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
+
 main(process.argv.slice(2), process.env).then(
   (code) => {
     process.exitCode = code;

@@ -25,6 +25,8 @@ export interface RunCliOptions {
   readonly cwd?: string;
   /** Kill the process after this long; default 30 s. */
   readonly timeoutMs?: number;
+  /** Close the reading end of stdout after the first chunk, as `schema-kit ... | head -1` does. */
+  readonly closeStdoutEarly?: boolean;
 }
 
 /** The parent environment without anything that would steer the CLI. */
@@ -47,7 +49,10 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (options.closeStdoutEarly) child.stdout.destroy();
+    });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', (error) => {
