@@ -27,6 +27,7 @@ export type {
   MigrationRunResult,
 } from './migrate/options.js';
 export { DEFAULT_SCHEMA } from './migrate/schema-name.js';
+export { grantRuntimeAccess, APPEND_ONLY_TABLES, type GrantOptions } from './grants.js';
 
 export { ProcessedMessageRepo, type ProcessedMessageRepoOptions, type ProcessOnceResult } from './repos/processed-message-repo.js';
 export { EventLogRepo, type EventPageOptions, type StreamOptions, type StreamedEvent } from './repos/event-log-repo.js';

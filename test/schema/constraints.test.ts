@@ -14,7 +14,7 @@ async function failure(client: pg.Pool | pg.Client, text: string, values: unknow
 }
 
 describe('the seed constraints, proven with real writes', () => {
-  const database = useInstalledDatabase(['core', 'interests', 'roles', 'audit', 'idempotency', 'planning', 'learning', 'achievements', 'insights', 'telegram']);
+  const database = useInstalledDatabase(['core', 'interests', 'roles', 'audit', 'idempotency', 'planning', 'learning', 'achievements', 'insights', 'telegram'], { as: 'owner' });
   const q = (text: string, values: unknown[] = []) => database().pool.query(text, values);
   const one = async (text: string, values: unknown[] = []) => (await q(text, values)).rows[0];
   const newUser = async (): Promise<string> => (await one(`insert into schema_kit.users default values returning id`)).id;

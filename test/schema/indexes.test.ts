@@ -99,7 +99,7 @@ function indexesIn(plan: Record<string, unknown>): string[] {
 }
 
 describe(`indexes, on tables of ${ROWS} rows`, () => {
-  const database = useInstalledDatabase(['core', 'interests', 'roles', 'audit', 'idempotency', 'planning', 'learning', 'achievements', 'insights', 'telegram']);
+  const database = useInstalledDatabase(['core', 'interests', 'roles', 'audit', 'idempotency', 'planning', 'learning', 'achievements', 'insights', 'telegram'], { as: 'owner' });
   let someUser = '';
 
   beforeAll(async () => {
