@@ -1,9 +1,14 @@
 import { z } from 'zod';
 
-/** Text PostgreSQL can store: no NUL characters (`\u0000`), which `text` and `jsonb` refuse. */
-function noNul(value: string): boolean {
-  return !value.includes('\u0000');
+/** Text PostgreSQL stores exactly as given: no NUL (`\u0000`), which `text` and `jsonb` refuse,
+ * and no lone UTF-16 surrogate, which cannot be encoded as UTF-8. */
+function storable(value: string): boolean {
+  return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const NOT_STORABLE = 'must not contain NUL (\\u0000) characters or lone surrogates';
 
 /** A non-empty identifier of at most `max` characters, without NUL. */
 export function idText(max = 512) {
@@ -11,12 +16,12 @@ export function idText(max = 512) {
     .string()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine(noNul, 'must not contain NUL (\\u0000) characters');
+    .refine(storable, NOT_STORABLE);
 }
 
 /** Free text of at most `max` characters, without NUL; may be empty. */
 export function freeText(max = 10_000) {
-  return z.string().max(max, `must be at most ${max} characters`).refine(noNul, 'must not contain NUL (\\u0000) characters');
+  return z.string().max(max, `must be at most ${max} characters`).refine(storable, NOT_STORABLE);
 }
 
 /** A uuid, as PostgreSQL's `uuid` type accepts it. */
@@ -32,7 +37,7 @@ function jsonProblem(value: unknown, path: (string | number)[], depth: number): 
   if (depth > MAX_JSON_DEPTH) return { path, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
   if (value === null || typeof value === 'boolean') return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path, message: 'must be a finite number' };
-  if (typeof value === 'string') return noNul(value) ? undefined : { path, message: 'must not contain NUL (\\u0000) characters' };
+  if (typeof value === 'string') return storable(value) ? undefined : { path, message: NOT_STORABLE };
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
       const problem = jsonProblem(item, [...path, index], depth + 1);
@@ -42,7 +47,7 @@ function jsonProblem(value: unknown, path: (string | number)[], depth: number): 
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     for (const [key, item] of Object.entries(value)) {
-      if (!noNul(key)) return { path: [...path, key], message: 'key must not contain NUL (\\u0000) characters' };
+      if (!storable(key)) return { path: [...path, key], message: `key ${NOT_STORABLE}` };
       if (item === undefined) continue;
       const problem = jsonProblem(item, [...path, key], depth + 1);
       if (problem) return problem;
