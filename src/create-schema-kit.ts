@@ -31,6 +31,8 @@ export interface SchemaKit {
 
 /**
  * Builds the repositories over a bare `pg.Pool`, for hosts that do not use Kysely themselves.
+ * It guards the pool's clients so that a dropped connection fails the calls in flight with
+ * `SchemaKitConnectionError` instead of crashing the process with an unhandled 'error'.
  *
  * ### Examples
  * ```ts
@@ -40,8 +42,21 @@ export interface SchemaKit {
  */
 export function createSchemaKit(options: CreateSchemaKitOptions): SchemaKit {
   const { pool, schema, roles, consumer } = options;
+  // A client whose connection drops emits 'error': pg-pool only listens while the client is idle,
+  // so without these listeners a server restart would crash the host process instead of failing
+  // the calls in flight (they still fail, with SchemaKitConnectionError).
+  if (pool.listenerCount('error') === 0) pool.on('error', () => undefined);
+  const guarded = new WeakSet<pg.PoolClient>();
+  const connect = async (): Promise<pg.PoolClient> => {
+    const client = await pool.connect();
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', () => undefined);
+    }
+    return client;
+  };
   // the pool belongs to the host: destroying our Kysely must not end it
-  const borrowed = { connect: () => pool.connect(), end: async () => undefined };
+  const borrowed = { connect, end: async () => undefined };
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: borrowed }) });
   const repoOptions = schema === undefined ? {} : { schema };
   return {

@@ -10,6 +10,8 @@ export interface EmbeddedPostgresOptions {
   readonly dataDir: string;
   /** Keep the data when stopped (true for the CLI's `.schema-kit/`, false for test runs). */
   readonly persistent: boolean;
+  /** The port to listen on; default: a free one. */
+  readonly port?: number;
 }
 
 /** A running embedded PostgreSQL: its URL (no password: it trusts 127.0.0.1 only) and `stop`. */
@@ -74,7 +76,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (reuse) return { url: `postgres://postgres@127.0.0.1:${reuse}/postgres`, stop: async () => undefined };
 
   const EmbeddedPostgresCtor = await loadEmbeddedPostgres();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const server = new EmbeddedPostgresCtor({
     databaseDir: dataDir,
     port,
