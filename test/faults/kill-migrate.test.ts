@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/database.js';
+import { CLI_PATH, runCli } from '../helpers/cli.js';
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resume) => setTimeout(resume, 50));
+  }
+}
+
+describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migration', () => {
+  const database = useTestDatabase();
+
+  it('leaves no partial schema and no held lock, and the next run completes', async () => {
+    const { url, pool } = database();
+    expect((await runCli(['migrate', '--modules', 'core', '--database-url', url])).code).toBe(0);
+
+    // hold users exclusively: the interests migration creates content_packages, then blocks on
+    // its foreign key to users, half-way through
+    const blocker = new pg.Client({ connectionString: url });
+    await blocker.connect();
+    await blocker.query('begin');
+    await blocker.query('lock table schema_kit.users in access exclusive mode');
+    const child = spawn(process.execPath, [CLI_PATH, 'migrate', '--modules', 'interests', '--database-url', url], { stdio: 'ignore' });
+    try {
+      const pid = await waitFor(async () => {
+        const { rows } = await pool.query(
+          `select pid from pg_stat_activity where wait_event_type = 'Lock' and query like '%user_interests%'`,
+        );
+        return rows[0]?.pid as number | undefined;
+      }, 'the migration to block half-way');
+      const partial = await pool.query(`select 1 from pg_stat_activity where pid = $1 and state = 'active'`, [pid]);
+      expect(partial.rowCount).toBe(1);
+      child.kill('SIGKILL');
+      await new Promise((resume) => child.once('exit', resume));
+      await blocker.query('commit'); // let the orphaned backend run on: its transaction can never commit
+      await waitFor(async () => ((await pool.query('select 1 from pg_stat_activity where pid = $1', [pid])).rowCount === 0 ? true : undefined), 'the orphaned backend to end');
+    } finally {
+      child.kill('SIGKILL');
+      await blocker.end();
+    }
+
+    const tables = await pool.query(`select table_name from information_schema.tables where table_schema = 'schema_kit' order by 1`);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['roles', 'schema_kit_migrations', 'users']);
+    const history = await pool.query(`select module from schema_kit.schema_kit_migrations`);
+    expect(history.rows.map((r) => r.module)).toEqual(['core']);
+    const locks = await pool.query(`select 1 from pg_locks where locktype = 'advisory'`);
+    expect(locks.rowCount).toBe(0);
+
+    const again = await runCli(['migrate', '--modules', 'interests', '--database-url', url, '--lock-timeout', '2000']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('interests/0001_interests');
+  });
+});
