@@ -20,7 +20,9 @@ function isConnectionFailure(error: PgLikeError): boolean {
   const code = error.code ?? '';
   return (
     CONNECTION_CODES.has(code) ||
-    code.startsWith('08') ||
+    code.startsWith('08') || // connection exception
+    code.startsWith('28') || // invalid authorization: wrong password, unknown role
+    code === '3D000' || // the database does not exist
     /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended/i.test(error.message ?? '')
   );
 }

@@ -1,0 +1,75 @@
+import { inspect } from 'node:util';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { probeConnection } from '../src/connection/probe.js';
+import { createSchemaKit, migrateToLatest, migrationStatus, SchemaKitConnectionError, type Database } from '../src/index.js';
+import { useTestDatabase } from './helpers/database.js';
+import { runCli } from './helpers/cli.js';
+
+const SECRET = 'S3cr3t-Pa55word';
+
+/** Every way an error can reach a log: its message, its JSON, and a deep inspection with causes. */
+function everyRendering(value: unknown): string {
+  return [String(value), JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) ?? '', inspect(value, { depth: 8, showHidden: false })].join('\n');
+}
+
+describe('secrets: no password in any output, error, --json result or log line', () => {
+  const database = useTestDatabase();
+  const urls = () => {
+    const good = new URL(database().url);
+    const wrongDb = new URL(good);
+    wrongDb.username = 'nosuchrole';
+    wrongDb.password = SECRET;
+    const unreachable = `postgres://postgres:${SECRET}@127.0.0.1:1/db`;
+    const withPassword = new URL(good);
+    withPassword.password = SECRET; // trust auth ignores it, but it must never be printed
+    return { wrongDb: wrongDb.toString(), unreachable, withPassword: withPassword.toString() };
+  };
+
+  it('the CLI, in text and --json, on success and on every kind of failure', async () => {
+    const { wrongDb, unreachable, withPassword } = urls();
+    const runs = [
+      ['migrate', '--database-url', withPassword, '--modules', 'audit'],
+      ['status', '--database-url', withPassword, '--json'],
+      ['migrate', '--database-url', withPassword, '--dry-run'],
+      ['migrate', '--database-url', wrongDb],
+      ['migrate', '--database-url', wrongDb, '--json'],
+      ['status', '--database-url', unreachable],
+      ['status', '--database-url', unreachable, '--json'],
+      ['down', '--database-url', withPassword, '--steps', 'x'],
+      ['migrate', '--database-url', withPassword, '--schema', 'bad name'],
+      ['migrate', `--database-url=${unreachable}`],
+    ];
+    const outputs = await Promise.all(runs.map((args) => runCli(args)));
+    outputs.push(await runCli(['status'], { env: { DATABASE_URL: wrongDb } }));
+    for (const [i, out] of outputs.entries()) {
+      expect(`${out.stdout}\n${out.stderr}`, (runs[i] ?? ['DATABASE_URL']).join(' ')).not.toContain(SECRET);
+    }
+    expect(outputs[0]!.code).toBe(0);
+    expect(outputs[3]!.code).toBe(1);
+  });
+
+  it('library errors and results, inspected deeply with their causes', async () => {
+    const { wrongDb, unreachable } = urls();
+    const rendered: string[] = [];
+    for (const url of [wrongDb, unreachable]) {
+      rendered.push(everyRendering(await probeConnection(url).catch((e: unknown) => e)));
+      const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 3000 });
+      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+      rendered.push(everyRendering(await migrateToLatest(db)));
+      rendered.push(everyRendering(await migrationStatus(db).catch((e: unknown) => e)));
+      await db.destroy();
+      const kitPool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 3000 });
+      const kit = createSchemaKit({ pool: kitPool });
+      const refused = await kit.processedMessages.claim('x').catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(SchemaKitConnectionError);
+      rendered.push(everyRendering(refused));
+      rendered.push(everyRendering(await kit.events.append({ action: 'a', entity_type: 't', entity_id: '1' }).catch((e: unknown) => e)));
+      await kit.destroy();
+      await kitPool.end();
+    }
+    for (const text of rendered) expect(text).not.toContain(SECRET);
+    expect(rendered.join('\n')).toContain('nosuchrole'); // the failures were real and rendered
+  });
+});
