@@ -4,7 +4,7 @@ import { MODULE_NAMES, type ModuleName } from '../modules.js';
 import { validateSchemaName } from '../migrate/schema-name.js';
 
 /** The commands the `schema-kit` CLI knows. */
-export const COMMANDS = ['migrate', 'status', 'down'] as const;
+export const COMMANDS = ['migrate', 'status', 'down', 'grants'] as const;
 
 /** A parsed, validated command line. */
 export interface CliArgs {
@@ -17,6 +17,8 @@ export interface CliArgs {
   readonly lockTimeoutMs: number | undefined;
   readonly steps: number | undefined;
   readonly exitCode: boolean;
+  /** With `grants`: the runtime role to grant. */
+  readonly role: string | undefined;
 }
 
 /** The text `schema-kit --help` prints. */
@@ -26,6 +28,8 @@ Commands:
   migrate            apply every pending migration (the default modules: all)
   status             list migrations and their state; --exit-code fails when any is pending
   down               revert the most recent migration (--steps N for more)
+  grants --role NAME grant a runtime role exactly what the repositories need (no DDL,
+                     no UPDATE/DELETE/TRUNCATE on the append-only logs)
 
 Options:
   --database-url URL   the database (else DATABASE_URL; else an embedded PostgreSQL in ./.schema-kit)
@@ -36,6 +40,7 @@ Options:
   --lock-timeout MS    how long to wait for a concurrent migration's lock (default 60000)
   --steps N            with down: how many migrations to revert (default 1)
   --exit-code          with status: exit 3 when migrations are pending or files changed
+  --role NAME          with grants: the existing role your service connects as
   -h, --help           show this help
   -v, --version        show the version
 `;
@@ -63,6 +68,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
         'lock-timeout': { type: 'string' },
         steps: { type: 'string' },
         'exit-code': { type: 'boolean', default: false },
+        role: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -90,6 +96,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   }
   if (values.steps !== undefined && command !== 'down') throw new SchemaKitValidationError('--steps', 'only goes with down');
   if (values['exit-code'] && command !== 'status') throw new SchemaKitValidationError('--exit-code', 'only goes with status');
+  if (values.role !== undefined && command !== 'grants') throw new SchemaKitValidationError('--role', 'only goes with grants');
+  if (command === 'grants' && values.role === undefined) throw new SchemaKitValidationError('--role', 'grants needs --role NAME');
   return {
     command,
     databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
@@ -100,5 +108,6 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     lockTimeoutMs: positiveInt('--lock-timeout', values['lock-timeout'], 0),
     steps: positiveInt('--steps', values.steps, 1),
     exitCode: values['exit-code'],
+    role: values.role === undefined ? undefined : validateSchemaName(values.role, '--role'),
   };
 }

@@ -34,7 +34,10 @@ export async function openTarget(databaseUrl: string | undefined, cwd: string): 
     stopEmbedded = embedded.stop;
     description = `no DATABASE_URL given: using the embedded PostgreSQL in ./${EMBEDDED_DIR} (${describeUrl(url)})`;
   }
-  const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000 });
+  const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000, application_name: 'schema-kit' });
+  // pool.end() returns before its clients' sockets close, so stopping the embedded server right
+  // after can cut an idle client off (57P01): without a listener that error would crash the CLI.
+  pool.on('error', () => undefined);
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

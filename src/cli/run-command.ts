@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { grantRuntimeAccess } from '../grants.js';
 import { migrateDown } from '../migrate/migrate-down.js';
 import { migrateToLatest } from '../migrate/migrate-to-latest.js';
 import { migrationStatus } from '../migrate/migration-status.js';
@@ -61,6 +62,17 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
   if (args.command === 'migrate') return runOutcome(args, await migrateToLatest(db, base), 'Applied');
   if (args.command === 'down') {
     return runOutcome(args, await migrateDown(db, { ...base, ...(args.steps ? { steps: args.steps } : {}) }), 'Reverted');
+  }
+  if (args.command === 'grants') {
+    const statements = await grantRuntimeAccess(db, { role: args.role!, schema: args.schema, dryRun: args.dryRun });
+    return {
+      exitCode: 0,
+      json: { command: 'grants', schema: args.schema, role: args.role, ok: true, dryRun: args.dryRun, statements },
+      summary: [
+        ...statements.map((s) => `  ${s};`),
+        args.dryRun ? 'Dry run: nothing was granted.' : `Granted role "${args.role}" runtime access to schema "${args.schema}".`,
+      ],
+    };
   }
   const status = await migrationStatus(db, base);
   const counts = { applied: 0, pending: 0, changed: 0, missing: 0 };
