@@ -28,6 +28,7 @@ export type {
 } from './migrate/options.js';
 export { DEFAULT_SCHEMA } from './migrate/schema-name.js';
 export { grantRuntimeAccess, APPEND_ONLY_TABLES, type GrantOptions } from './grants.js';
+export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/start-embedded.js';
 
 export { ProcessedMessageRepo, type ProcessedMessageRepoOptions, type ProcessOnceResult } from './repos/processed-message-repo.js';
 export { EventLogRepo, type EventPageOptions, type StreamOptions, type StreamedEvent } from './repos/event-log-repo.js';

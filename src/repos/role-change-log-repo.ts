@@ -9,6 +9,9 @@ import { changeRoleSchema, recordRoleChangeSchema, roleHistoryPageSchema, roleLi
 import { toPage, type Page, type PageOptions } from './page.js';
 import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from './repo-context.js';
 
+// built once: building a zod schema costs far more than parsing with it
+const changedBySchema = idText(512);
+
 /** Options of {@link RoleChangeLogRepo}: the schema and the roles a change may name. */
 export interface RoleChangeLogRepoOptions extends RepoOptions {
   /** The roles `new_role` may take. Default: the roles the core migration seeds. Each must also
@@ -114,7 +117,7 @@ export class RoleChangeLogRepo {
 
   /** One keyset page of the changes made by `changedBy`, newest first. */
   async changesBy(changedBy: string, options: PageOptions = {}): Promise<Page<UserRoleChange>> {
-    return this.#page('changed_by', parseInput(idText(512), changedBy, 'changedBy'), options);
+    return this.#page('changed_by', parseInput(changedBySchema, changedBy, 'changedBy'), options);
   }
 
   async #page(column: 'user_id' | 'changed_by', value: string, options: PageOptions): Promise<Page<UserRoleChange>> {

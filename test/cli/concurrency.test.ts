@@ -24,7 +24,8 @@ describe('concurrent schema-kit migrate processes', () => {
     );
     expect(rows).toEqual(all.map((m) => ({ key: m.key, times: 1 })));
     const { rows: locks } = await database().pool.query<{ held: number }>(
-      `select count(*)::int as held from pg_locks where locktype = 'advisory' and classid = $1`,
+      `select count(*)::int as held from pg_locks l join pg_database d on d.oid = l.database
+        where l.locktype = 'advisory' and l.classid = $1 and d.datname = current_database()`,
       [0x736b],
     );
     expect(locks[0]?.held).toBe(0);
