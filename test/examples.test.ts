@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from './helpers/database.js';
+
+const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
+const names = readdirSync(EXAMPLES, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== 'shared')
+  .map((entry) => entry.name);
+
+/** The block under "It prints:" in an example's README: what the example must print. */
+function promisedOutput(name: string): string {
+  const readme = readFileSync(join(EXAMPLES, name, 'README.md'), 'utf8');
+  const match = /It prints:\n\n```\n([\s\S]*?)```/.exec(readme);
+  if (!match?.[1]) throw new Error(`examples/${name}/README.md has no "It prints:" block`);
+  return match[1];
+}
+
+/** Runs an example as users would (it imports the built package), with `DATABASE_URL`. */
+function runExample(name: string, databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(EXAMPLES, name, 'main.mjs')], {
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('examples', () => {
+  const database = useTestDatabase();
+
+  it('has at least four examples', () => {
+    expect(names.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(names)('%s prints what its README says it prints', async (name) => {
+    const run = await runExample(name, database().url);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(promisedOutput(name));
+  });
+
+  it.each(names)('%s exits non-zero with one clear line when its database is unreachable', async (name) => {
+    const run = await runExample(name, 'postgres://nobody:secret@127.0.0.1:1/none');
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toMatch(/^example: cannot reach PostgreSQL at 127\.0\.0\.1:1: /);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
