@@ -4,7 +4,7 @@ import { parseInput } from '../validation/parse.js';
 import { idText } from '../validation/common.js';
 import { eventPageSchema, newEventListSchema, newEventSchema, streamOptionsSchema, type NewEvent } from '../validation/audit.js';
 import { toPage, type Page, type PageOptions } from './page.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from './repo-context.js';
+import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from './repo-context.js';
 
 /** An event read by {@link EventLogRepo.stream}: the row plus its `position` in the global feed. */
 export type StreamedEvent = EventLogEntry & {
@@ -51,25 +51,27 @@ const userIdSchema = idText(512);
  */
 export class EventLogRepo {
   readonly #ctx: RepoContext;
+  readonly #appendSql: string;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#appendSql = `insert into ${qualifiedTable(this.#ctx, 'event_log')} (user_id, action, entity_type, entity_id, details, "timestamp")
+      values ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()))
+      returning ${COLUMNS.map((c) => `"${c}"`).join(', ')}`;
   }
 
   /** Appends one event and returns the stored row. */
   async append(event: NewEvent): Promise<EventLogEntry> {
     const row = parseInput(newEventSchema, event, 'event');
-    // a sql template, like appendMany, rather than the query builder: append is a hot path, and
-    // building, compiling and schema-transforming the builder's tree on every call cost about as
-    // much client CPU again as pg itself (bench/overhead.bench.mjs)
-    const { rows } = await run(
-      sql<EventLogEntry>`
-        insert into ${sql.id(this.#ctx.schema, 'event_log')} (user_id, action, entity_type, entity_id, details, "timestamp")
-        values (${row.user_id ?? null}, ${row.action}, ${row.entity_type}, ${row.entity_id},
-                ${JSON.stringify(row.details ?? {})}, coalesce(${row.timestamp ?? null}::timestamptz, now()))
-        returning ${COLUMN_LIST}`.execute(this.#ctx.db),
-    );
+    const rows = await runPrepared<EventLogEntry>(this.#ctx.db, this.#appendSql, [
+      row.user_id ?? null,
+      row.action,
+      row.entity_type,
+      row.entity_id,
+      JSON.stringify(row.details ?? {}),
+      row.timestamp ?? null,
+    ]);
     return rows[0]!;
   }
 

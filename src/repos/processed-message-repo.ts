@@ -12,7 +12,7 @@ import {
   processOnceOptionsSchema,
   pruneOptionsSchema,
 } from '../validation/idempotency.js';
-import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from './repo-context.js';
+import { inTransaction, qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from './repo-context.js';
 
 /** Options of {@link ProcessedMessageRepo}: the schema and the default consumer. */
 export interface ProcessedMessageRepoOptions extends RepoOptions {
@@ -38,11 +38,14 @@ export type ProcessOnceResult<T> =
 export class ProcessedMessageRepo {
   readonly #ctx: RepoContext;
   readonly #consumer: string;
+  readonly #claimSql: string;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options: ProcessedMessageRepoOptions = {}) {
     const { consumer, ...rest } = options;
     this.#ctx = repoContext(db, rest);
+    this.#claimSql = `insert into ${qualifiedTable(this.#ctx, 'processed_messages')} (consumer, message_id)
+      values ($1, $2) on conflict do nothing returning 1 as claimed`;
     this.#consumer = consumer === undefined ? 'default' : parseInput(consumerOptionsSchema, { consumer }, 'options').consumer!;
   }
 
@@ -53,7 +56,7 @@ export class ProcessedMessageRepo {
   async claim(messageId: string, options: { consumer?: string } = {}): Promise<boolean> {
     const id = parseInput(messageIdSchema, messageId, 'messageId');
     const consumer = this.#consumerOf(options);
-    return claimIn(this.#ctx.db, this.#ctx.schema, consumer, id);
+    return this.#claimIn(this.#ctx.db, consumer, id);
   }
 
   /**
@@ -113,7 +116,7 @@ export class ProcessedMessageRepo {
     const consumer = parsed.consumer ?? this.#consumer;
     if (typeof handler !== 'function') throw new SchemaKitValidationError('handler', 'must be a function');
     return inTransaction(this.#ctx.db, async (trx) => {
-      if (!(await claimIn(trx, this.#ctx.schema, consumer, id))) {
+      if (!(await this.#claimIn(trx, consumer, id))) {
         const kept = await trx
           .selectFrom('processed_messages')
           .select('result')
@@ -161,6 +164,10 @@ export class ProcessedMessageRepo {
     }
   }
 
+  async #claimIn(db: Executor, consumer: string, messageId: string): Promise<boolean> {
+    return (await runPrepared(db, this.#claimSql, [consumer, messageId])).length > 0;
+  }
+
   #consumerOf(options: { consumer?: string }): string {
     return parseInput(consumerOptionsSchema, options, 'options').consumer ?? this.#consumer;
   }
@@ -169,13 +176,3 @@ export class ProcessedMessageRepo {
 // A sql template, like claimMany, rather than the query builder: claim is the hot path, and
 // building, compiling and schema-transforming the builder's tree on every call cost about as much
 // client CPU again as pg itself (bench/overhead.bench.mjs).
-async function claimIn(db: Executor, schema: string, consumer: string, messageId: string): Promise<boolean> {
-  const { rows } = await run(
-    sql<{ claimed: number }>`
-      insert into ${sql.id(schema, 'processed_messages')} (consumer, message_id)
-      values (${consumer}, ${messageId})
-      on conflict do nothing
-      returning 1 as claimed`.execute(db),
-  );
-  return rows.length > 0;
-}

@@ -1,6 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema/database.js';
-import { DEFAULT_SCHEMA, validateSchemaName } from '../migrate/schema-name.js';
+import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
 import { toSchemaKitError } from '../database-errors.js';
 
 /** What every repository accepts: the host's Kysely instance, or a transaction of it. */
@@ -55,4 +55,19 @@ export async function run<T>(query: Promise<T>): Promise<T> {
   } catch (error) {
     throw toSchemaKitError(error);
   }
+}
+
+/** `"schema"."table"`, for SQL text a repository prepares once. */
+export function qualifiedTable(ctx: RepoContext, table: string): string {
+  return `${quoteIdentifier(ctx.schema)}.${quoteIdentifier(table)}`;
+}
+
+/**
+ * Runs SQL text prepared once (with `$n` parameters) and returns its rows: the hot paths use it,
+ * because building and compiling a query on every call costs about as much client CPU as the
+ * driver itself (bench/overhead.bench.mjs).
+ */
+export async function runPrepared<R>(db: Executor, text: string, parameters: readonly unknown[]): Promise<R[]> {
+  const { rows } = await run(db.executeQuery<R>(CompiledQuery.raw(text, [...parameters])));
+  return rows;
 }
