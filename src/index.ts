@@ -40,6 +40,23 @@ export {
   type RoleChangeOutcome,
 } from './repos/role-change-log-repo.js';
 export { UserInterestRepo, type AddInterestResult } from './repos/user-interest-repo.js';
+export { UserRepo, type UpsertTelegramUserResult } from './repos/user-repo.js';
+export { ProjectRepo } from './repos/project-repo.js';
+export { ReleaseRepo } from './repos/release-repo.js';
+export { FeatureRepo } from './repos/feature-repo.js';
+export { UserContextRepo } from './repos/user-context-repo.js';
+export type { AuditedRepoOptions, ChangeOptions } from './repos/audited-write.js';
+export { ConversationRepo } from './repos/conversation-repo.js';
+export { UserMemoryRepo } from './repos/user-memory-repo.js';
+export { ExerciseRepo } from './repos/exercise-repo.js';
+export { UserExerciseRepo } from './repos/user-exercise-repo.js';
+export { AchievementRepo, type DefineAchievementResult } from './repos/achievement-repo.js';
+export { UserAchievementRepo, type AchievementProgress } from './repos/user-achievement-repo.js';
+export { GuideRepo } from './repos/guide-repo.js';
+export { GuideCollectionRepo, type SaveGuideResult } from './repos/guide-collection-repo.js';
+export { BroadcastRepo, type DeliveryCounts } from './repos/broadcast-repo.js';
+export { InterfaceEvolutionRepo } from './repos/interface-evolution-repo.js';
+export { DissonanceRepo, type DissonanceQuery } from './repos/dissonance-repo.js';
 export type { Page, PageOptions } from './repos/page.js';
 export type { Executor, RepoOptions } from './repos/repo-context.js';
 export { createSchemaKit, type CreateSchemaKitOptions, type SchemaKit } from './create-schema-kit.js';
@@ -47,6 +64,32 @@ export { createSchemaKit, type CreateSchemaKitOptions, type SchemaKit } from './
 export { newEventSchema, newEventListSchema, type NewEvent } from './validation/audit.js';
 export { messageIdSchema, consumerSchema } from './validation/idempotency.js';
 export { roleNameSchema } from './validation/roles.js';
+export { newUserSchema, telegramUserSchema, telegramIdSchema, type NewUserInput, type TelegramUserInput } from './validation/core.js';
+export {
+  newProjectSchema,
+  newReleaseSchema,
+  newFeatureSchema,
+  type NewProjectInput,
+  type NewReleaseInput,
+  type NewFeatureInput,
+} from './validation/planning.js';
+export {
+  newConversationSchema,
+  newMessageSchema,
+  newExerciseSchema,
+  exerciseCompletionSchema,
+  memoryMergeSchema,
+  memoryAppendSchema,
+  type NewConversationInput,
+  type NewMessageInput,
+  type NewExerciseInput,
+  type ExerciseCompletionInput,
+  type MemoryMergeInput,
+  type MemoryAppendInput,
+} from './validation/learning.js';
+export { achievementDefinitionSchema, achievementSlugSchema, type AchievementDefinitionInput } from './validation/achievements.js';
+export { newGuideSchema, newBroadcastSchema, type NewGuideInput, type NewBroadcastInput } from './validation/telegram.js';
+export { newDissonanceSchema, type NewDissonanceInput } from './validation/insights.js';
 export { jsonValue as jsonValueSchema, jsonObject as jsonObjectSchema, uuid as uuidSchema } from './validation/common.js';
 
 // the schema: tables by module, row types, column types and closed value sets

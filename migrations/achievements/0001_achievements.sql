@@ -30,7 +30,8 @@ CREATE TABLE :SCHEMA_KIT_SCHEMA.achievements (
   CONSTRAINT achievements_points_check CHECK (points >= 0)
 );
 
-CREATE INDEX achievements_category_idx ON :SCHEMA_KIT_SCHEMA.achievements (category);
+CREATE INDEX achievements_category_display_order_id_idx
+  ON :SCHEMA_KIT_SCHEMA.achievements (category, display_order, id);
 
 CREATE TRIGGER achievements_set_updated_at BEFORE UPDATE ON :SCHEMA_KIT_SCHEMA.achievements
   FOR EACH ROW EXECUTE FUNCTION :SCHEMA_KIT_SCHEMA.core_set_updated_at();

@@ -70,7 +70,8 @@ CREATE TABLE :SCHEMA_KIT_SCHEMA.features (
   CONSTRAINT features_assigned_po_check CHECK (char_length(assigned_po) BETWEEN 1 AND 100)
 );
 
-CREATE INDEX features_project_id_idx ON :SCHEMA_KIT_SCHEMA.features (project_id);
+CREATE INDEX features_project_id_created_at_id_idx
+  ON :SCHEMA_KIT_SCHEMA.features (project_id, created_at, id);
 CREATE INDEX features_status_idx ON :SCHEMA_KIT_SCHEMA.features (status);
 CREATE INDEX features_release_id_idx ON :SCHEMA_KIT_SCHEMA.features (release_id);
 

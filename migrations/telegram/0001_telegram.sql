@@ -21,7 +21,8 @@ CREATE TABLE :SCHEMA_KIT_SCHEMA.guides (
   CONSTRAINT guides_views_count_check CHECK (views_count >= 0)
 );
 
-CREATE INDEX guides_category_idx ON :SCHEMA_KIT_SCHEMA.guides (category);
+CREATE INDEX guides_category_created_at_id_idx
+  ON :SCHEMA_KIT_SCHEMA.guides (category, created_at, id);
 CREATE INDEX guides_difficulty_level_idx ON :SCHEMA_KIT_SCHEMA.guides (difficulty_level);
 CREATE INDEX guides_created_at_idx ON :SCHEMA_KIT_SCHEMA.guides (created_at);
 
