@@ -10,7 +10,10 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, argum
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({
-    field: [argument, ...issue.path.map(String)].filter(Boolean).join('.'),
+    // an unknown key is named itself, not its parent object
+    field: [argument, ...issue.path.map(String), ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])]
+      .filter(Boolean)
+      .join('.'),
     message: issue.message,
   }));
   const first = issues[0] ?? { field: argument, message: 'invalid' };

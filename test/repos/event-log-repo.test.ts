@@ -126,7 +126,7 @@ describe('EventLogRepo', () => {
       [() => events().append({ ...ok, details: [] as unknown as Record<string, unknown> }), 'event.details'],
       [() => events().append({ ...ok, details: { deep: { s: 'x\u0000' } } }), 'event.details.deep.s'],
       [() => events().append({ ...ok, details: { f: () => 1 } as unknown as Record<string, unknown> }), 'event.details.f'],
-      [() => events().append({ ...ok, extra: 1 } as never), 'event'],
+      [() => events().append({ ...ok, extra: 1 } as never), 'event.extra'],
       [() => events().append({ ...ok, timestamp: new Date('nope') }), 'event.timestamp'],
       [() => events().appendMany([ok, { ...ok, entity_type: '' }]), 'events.1.entity_type'],
       [() => events().listByEntity('t', 'e', { limit: 0 }), 'options.limit'],

@@ -57,7 +57,7 @@ describe('GuideCollectionRepo', () => {
       [() => saved().markViewed(user, undefined as never), 'guideId'],
       [() => saved().remove(null as never, guide), 'userId'],
       [() => saved().listForUser(user, { limit: -1 }), 'options.limit'],
-      [() => saved().listForUser(user, { offset: 5 } as never), 'options'],
+      [() => saved().listForUser(user, { offset: 5 } as never), 'options.offset'],
     ];
     for (const [call, field] of cases) {
       const error = await call().catch((e: unknown) => e);

@@ -35,7 +35,7 @@ describe('GuideRepo', () => {
       [() => guides().create({ title: 't', category: 'crypto' as never }), 'guide.category'],
       [() => guides().create({ title: 't', category: 'risk', tags: ['ok', null as never] }), 'guide.tags.1'],
       [() => guides().create({ title: 't', category: 'risk', difficulty_level: 'expert' as never }), 'guide.difficulty_level'],
-      [() => guides().create({ title: 't', category: 'risk', views_count: 5 } as never), 'guide'],
+      [() => guides().create({ title: 't', category: 'risk', views_count: 5 } as never), 'guide.views_count'],
       [() => guides().listByCategory('risk', { after: 'x' }), 'options.after'],
       [() => guides().countView('x'), 'id'],
     ];

@@ -63,7 +63,7 @@ describe('UserContextRepo', () => {
       [() => contexts().set('', project.id, { actor: 'a' }), 'userId'],
       [() => contexts().set('u'.repeat(513), project.id, { actor: 'a' }), 'userId'],
       [() => contexts().set('tg:bad', 'ctx-bad', { actor: 'a' }), 'projectId'],
-      [() => contexts().set('tg:bad', project.id, { actor: 'a', reason: 'x' } as never), 'options'],
+      [() => contexts().set('tg:bad', project.id, { actor: 'a', reason: 'x' } as never), 'options.reason'],
       [() => contexts().get(42 as never), 'userId'],
     ];
     for (const [call, field] of cases) {

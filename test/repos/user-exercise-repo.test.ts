@@ -96,7 +96,7 @@ describe('UserExerciseRepo', () => {
       [() => progress().complete(user, exercise, { grade: -1 }), 'completion.grade'],
       [() => progress().complete(user, exercise, { time_spent_seconds: 1.5 }), 'completion.time_spent_seconds'],
       [() => progress().complete(user, exercise, { submitted_code: 'x\u0000' }), 'completion.submitted_code'],
-      [() => progress().complete(user, exercise, { status: 'completed' } as never), 'completion'],
+      [() => progress().complete(user, exercise, { status: 'completed' } as never), 'completion.status'],
       [() => progress().useHint(user, ''), 'exerciseId'],
     ];
     for (const [call, field] of cases) {
