@@ -18,7 +18,8 @@ export interface CreateSchemaKitOptions {
   readonly consumer?: string;
 }
 
-/** A Kysely instance over the host's pool and the repositories built on it. */
+/** A Kysely instance over the host's pool and the four core repositories built on it; construct
+ * any other repository with `db` (e.g. `new UserRepo(kit.db)`). */
 export interface SchemaKit {
   readonly db: Kysely<Database>;
   readonly processedMessages: ProcessedMessageRepo;
