@@ -11,7 +11,8 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const adminUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The maintenance database the benches create their databases from. */
+export const adminUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** The built package: the benches measure what users import. */
 export async function loadKit() {
@@ -29,7 +30,8 @@ export function urlFor(name) {
   return url.toString();
 }
 
-async function admin(statement) {
+/** Runs one statement on the maintenance database (CREATE/DROP DATABASE). */
+export async function admin(statement) {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
