@@ -50,7 +50,9 @@ describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migr
     expect(tables.rows.map((r) => r.table_name)).toEqual(['roles', 'schema_kit_migrations', 'users']);
     const history = await pool.query(`select module from schema_kit.schema_kit_migrations`);
     expect(history.rows.map((r) => r.module)).toEqual(['core']);
-    const locks = await pool.query(`select 1 from pg_locks where locktype = 'advisory'`);
+    // pg_locks is server-wide: look at this database's advisory locks only
+    const locks = await pool.query(`select 1 from pg_locks l join pg_database d on d.oid = l.database
+      where l.locktype = 'advisory' and d.datname = current_database()`);
     expect(locks.rowCount).toBe(0);
 
     const again = await runCli(['migrate', '--modules', 'interests', '--database-url', url, '--lock-timeout', '2000']);

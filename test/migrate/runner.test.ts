@@ -145,7 +145,8 @@ describe('migration runner', () => {
     expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name']);
 
     const { rows } = await sql<{ held: number }>`
-      select count(*)::int as held from pg_locks where locktype = 'advisory' and classid = ${0x736b}`.execute(db());
+      select count(*)::int as held from pg_locks l join pg_database d on d.oid = l.database
+      where l.locktype = 'advisory' and l.classid = ${0x736b} and d.datname = current_database()`.execute(db());
     expect(rows[0]?.held).toBe(0);
   });
 
