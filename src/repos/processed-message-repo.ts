@@ -169,6 +169,8 @@ export class ProcessedMessageRepo {
   }
 
   #consumerOf(options: { consumer?: string }): string {
+    // the common call passes no options: skip parsing an empty object on the hot path
+    if (options !== null && Object.getPrototypeOf(options) === Object.prototype && Object.keys(options).length === 0) return this.#consumer;
     return parseInput(consumerOptionsSchema, options, 'options').consumer ?? this.#consumer;
   }
 }
