@@ -6,7 +6,9 @@ import { useInstalledDatabase } from '../helpers/installed.js';
 /** How long the load runs: 5 s in the suite, 60 s with `npm run stress` (STRESS_SECONDS=60). */
 const SECONDS = Number(process.env.STRESS_SECONDS ?? 5);
 const WORKERS = 64;
-const ID_SPACE = 20_000; // small enough that workers often race for the same id
+// ids drawn from a space that grows with the run: workers often race for the same id, yet new
+// ids keep coming, so appends go on to the end
+const ID_SPACE = SECONDS * 4_000;
 
 describe(`load: ${WORKERS} concurrent workers claiming and appending for ${SECONDS} s`, () => {
   const database = useInstalledDatabase(['audit', 'idempotency']);
