@@ -3,10 +3,9 @@ import { SchemaKitMigrationError } from '../errors.js';
 import { SHIPPED_CATALOG, resolveModules, type Catalog } from './catalog.js';
 import { readHistory, type AppliedMigration } from './history.js';
 import type { Migration } from './migration-source.js';
-import { renderSql } from './migration-source.js';
 import type { CatalogOptions, MigrateDownOptions, MigrationRunResult } from './options.js';
 import { resolveOptions, resolveSteps } from './options.js';
-import { asRunError, runAll, withSchemaLock } from './runner.js';
+import { asRunError, notRun, runAll, runClock, withSchemaLock } from './runner.js';
 
 /**
  * Reverts the `steps` most recently applied migrations (default 1) of the chosen modules, newest
@@ -52,21 +51,11 @@ export async function migrateCatalogDown(
   const resolved = resolveOptions(options);
   const steps = resolveSteps(options.steps);
   if (resolved.modules) resolveModules(catalog, resolved.modules);
-  const started = performance.now();
-  const finish = (partial: Omit<MigrationRunResult, 'schema' | 'durationMs'>): MigrationRunResult => ({
-    schema: resolved.schema,
-    ...partial,
-    durationMs: performance.now() - started,
-  });
+  const finish = runClock(resolved.schema);
   try {
     if (resolved.dryRun) {
       const migrations = toRevert(catalog, resolved.modules, await readHistory(db.withoutPlugins(), resolved.schema), steps);
-      return finish({
-        results: migrations.map((m) => ({
-          module: m.module, migration: m.name, direction: 'Down' as const, status: 'Planned' as const, durationMs: 0,
-          sql: renderSql(m.down, resolved.schema),
-        })),
-      });
+      return finish({ results: migrations.map((m) => notRun(m, 'Down', resolved.schema, 'Planned')) });
     }
     return await withSchemaLock(db, resolved, async (conn) => {
       const migrations = toRevert(catalog, resolved.modules, await readHistory(conn, resolved.schema), steps);

@@ -4,8 +4,7 @@ import { ensureHistory, readHistory } from './history.js';
 import type { CatalogOptions, MigrationOptions, MigrationRunResult } from './options.js';
 import { resolveOptions } from './options.js';
 import { reconcile } from './reconcile.js';
-import { asRunError, runAll, withSchemaLock } from './runner.js';
-import { renderSql } from './migration-source.js';
+import { asRunError, notRun, runAll, runClock, withSchemaLock } from './runner.js';
 
 /**
  * Installs every pending migration of the chosen modules (and their dependencies), each in its
@@ -34,19 +33,11 @@ export async function migrateCatalogToLatest(
 ): Promise<MigrationRunResult> {
   const resolved = resolveOptions(options);
   const selected = resolveModules(catalog, resolved.modules);
-  const started = performance.now();
-  const finish = (partial: Omit<MigrationRunResult, 'schema' | 'durationMs'>): MigrationRunResult => ({
-    schema: resolved.schema,
-    ...partial,
-    durationMs: performance.now() - started,
-  });
+  const finish = runClock(resolved.schema);
   try {
     if (resolved.dryRun) {
       const { pending, problems } = reconcile(catalog, selected, await readHistory(db.withoutPlugins(), resolved.schema));
-      const results = pending.map((m) => ({
-        module: m.module, migration: m.name, direction: 'Up' as const, status: 'Planned' as const, durationMs: 0,
-        sql: renderSql(m.up, resolved.schema),
-      }));
+      const results = pending.map((m) => notRun(m, 'Up', resolved.schema, 'Planned'));
       return finish({ results, ...(problems[0] ? { error: problems[0] } : {}) });
     }
     return await withSchemaLock(db, resolved, async (conn) => {

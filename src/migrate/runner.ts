@@ -5,7 +5,7 @@ import type { Migration } from './migration-source.js';
 import { renderSql } from './migration-source.js';
 import { recordApplied, recordReverted } from './history.js';
 import { acquireSchemaLock, releaseSchemaLock } from './lock.js';
-import type { MigrationResult, ResolvedOptions } from './options.js';
+import type { MigrationResult, MigrationRunResult, ResolvedOptions } from './options.js';
 
 /**
  * Runs `work` on one dedicated connection of `db` that holds the schema's migration lock, and
@@ -89,14 +89,7 @@ export async function runAll(
   direction: 'Up' | 'Down',
 ): Promise<{ results: MigrationResult[]; error?: SchemaKitError }> {
   const results: MigrationResult[] = [];
-  const planned = (m: Migration, status: MigrationResult['status']): MigrationResult => ({
-    module: m.module,
-    migration: m.name,
-    direction,
-    status,
-    durationMs: 0,
-    sql: renderSql(direction === 'Up' ? m.up : m.down, options.schema),
-  });
+  const planned = (m: Migration, status: MigrationResult['status']) => notRun(m, direction, options.schema, status);
   for (const [index, migration] of migrations.entries()) {
     options.onProgress({ phase: 'start', result: planned(migration, 'Planned') });
     try {
@@ -111,6 +104,29 @@ export async function runAll(
     }
   }
   return { results };
+}
+
+/** The result of a migration that did not run (yet): planned, failed, or skipped after a failure. */
+export function notRun(
+  migration: Migration,
+  direction: 'Up' | 'Down',
+  schema: string,
+  status: MigrationResult['status'],
+): MigrationResult {
+  return {
+    module: migration.module,
+    migration: migration.name,
+    direction,
+    status,
+    durationMs: 0,
+    sql: renderSql(direction === 'Up' ? migration.up : migration.down, schema),
+  };
+}
+
+/** Starts timing a run: the returned function completes a result with the schema and duration. */
+export function runClock(schema: string): (partial: Omit<MigrationRunResult, 'schema' | 'durationMs'>) => MigrationRunResult {
+  const started = performance.now();
+  return (partial) => ({ schema, ...partial, durationMs: performance.now() - started });
 }
 
 /** Wraps an unexpected failure (e.g. the server went away) into a typed error for a run result. */
