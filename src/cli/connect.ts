@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { join } from 'node:path';
-import { probeConnection } from '../connection/probe.js';
+import { connectFailure } from '../connection/probe.js';
 import { describeUrl } from '../connection/redact.js';
 import { startEmbeddedPostgres } from '../embedded/start-embedded.js';
 
@@ -18,15 +18,14 @@ export interface CliTarget {
 export const EMBEDDED_DIR = '.schema-kit';
 
 /**
- * Connects to `databaseUrl`, failing within 5 s with a one-line, password-free error when it does
- * not answer; without a URL, starts (or joins) the embedded PostgreSQL in `./.schema-kit`.
+ * Connects to `databaseUrl`, failing within 5 s (the pool's connection timeout) with a one-line,
+ * password-free error when it does not answer; without a URL, starts (or joins) the embedded PostgreSQL in `./.schema-kit`.
  */
 export async function openTarget(databaseUrl: string | undefined, cwd: string): Promise<CliTarget> {
   let url = databaseUrl;
   let stopEmbedded: () => Promise<void> = async () => undefined;
   let description: string;
   if (url) {
-    await probeConnection(url, { timeoutMs: 5000 });
     description = `database ${describeUrl(url)}`;
   } else {
     const embedded = await startEmbeddedPostgres({ dataDir: join(cwd, EMBEDDED_DIR, 'data'), persistent: true });
@@ -38,6 +37,14 @@ export async function openTarget(databaseUrl: string | undefined, cwd: string): 
   // pool.end() returns before its clients' sockets close, so stopping the embedded server right
   // after can cut an idle client off (57P01): without a listener that error would crash the CLI.
   pool.on('error', () => undefined);
+  try {
+    // connect once now, through the pool that will do the work, to fail fast with one clear line
+    (await pool.connect()).release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    await stopEmbedded();
+    throw connectFailure(url, error);
+  }
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -23,16 +23,20 @@ export async function probeConnection(connectionString: string, options: ProbeOp
     const { rows } = await client.query<{ server_version: string }>('show server_version');
     return rows[0]?.server_version ?? 'unknown';
   } catch (error) {
-    const reason = redactSecrets(
-      error instanceof Error ? (error.message || (error as NodeJS.ErrnoException).code || error.name) : String(error),
-      passwordOf(connectionString),
-    );
-    const label = options.label ? `${options.label}: ` : '';
-    throw new SchemaKitConnectionError(
-      `${label}cannot connect to PostgreSQL at ${describeUrl(connectionString)}: ${reason}`,
-      error,
-    );
+    throw connectFailure(connectionString, error, options.label);
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** The one-line, password-free error for a failed connection to `connectionString`. */
+export function connectFailure(connectionString: string, error: unknown, label?: string): SchemaKitConnectionError {
+  const reason = redactSecrets(
+    error instanceof Error ? error.message || (error as NodeJS.ErrnoException).code || error.name : String(error),
+    passwordOf(connectionString),
+  );
+  return new SchemaKitConnectionError(
+    `${label ? `${label}: ` : ''}cannot connect to PostgreSQL at ${describeUrl(connectionString)}: ${reason}`,
+    error,
+  );
 }
