@@ -63,6 +63,8 @@ CREATE TABLE :SCHEMA_KIT_SCHEMA.broadcasts (
 CREATE INDEX broadcasts_status_idx ON :SCHEMA_KIT_SCHEMA.broadcasts (status);
 CREATE INDEX broadcasts_scheduled_at_idx ON :SCHEMA_KIT_SCHEMA.broadcasts (scheduled_at)
   WHERE status = 'scheduled';
+CREATE INDEX broadcasts_sending_updated_at_idx ON :SCHEMA_KIT_SCHEMA.broadcasts (updated_at)
+  WHERE status = 'sending';
 CREATE INDEX broadcasts_created_at_idx ON :SCHEMA_KIT_SCHEMA.broadcasts (created_at);
 CREATE INDEX broadcasts_created_by_id_idx ON :SCHEMA_KIT_SCHEMA.broadcasts (created_by_id);
 

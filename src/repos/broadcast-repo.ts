@@ -97,6 +97,30 @@ export class BroadcastRepo {
     return claimed.sort((a, b) => a.scheduled_at!.getTime() - b.scheduled_at!.getTime());
   }
 
+  /**
+   * Moves broadcasts stuck in `sending` since before `olderThan` (by `updated_at`, stamped by the
+   * claim) back to `scheduled`, in one statement, so {@link BroadcastRepo.claimDue} hands them
+   * out again; returns them. For senders that crashed after claiming. A sender that is merely
+   * slow cannot be told apart: its broadcast may then be sent twice, so pick `olderThan` well
+   * beyond the longest send (e.g. an hour ago), allowing for skew: `updated_at` is the database's clock.
+   */
+  async requeueStale(olderThan: Date): Promise<Broadcast[]> {
+    const before = parseInput(validDate, olderThan, 'olderThan');
+    const requeued = await run(
+      this.#ctx.db
+        .updateTable('broadcasts')
+        // a claimed broadcast has its scheduled_at; the coalesce keeps broadcasts_scheduled_at_check
+        // for a row set to 'sending' outside this repository
+        .set({ status: 'scheduled', scheduled_at: sql<Date>`coalesce(scheduled_at, now())` })
+        // a literal, so the planner matches the partial index broadcasts_sending_updated_at_idx
+        .where('status', '=', sql.lit('sending'))
+        .where('updated_at', '<', before)
+        .returning(COLUMNS)
+        .execute(),
+    );
+    return requeued.sort((a, b) => a.scheduled_at!.getTime() - b.scheduled_at!.getTime());
+  }
+
   /** Records a claimed broadcast as sent, with its delivery counts. */
   async markSent(id: string, counts: DeliveryCounts): Promise<Broadcast> {
     const broadcastId = parseInput(uuid, id, 'id');

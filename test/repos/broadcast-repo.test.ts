@@ -71,8 +71,59 @@ describe('BroadcastRepo', () => {
     expect(new Set(all)).toEqual(new Set(ids));
   });
 
+  it('requeues a broadcast whose sender crashed once it is older than the cut-off, and it can be claimed again', async () => {
+    await drain();
+    // only this test's broadcasts are in flight
+    await sql`update schema_kit.broadcasts set status = 'failed' where status = 'sending'`.execute(database().db);
+    const stale = await broadcasts().create({ title: 'stale', message_text: 'x', scheduled_at: past(10) });
+    const [crashed] = await broadcasts().claimDue(10); // its sender crashes: never marked sent or failed
+    expect(crashed).toMatchObject({ id: stale.id, status: 'sending' });
+    await new Promise((resume) => setTimeout(resume, 50));
+    const recent = await broadcasts().create({ title: 'recent', message_text: 'x', scheduled_at: past(5) });
+    const [busy] = await broadcasts().claimDue(10); // its sender is still at work
+    expect(busy).toMatchObject({ id: recent.id, status: 'sending' });
+
+    // a cut-off in the past: both were claimed after it
+    expect(await broadcasts().requeueStale(past(60))).toEqual([]);
+    expect(await broadcasts().requeueStale(crashed!.updated_at)).toEqual([]);
+    // a cut-off between the two claims: only the crashed one goes back
+    const between = new Date((crashed!.updated_at.getTime() + busy!.updated_at.getTime()) / 2);
+    const [requeued, ...none] = await broadcasts().requeueStale(between);
+    expect(none).toEqual([]);
+    expect(requeued).toMatchObject({ id: stale.id, status: 'scheduled', scheduled_at: stale.scheduled_at, sent_at: null });
+    expect(requeued!.updated_at.getTime()).toBeGreaterThan(crashed!.updated_at.getTime());
+    expect((await broadcasts().get(recent.id))!.status).toBe('sending');
+
+    // claimable again, and its new claim is left alone by the same cut-off
+    expect((await broadcasts().claimDue(10)).map((b) => b.id)).toEqual([stale.id]);
+    expect(await broadcasts().requeueStale(between)).toEqual([]);
+    await broadcasts().markSent(stale.id, { recipients_count: 1, failed_count: 0 });
+
+    // a cut-off in the future takes every broadcast still sending, and nothing else
+    expect((await broadcasts().requeueStale(new Date(Date.now() + 60_000))).map((b) => [b.id, b.status])).toEqual([[recent.id, 'scheduled']]);
+    expect((await broadcasts().get(stale.id))!.status).toBe('sent');
+    expect((await broadcasts().claimDue(10)).map((b) => b.id)).toEqual([recent.id]);
+    await broadcasts().markFailed(recent.id);
+  });
+
+  it('requeues a broadcast set to sending without a scheduled_at, scheduling it now', async () => {
+    await drain();
+    const draft = await broadcasts().create({ title: 'odd', message_text: 'x' });
+    await sql`update schema_kit.broadcasts set status = 'sending' where id = ${draft.id}`.execute(database().db);
+    const requeued = await broadcasts().requeueStale(new Date(Date.now() + 60_000));
+    const mine = requeued.find((b) => b.id === draft.id);
+    expect(mine).toMatchObject({ status: 'scheduled' });
+    expect(mine!.scheduled_at).toBeInstanceOf(Date);
+    expect((await broadcasts().claimDue(1000)).map((b) => b.id)).toContain(draft.id);
+  });
+
   it('refuses bad input with a typed error naming the field, writing nothing', async () => {
     const draft = await broadcasts().create({ title: 'ok', message_text: 'ok' });
+    await broadcasts().create({ title: 'due', message_text: 'x', scheduled_at: past(1) });
+    await drain(); // so a broadcast is sending, which requeueStale would move
+    const rows = async () => (await sql`select id, status, scheduled_at, updated_at from schema_kit.broadcasts order by id`.execute(database().db)).rows;
+    const snapshot = await rows();
+    expect(snapshot.some((row) => (row as { status: string }).status === 'sending')).toBe(true);
     const before = await count();
     const cases: [() => Promise<unknown>, string][] = [
       [() => broadcasts().create({ title: '', message_text: 'x' }), 'broadcast.title'],
@@ -87,6 +138,10 @@ describe('BroadcastRepo', () => {
       [() => broadcasts().markSent(draft.id, { recipients_count: -1, failed_count: 0 }), 'counts.recipients_count'],
       [() => broadcasts().markSent(draft.id, { recipients_count: 1 } as never), 'counts.failed_count'],
       [() => broadcasts().markFailed('x'), 'id'],
+      [() => broadcasts().requeueStale(new Date('never')), 'olderThan'],
+      // a string PostgreSQL would read as a timestamp: refused before it gets there
+      [() => broadcasts().requeueStale('2999-01-01' as never), 'olderThan'],
+      [() => broadcasts().requeueStale(undefined as never), 'olderThan'],
     ];
     for (const [call, field] of cases) {
       const error = await call().catch((e: unknown) => e);
@@ -94,6 +149,7 @@ describe('BroadcastRepo', () => {
       expect((error as SchemaKitValidationError).field, field).toBe(field);
     }
     expect(await count()).toBe(before);
+    expect(await rows()).toEqual(snapshot);
     expect((await broadcasts().get(draft.id))!.status).toBe('draft');
   });
 });

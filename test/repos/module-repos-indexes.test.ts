@@ -49,8 +49,11 @@ const FILL: string[][] = [
        select id, (n % 1000) / 1000.0, case when n % 100 = 0 then 'critical' else 'low' end from ${numbered('users')} u`,
     `insert into guides (title, category) select 'g' || i, case when i % 100 = 0 then 'risk' else 'trading' end from generate_series(1, ${ROWS}) i`,
     `insert into user_guide_collections (user_id, guide_id) select u.id, g.id from ${numbered('users')} u join ${numbered('guides')} g using (n)`,
-    `insert into broadcasts (title, message_text, status, scheduled_at, sent_at)
-       select 'b', 't', case when i % 2000 = 0 then 'scheduled' else 'sent' end, now() - interval '1 hour', case when i % 2000 = 0 then null else now() end
+    // 50 scheduled, 50 sending (half of them claimed 2 hours ago by a sender that crashed), the rest sent
+    `insert into broadcasts (title, message_text, status, scheduled_at, sent_at, updated_at)
+       select 'b', 't', case when i % 2000 = 0 then 'scheduled' when i % 2000 = 1000 then 'sending' else 'sent' end,
+         now() - interval '1 hour', case when i % 1000 = 0 then null else now() end,
+         case when i % 4000 = 1000 then now() - interval '2 hours' else now() end
        from generate_series(1, ${ROWS}) i`,
   ],
 ];
@@ -166,6 +169,7 @@ const CALLS: [string, Call][] = [
     await repo.schedule((await repo.create({ title: 't', message_text: 'm' })).id, new Date());
     await ignoreFailure(repo.schedule(f.broadcast, new Date())); // a sent one: says why not
   }],
+  ['BroadcastRepo.requeueStale', (db) => new BroadcastRepo(db).requeueStale(new Date(Date.now() - 3_600_000))],
 
   ['InterfaceEvolutionRepo.record', (db, f) => new InterfaceEvolutionRepo(db).record(f.user, { theme: 'dark' })],
   ['InterfaceEvolutionRepo.latest', (db, f) => new InterfaceEvolutionRepo(db).latest(f.user)],

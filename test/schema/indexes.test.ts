@@ -46,7 +46,7 @@ const FILL = [
   `insert into user_guide_collections (user_id, guide_id)
      select u.id, g.id from numbered_users u join (select id, row_number() over (order by id) as n from guides) g on g.n = u.n`,
   `insert into broadcasts (title, message_text, status, scheduled_at, sent_at)
-     select 'b', 't', case when i % 100 = 0 then 'scheduled' else 'sent' end, now(), case when i % 100 = 0 then null else now() end
+     select 'b', 't', case when i % 100 = 0 then 'scheduled' when i % 100 = 50 then 'sending' else 'sent' end, now(), case when i % 50 = 0 then null else now() end
      from generate_series(1, ${ROWS}) i`,
   `analyze`,
 ];
@@ -89,6 +89,7 @@ const LOOKUPS: [string, string | string[]][] = [
   [`select * from guides where difficulty_level = 'advanced'`, 'guides_difficulty_level_idx'],
   [`select * from user_guide_collections where user_id = $u`, 'user_guide_collections_user_id_saved_at_id_idx'],
   [`select * from broadcasts where status = 'scheduled' and scheduled_at <= now() order by scheduled_at limit 10`, 'broadcasts_scheduled_at_idx'],
+  [`select * from broadcasts where status = 'sending' and updated_at < now() - interval '1 hour'`, 'broadcasts_sending_updated_at_idx'],
 ];
 
 /** The names of every index the plan of `query` reads. */
