@@ -45,7 +45,7 @@ export { ProjectRepo } from './repos/project-repo.js';
 export { ReleaseRepo } from './repos/release-repo.js';
 export { FeatureRepo } from './repos/feature-repo.js';
 export { UserContextRepo } from './repos/user-context-repo.js';
-export type { AuditedRepoOptions, ChangeOptions } from './repos/audited-write.js';
+export { AuditedRepo, type AuditedRepoOptions, type ChangeOptions } from './repos/audited-write.js';
 export { ConversationRepo } from './repos/conversation-repo.js';
 export { UserMemoryRepo } from './repos/user-memory-repo.js';
 export { ExerciseRepo } from './repos/exercise-repo.js';

@@ -4,7 +4,7 @@ import { SchemaKitError, SchemaKitValidationError } from '../errors.js';
 import type { Database } from '../schema/database.js';
 import { parseInput } from '../validation/parse.js';
 import { EventLogRepo } from './event-log-repo.js';
-import { inTransaction, run, type Executor, type RepoContext, type RepoOptions } from './repo-context.js';
+import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from './repo-context.js';
 
 /** Options of the planning repositories: the schema, and whether changes are audited. */
 export interface AuditedRepoOptions extends RepoOptions {
@@ -70,5 +70,20 @@ export class AuditedWriter {
       });
       return row;
     });
+  }
+}
+
+/** The base of the planning repositories: the schema-scoped executor and the audited writer. */
+export abstract class AuditedRepo {
+  /** Where the repository runs its SQL. @internal */
+  protected readonly ctx: RepoContext;
+  /** Writes each change, with its event when auditing. @internal */
+  protected readonly writer: AuditedWriter;
+
+  /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
+  constructor(db: Executor, options: AuditedRepoOptions = {}) {
+    const { audit, ...rest } = options;
+    this.ctx = repoContext(db, rest);
+    this.writer = new AuditedWriter(this.ctx, audit);
   }
 }

@@ -12,10 +12,10 @@ import {
   newFeatureSchema,
   type NewFeatureInput,
 } from '../validation/planning.js';
-import { AuditedWriter, type AuditedRepoOptions, type ChangeOptions } from './audited-write.js';
+import { AuditedRepo, type ChangeOptions } from './audited-write.js';
 import { keysetPage } from './keyset.js';
 import type { Page, PageOptions } from './page.js';
-import { repoContext, run, type Executor, type RepoContext } from './repo-context.js';
+import { run, type Executor } from './repo-context.js';
 
 const COLUMNS = [
   'id', 'project_id', 'name', 'description', 'status', 'status_reason', 'assigned_teams', 'assigned_po', 'release_id', 'created_at', 'updated_at',
@@ -36,22 +36,12 @@ const COLUMNS = [
  * await features.assignRelease(f.id, releaseId, { actor: 'tg:42' });
  * ```
  */
-export class FeatureRepo {
-  readonly #ctx: RepoContext;
-  readonly #writer: AuditedWriter;
-
-  /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
-  constructor(db: Executor, options: AuditedRepoOptions = {}) {
-    const { audit, ...rest } = options;
-    this.#ctx = repoContext(db, rest);
-    this.#writer = new AuditedWriter(this.#ctx, audit);
-  }
-
+export class FeatureRepo extends AuditedRepo {
   /** Creates a feature, not planned into any release. */
   async create(feature: NewFeatureInput, options: ChangeOptions = {}): Promise<Feature> {
     const row = parseInput(newFeatureSchema, feature, 'feature');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.#writer.write(actor, {
+    return this.writer.write(actor, {
       write: (db) => db.insertInto('features').values(row).returning(COLUMNS).executeTakeFirstOrThrow(),
       event: (f) => ({
         action: 'feature.created', entity_type: 'feature', entity_id: f.id,
@@ -66,16 +56,16 @@ export class FeatureRepo {
   /** The feature with this id, or undefined. */
   async get(id: string): Promise<Feature | undefined> {
     const featureId = parseInput(uuid, id, 'id');
-    return run(this.#ctx.db.selectFrom('features').select(COLUMNS).where('id', '=', featureId).executeTakeFirst());
+    return run(this.ctx.db.selectFrom('features').select(COLUMNS).where('id', '=', featureId).executeTakeFirst());
   }
 
   /** One keyset page of the project's features, newest first; `status` keeps one status. */
   async listByProject(projectId: string, options: PageOptions & { status?: FeatureStatus } = {}): Promise<Page<Feature>> {
     const project = parseInput(uuid, projectId, 'projectId');
     const { status, ...page } = parseInput(featurePageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('features').select(COLUMNS).where('project_id', '=', project);
+    let query = this.ctx.db.selectFrom('features').select(COLUMNS).where('project_id', '=', project);
     if (status) query = query.where('status', '=', status);
-    return keysetPage(this.#ctx, query, { table: 'features', column: 'created_at', order: 'desc' }, page);
+    return keysetPage(this.ctx, query, { table: 'features', column: 'created_at', order: 'desc' }, page);
   }
 
   /** Sets the feature's status and `status_reason` (`options.reason`, null when not given); throws
@@ -84,7 +74,7 @@ export class FeatureRepo {
     const featureId = parseInput(uuid, id, 'id');
     const newStatus = parseInput(z.enum(FEATURE_STATUSES), status, 'status');
     const { actor, reason = null } = parseInput(featureStatusOptionsSchema, options, 'options');
-    return this.#writer.write(actor, {
+    return this.writer.write(actor, {
       before: (trx) => trx.selectFrom('features').select(['status', 'status_reason']).where('id', '=', featureId).forUpdate().executeTakeFirst(),
       write: async (db) => {
         const row = await db.updateTable('features').set({ status: newStatus, status_reason: reason }).where('id', '=', featureId).returning(COLUMNS).executeTakeFirst();
@@ -107,7 +97,7 @@ export class FeatureRepo {
     const featureId = parseInput(uuid, id, 'id');
     const release = parseInput(uuid.nullable(), releaseId, 'releaseId');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.#writer.write(actor, {
+    return this.writer.write(actor, {
       before: (trx) => trx.selectFrom('features').select('release_id').where('id', '=', featureId).forUpdate().executeTakeFirst(),
       write: async (db) => {
         const row = await db

@@ -6,9 +6,9 @@ import { PROJECT_STATUSES, type ProjectStatus } from '../schema/values.js';
 import { uuid } from '../validation/common.js';
 import { parseInput } from '../validation/parse.js';
 import { changeOptionsSchema, newProjectSchema, planningPageSchema, type NewProjectInput } from '../validation/planning.js';
-import { AuditedWriter, type AuditedRepoOptions, type ChangeOptions } from './audited-write.js';
+import { AuditedRepo, type ChangeOptions } from './audited-write.js';
 import { toPage, type Page, type PageOptions } from './page.js';
-import { repoContext, run, type Executor, type RepoContext } from './repo-context.js';
+import { run } from './repo-context.js';
 
 const COLUMNS = ['id', 'name', 'description', 'status', 'created_at', 'updated_at'] as const;
 
@@ -24,22 +24,12 @@ const COLUMNS = ['id', 'name', 'description', 'status', 'created_at', 'updated_a
  * await projects.setStatus(project.id, 'paused', { actor: 'tg:42' });
  * ```
  */
-export class ProjectRepo {
-  readonly #ctx: RepoContext;
-  readonly #writer: AuditedWriter;
-
-  /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
-  constructor(db: Executor, options: AuditedRepoOptions = {}) {
-    const { audit, ...rest } = options;
-    this.#ctx = repoContext(db, rest);
-    this.#writer = new AuditedWriter(this.#ctx, audit);
-  }
-
+export class ProjectRepo extends AuditedRepo {
   /** Creates a project; a taken name throws `SchemaKitConflictError` (`projects_name_key`). */
   async create(project: NewProjectInput, options: ChangeOptions = {}): Promise<Project> {
     const row = parseInput(newProjectSchema, project, 'project');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.#writer.write(actor, {
+    return this.writer.write(actor, {
       write: (db) => db.insertInto('projects').values(row).returning(COLUMNS).executeTakeFirstOrThrow(),
       event: (p) => ({ action: 'project.created', entity_type: 'project', entity_id: p.id, details: { before: null, after: { name: p.name, description: p.description, status: p.status } } }),
     });
@@ -48,21 +38,21 @@ export class ProjectRepo {
   /** The project with this id, or undefined. */
   async get(id: string): Promise<Project | undefined> {
     const projectId = parseInput(uuid, id, 'id');
-    return run(this.#ctx.db.selectFrom('projects').select(COLUMNS).where('id', '=', projectId).executeTakeFirst());
+    return run(this.ctx.db.selectFrom('projects').select(COLUMNS).where('id', '=', projectId).executeTakeFirst());
   }
 
   /** The project with this name, or undefined. */
   async findByName(name: string): Promise<Project | undefined> {
     const projectName = parseInput(newProjectSchema.shape.name, name, 'name');
-    return run(this.#ctx.db.selectFrom('projects').select(COLUMNS).where('name', '=', projectName).executeTakeFirst());
+    return run(this.ctx.db.selectFrom('projects').select(COLUMNS).where('name', '=', projectName).executeTakeFirst());
   }
 
   /** One keyset page of every project, by name. */
   async list(options: PageOptions = {}): Promise<Page<Project>> {
     const { after, limit } = parseInput(planningPageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('projects').select(COLUMNS);
+    let query = this.ctx.db.selectFrom('projects').select(COLUMNS);
     // names are unique: the cursor's name, read back from its row, is the whole key
-    if (after) query = query.where('name', '>', sql<string>`(select c.name from ${sql.id(this.#ctx.schema, 'projects')} as c where c.id = ${after})`);
+    if (after) query = query.where('name', '>', sql<string>`(select c.name from ${sql.id(this.ctx.schema, 'projects')} as c where c.id = ${after})`);
     const rows = await run(query.orderBy('name').limit(limit + 1).execute());
     return toPage(rows, limit, (row) => row.id);
   }
@@ -72,7 +62,7 @@ export class ProjectRepo {
     const projectId = parseInput(uuid, id, 'id');
     const newStatus = parseInput(z.enum(PROJECT_STATUSES), status, 'status');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.#writer.write(actor, {
+    return this.writer.write(actor, {
       before: (trx) => trx.selectFrom('projects').select('status').where('id', '=', projectId).forUpdate().executeTakeFirst(),
       write: async (db) => {
         const row = await db.updateTable('projects').set({ status: newStatus }).where('id', '=', projectId).returning(COLUMNS).executeTakeFirst();

@@ -5,10 +5,10 @@ import { RELEASE_STATUSES, type ReleaseStatus } from '../schema/values.js';
 import { uuid } from '../validation/common.js';
 import { parseInput } from '../validation/parse.js';
 import { changeOptionsSchema, newReleaseSchema, planningPageSchema, type NewReleaseInput } from '../validation/planning.js';
-import { AuditedWriter, type AuditedRepoOptions, type ChangeOptions } from './audited-write.js';
+import { AuditedRepo, type ChangeOptions } from './audited-write.js';
 import { keysetPage } from './keyset.js';
 import type { Page, PageOptions } from './page.js';
-import { repoContext, run, type Executor, type RepoContext } from './repo-context.js';
+import { run } from './repo-context.js';
 
 const COLUMNS = ['id', 'project_id', 'version', 'target_date', 'status', 'created_at', 'updated_at'] as const;
 
@@ -24,23 +24,13 @@ const COLUMNS = ['id', 'project_id', 'version', 'target_date', 'status', 'create
  * await releases.setStatus(r.id, 'released', { actor: 'tg:42' });
  * ```
  */
-export class ReleaseRepo {
-  readonly #ctx: RepoContext;
-  readonly #writer: AuditedWriter;
-
-  /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
-  constructor(db: Executor, options: AuditedRepoOptions = {}) {
-    const { audit, ...rest } = options;
-    this.#ctx = repoContext(db, rest);
-    this.#writer = new AuditedWriter(this.#ctx, audit);
-  }
-
+export class ReleaseRepo extends AuditedRepo {
   /** Creates a release; `target_date` is a `'YYYY-MM-DD'` day (a Date counts as its UTC day). A
    * version taken in the project throws `SchemaKitConflictError` (`releases_project_id_version_key`). */
   async create(release: NewReleaseInput, options: ChangeOptions = {}): Promise<Release> {
     const row = parseInput(newReleaseSchema, release, 'release');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.#writer.write(actor, {
+    return this.writer.write(actor, {
       write: (db) => db.insertInto('releases').values(row).returning(COLUMNS).executeTakeFirstOrThrow(),
       event: (r) => ({
         action: 'release.created', entity_type: 'release', entity_id: r.id,
@@ -52,15 +42,15 @@ export class ReleaseRepo {
   /** The release with this id, or undefined. */
   async get(id: string): Promise<Release | undefined> {
     const releaseId = parseInput(uuid, id, 'id');
-    return run(this.#ctx.db.selectFrom('releases').select(COLUMNS).where('id', '=', releaseId).executeTakeFirst());
+    return run(this.ctx.db.selectFrom('releases').select(COLUMNS).where('id', '=', releaseId).executeTakeFirst());
   }
 
   /** One keyset page of the project's releases, newest first. */
   async listByProject(projectId: string, options: PageOptions = {}): Promise<Page<Release>> {
     const project = parseInput(uuid, projectId, 'projectId');
     const page = parseInput(planningPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('releases').select(COLUMNS).where('project_id', '=', project);
-    return keysetPage(this.#ctx, query, { table: 'releases', column: 'created_at', order: 'desc' }, page);
+    const query = this.ctx.db.selectFrom('releases').select(COLUMNS).where('project_id', '=', project);
+    return keysetPage(this.ctx, query, { table: 'releases', column: 'created_at', order: 'desc' }, page);
   }
 
   /** Sets the release's status; throws {@link SchemaKitNotFoundError} for an unknown release. */
@@ -68,7 +58,7 @@ export class ReleaseRepo {
     const releaseId = parseInput(uuid, id, 'id');
     const newStatus = parseInput(z.enum(RELEASE_STATUSES), status, 'status');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.#writer.write(actor, {
+    return this.writer.write(actor, {
       before: (trx) => trx.selectFrom('releases').select('status').where('id', '=', releaseId).forUpdate().executeTakeFirst(),
       write: async (db) => {
         const row = await db.updateTable('releases').set({ status: newStatus }).where('id', '=', releaseId).returning(COLUMNS).executeTakeFirst();
