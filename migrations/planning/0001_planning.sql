@@ -36,6 +36,8 @@ CREATE TABLE :SCHEMA_KIT_SCHEMA.releases (
   updated_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT releases_pkey PRIMARY KEY (id),
   CONSTRAINT releases_project_id_version_key UNIQUE (project_id, version),
+  -- lets features reference (release, project), so a feature's release is of its own project
+  CONSTRAINT releases_id_project_id_key UNIQUE (id, project_id),
   CONSTRAINT releases_project_id_fkey FOREIGN KEY (project_id)
     REFERENCES :SCHEMA_KIT_SCHEMA.projects (id) ON DELETE CASCADE,
   CONSTRAINT releases_version_check CHECK (char_length(version) BETWEEN 1 AND 128),
@@ -61,8 +63,8 @@ CREATE TABLE :SCHEMA_KIT_SCHEMA.features (
   CONSTRAINT features_pkey PRIMARY KEY (id),
   CONSTRAINT features_project_id_fkey FOREIGN KEY (project_id)
     REFERENCES :SCHEMA_KIT_SCHEMA.projects (id) ON DELETE CASCADE,
-  CONSTRAINT features_release_id_fkey FOREIGN KEY (release_id)
-    REFERENCES :SCHEMA_KIT_SCHEMA.releases (id) ON DELETE SET NULL,
+  CONSTRAINT features_release_id_fkey FOREIGN KEY (release_id, project_id)
+    REFERENCES :SCHEMA_KIT_SCHEMA.releases (id, project_id) ON DELETE SET NULL (release_id),
   CONSTRAINT features_name_check CHECK (char_length(name) BETWEEN 1 AND 200),
   CONSTRAINT features_status_check
     CHECK (status IN ('backlog', 'planned', 'in_progress', 'blocked', 'done', 'cancelled')),

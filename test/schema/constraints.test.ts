@@ -93,6 +93,16 @@ describe('the seed constraints, proven with real writes', () => {
     }
   });
 
+  it('keeps a feature\'s release within the feature\'s project, and unplans it when the release goes', async () => {
+    const [a, b] = await Promise.all(['A', 'B'].map(async (name) => (await one(`insert into schema_kit.projects (name) values ($1) returning id`, [`release-check ${name}`])).id));
+    const releaseOfB = (await one(`insert into schema_kit.releases (project_id, version) values ($1, '1.0') returning id`, [b])).id;
+    expect(await failure(database().pool, 'insert into schema_kit.features (project_id, name, release_id) values ($1, $2, $3)', [a, 'f', releaseOfB]))
+      .toEqual({ code: '23503', constraint: 'features_release_id_fkey' });
+    const feature = (await one('insert into schema_kit.features (project_id, name, release_id) values ($1, $2, $3) returning id', [b, 'f', releaseOfB])).id;
+    await q('delete from schema_kit.releases where id = $1', [releaseOfB]);
+    expect(await one('select project_id, release_id from schema_kit.features where id = $1', [feature])).toEqual({ project_id: b, release_id: null });
+  });
+
   it('stores timestamps with their time zone and documents as jsonb objects', async () => {
     const row = await one(`insert into schema_kit.event_log (action, entity_type, entity_id, "timestamp", details)
       values ('a', 't', '1', '2026-03-01 12:00:00+05', '{"k": [1, "two"]}') returning "timestamp", details`);
