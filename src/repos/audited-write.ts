@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { SchemaKitError, SchemaKitValidationError } from '../errors.js';
 import type { Database } from '../schema/database.js';
 import { parseInput } from '../validation/parse.js';
-import { EventLogRepo } from './event-log-repo.js';
+import { EventLogRepo } from '../modules/audit/index.js';
 import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from './repo-context.js';
 
 /** Options of the planning repositories: the schema, and whether changes are audited. */
