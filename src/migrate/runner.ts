@@ -3,6 +3,7 @@ import { toSchemaKitError } from '../database-errors.js';
 import { SchemaKitError, SchemaKitMigrationError } from '../errors.js';
 import type { Migration } from './migration-source.js';
 import { renderSql } from './migration-source.js';
+import { splitStatements } from './split-statements.js';
 import { recordApplied, recordReverted } from './history.js';
 import { acquireSchemaLock, releaseSchemaLock } from './lock.js';
 import type { MigrationResult, MigrationRunResult, ResolvedOptions } from './options.js';
@@ -27,14 +28,41 @@ export async function withSchemaLock<T>(
 }
 
 /**
+ * How the migration connection takes a file's SQL. Starts as the whole file in one query (what
+ * node-postgres sends as one simple-protocol query); a connection that rejects several commands in
+ * one query (PGlite, whose driver prepares every query) switches, for the rest of the run, to one
+ * statement per query, split by {@link splitStatements}, in the same transaction.
+ */
+export interface ScriptMode {
+  oneStatementPerQuery: boolean;
+}
+
+/** PostgreSQL's answer when a prepared (extended-protocol) query holds more than one command. */
+function rejectsSeveralCommands(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '42601' && typeof message === 'string' && message.includes('multiple commands into a prepared statement');
+}
+
+async function executeScript(conn: Kysely<unknown>, text: string, mode: ScriptMode): Promise<void> {
+  if (!mode.oneStatementPerQuery) {
+    await sql.raw(text).execute(conn);
+    return;
+  }
+  for (const statement of splitStatements(text)) await sql.raw(statement).execute(conn);
+}
+
+/**
  * Runs one migration up or down on `conn`, in its own transaction unless the file opted out, and
- * records it in the history in that same transaction.
+ * records it in the history in that same transaction. When the connection rejects the file as
+ * several commands (rejected before any of it ran), the transaction is rolled back and the file
+ * runs again one statement at a time.
  */
 export async function runMigration(
   conn: Kysely<unknown>,
   schema: string,
   migration: Migration,
   direction: 'Up' | 'Down',
+  mode: ScriptMode,
 ): Promise<MigrationResult> {
   const text = renderSql(direction === 'Up' ? migration.up : migration.down, schema);
   const started = performance.now();
@@ -43,20 +71,29 @@ export async function runMigration(
     if (direction === 'Up') await recordApplied(conn, schema, { ...migration, durationMs });
     else await recordReverted(conn, schema, migration.module, migration.name);
   };
-  try {
-    if (migration.transactional) {
-      await sql`begin`.execute(conn);
-      try {
-        await sql.raw(text).execute(conn);
-        await record();
-        await sql`commit`.execute(conn);
-      } catch (error) {
-        await sql`rollback`.execute(conn).catch(() => undefined);
-        throw error;
-      }
-    } else {
-      await sql.raw(text).execute(conn);
+  const attempt = async (): Promise<void> => {
+    if (!migration.transactional) {
+      await executeScript(conn, text, mode);
       await record();
+      return;
+    }
+    await sql`begin`.execute(conn);
+    try {
+      await executeScript(conn, text, mode);
+      await record();
+      await sql`commit`.execute(conn);
+    } catch (error) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw error;
+    }
+  };
+  try {
+    try {
+      await attempt();
+    } catch (error) {
+      if (mode.oneStatementPerQuery || !rejectsSeveralCommands(error)) throw error;
+      mode.oneStatementPerQuery = true;
+      await attempt();
     }
   } catch (error) {
     const mapped = toSchemaKitError(error);
@@ -89,11 +126,12 @@ export async function runAll(
   direction: 'Up' | 'Down',
 ): Promise<{ results: MigrationResult[]; error?: SchemaKitError }> {
   const results: MigrationResult[] = [];
+  const mode: ScriptMode = { oneStatementPerQuery: false };
   const planned = (m: Migration, status: MigrationResult['status']) => notRun(m, direction, options.schema, status);
   for (const [index, migration] of migrations.entries()) {
     options.onProgress({ phase: 'start', result: planned(migration, 'Planned') });
     try {
-      const result = await runMigration(conn, options.schema, migration, direction);
+      const result = await runMigration(conn, options.schema, migration, direction, mode);
       results.push(result);
       options.onProgress({ phase: 'end', result });
     } catch (error) {
