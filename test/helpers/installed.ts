@@ -2,7 +2,9 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { grantRuntimeAccess, migrateToLatest, type Database, type ModuleName } from '../../src/index.js';
+import { createTestDatabase as createKitDatabase, type TestDatabase as KitDatabase } from '../../src/testing/index.js';
 import { useTestDatabase, type TestDatabase } from './database.js';
+import { TEST_TARGET } from './target.js';
 
 /** A database with modules installed: `db`/`pool`/`url` connect as the least-privileged runtime
  * role (or as the owner), `owner` always as the owner that installed the schema. */
@@ -18,6 +20,7 @@ export interface InstalledDatabase extends TestDatabase {
  * owner instead (for tests of the schema itself).
  */
 export function useInstalledDatabase(modules: readonly ModuleName[], options: { as?: 'runtime' | 'owner' } = {}): () => InstalledDatabase {
+  if (TEST_TARGET === 'pglite') return usePGliteDatabase(modules);
   const database = useTestDatabase();
   let current: InstalledDatabase | undefined;
   beforeAll(async () => {
@@ -44,6 +47,31 @@ export function useInstalledDatabase(modules: readonly ModuleName[], options: { 
     await current.owner.pool.query(`drop owned by "${current.role}"`);
     await current.owner.pool.query(`drop role "${current.role}"`);
   });
+  return () => {
+    if (!current) throw new Error('useInstalledDatabase(): the database exists only inside tests and hooks');
+    return current;
+  };
+}
+
+/**
+ * The PGlite target: a migrated in-process PGlite from schema-kit/testing, as the owner (PGlite has
+ * no other roles to connect as). It has no pool and no URL: a test that needs them needs a server.
+ */
+function usePGliteDatabase(modules: readonly ModuleName[]): () => InstalledDatabase {
+  let current: InstalledDatabase | undefined;
+  let kit: KitDatabase | undefined;
+  beforeAll(async () => {
+    kit = await createKitDatabase({ modules });
+    const noServer = (what: string) => () => {
+      throw new Error(`useInstalledDatabase(): ${what} exists only on a PostgreSQL server, not on PGlite`);
+    };
+    const database = Object.defineProperties({ name: 'pglite', db: kit.db } as TestDatabase, {
+      url: { get: noServer('url') },
+      pool: { get: noServer('pool') },
+    });
+    current = Object.assign(Object.create(database) as InstalledDatabase, { owner: database, role: 'owner' });
+  });
+  afterAll(() => kit?.destroy());
   return () => {
     if (!current) throw new Error('useInstalledDatabase(): the database exists only inside tests and hooks');
     return current;
