@@ -23,7 +23,10 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: ['test/modules/**/*.test.ts', 'examples/**/*.test.ts'],
+          globalSetup: ['test/setup/pglite-warm.ts'],
           env: { SCHEMA_KIT_TEST_TARGET: 'pglite' },
+          // starting PGlite (WebAssembly) is CPU-bound: give busy CI machines room
+          hookTimeout: 180_000,
         },
       },
     ],

@@ -13,7 +13,7 @@ import {
 export interface PGliteInstance {
   readonly waitReady: Promise<void>;
   readonly closed: boolean;
-  query<T>(query: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
+  query<T>(query: string, params?: unknown[], options?: { parsers?: Record<number, (value: string, typeId: number) => unknown> }): Promise<{ rows: T[]; affectedRows?: number }>;
   close(): Promise<void>;
 }
 
@@ -111,11 +111,18 @@ class PGliteDriver implements Driver {
   }
 }
 
+/**
+ * Result parsers that make PGlite return what node-postgres returns, so rows look the same on both:
+ * `bigint` (int8) and `numeric` as strings (PGlite would give a number, which loses precision
+ * beyond 2^53).
+ */
+const AS_NODE_POSTGRES = { 20: (value: string) => value, 1700: (value: string) => value };
+
 class PGliteConnection implements DatabaseConnection {
   constructor(readonly pglite: PGliteInstance) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
+    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters], { parsers: AS_NODE_POSTGRES });
     // Kysely reads numAffectedRows only for insert, update, delete and merge
     return { rows: result.rows, ...(result.affectedRows === undefined ? {} : { numAffectedRows: BigInt(result.affectedRows) }) };
   }

@@ -39,39 +39,54 @@ function cacheFile(install: PGliteInstall): string {
   return join(tmpdir(), `schema-kit-pglite-${key}.tar.gz`);
 }
 
+/** The cache file of a fresh, empty PGlite cluster: most of PGlite's start-up time is its initdb. */
+const EMPTY_CLUSTER = join(tmpdir(), 'schema-kit-pglite-empty.tar.gz');
+
+async function save(pglite: PGlite, file: string): Promise<void> {
+  const dump = await pglite.dumpDataDir('gzip');
+  const partial = `${file}.${randomBytes(4).toString('hex')}`;
+  writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  renameSync(partial, file); // atomic: a parallel test file reads the old file or the new one
+}
+
+/** A PGlite started from a cached data directory, or undefined when there is none or it does not load. */
+async function fromCache(PGliteClass: PGliteModule['PGlite'], file: string): Promise<PGlite | undefined> {
+  if (!existsSync(file)) return undefined;
+  return PGliteClass.create({ loadDataDir: new Blob([readFileSync(file)]) }).catch(() => undefined);
+}
+
 function open(pglite: PGlite): Kysely<Database> {
   return new Kysely<Database>({ dialect: createPGliteDialect(pglite) });
 }
 
 /**
  * A migrated in-process PGlite. With the cache, starts from the data directory an earlier call
- * saved (then runs the migrations anyway: a no-op that proves the history is current); a cache
- * file that does not load (another PGlite version) is replaced.
+ * saved for the same install (then runs the migrations anyway: a no-op that proves the history is
+ * current), else from a cached empty cluster, migrates and saves the result. A cache file that
+ * does not load (another PGlite version) or does not migrate cleanly is replaced.
  */
 export async function openPGlite(install: PGliteInstall): Promise<Opened> {
-  const { PGlite } = await loadPGlite();
+  const { PGlite: PGliteClass } = await loadPGlite();
   const file = install.cache ? cacheFile(install) : undefined;
-  if (file && existsSync(file)) {
-    const db = await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) }).then(open, () => undefined);
-    if (db) {
-      try {
-        await install.migrate(db);
-        return { db, url: undefined, close: () => db.destroy() };
-      } catch {
-        await db.destroy(); // a cache that does not migrate cleanly: start from nothing below
-      }
+  const migrated = file ? await fromCache(PGliteClass, file) : undefined;
+  if (migrated) {
+    const db = open(migrated);
+    try {
+      await install.migrate(db);
+      return { db, url: undefined, close: () => db.destroy() };
+    } catch {
+      await db.destroy(); // start from an empty cluster below
     }
   }
-  const pglite = await PGlite.create();
+  let pglite = file ? await fromCache(PGliteClass, EMPTY_CLUSTER) : undefined;
+  if (!pglite) {
+    pglite = await PGliteClass.create();
+    if (file) await save(pglite, EMPTY_CLUSTER);
+  }
   const db = open(pglite);
   try {
     await install.migrate(db);
-    if (file) {
-      const dump = await pglite.dumpDataDir('gzip');
-      const partial = `${file}.${randomBytes(4).toString('hex')}`;
-      writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
-      renameSync(partial, file); // atomic: a parallel test file reads the old file or the new one
-    }
+    if (file) await save(pglite, file);
   } catch (error) {
     await db.destroy();
     throw error;

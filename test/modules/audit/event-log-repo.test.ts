@@ -3,6 +3,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { EventLogRepo, SchemaKitValidationError, type StreamedEvent } from '../../../src/index.js';
 import { useInstalledDatabase } from '../../helpers/installed.js';
+import { itWithConnections } from '../../helpers/target.js';
 
 describe('EventLogRepo', () => {
   const database = useInstalledDatabase(['audit']);
@@ -73,7 +74,7 @@ describe('EventLogRepo', () => {
     expect(resumed.map((e) => e.id)).toEqual(seen.slice(10).map((e) => e.id));
   });
 
-  it('never skips an event whose transaction commits late', async () => {
+  itWithConnections('a second session holds its transaction open while this one reads')('never skips an event whose transaction commits late', async () => {
     const slow = new pg.Client({ connectionString: database().url });
     await slow.connect();
     const controller = new AbortController();

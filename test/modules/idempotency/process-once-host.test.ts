@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventLogRepo, ProcessedMessageRepo, UserRepo, type Database } from '../../../src/index.js';
 import { useInstalledDatabase } from '../../helpers/installed.js';
+import { TEST_TARGET } from '../../helpers/target.js';
 
 // A host service's own table, in its own schema (public), with a foreign key to schema-kit's users.
 interface OrdersTable {
@@ -29,12 +30,19 @@ describe('processOnce hands the handler the host transaction', () => {
   let camel: Kysely<CamelHostDB>;
 
   beforeAll(async () => {
-    const { owner, role, url } = database();
-    await owner.pool.query(`create table public.orders (
+    const { owner, role } = database();
+    await sql`create table public.orders (
       id uuid primary key default gen_random_uuid(),
       user_id uuid not null references schema_kit.users (id),
-      total_cents integer not null check (total_cents > 0))`);
-    await owner.pool.query(`grant select, insert, delete on public.orders to "${role}"`);
+      total_cents integer not null check (total_cents > 0))`.execute(owner.db);
+    if (TEST_TARGET === 'pglite') {
+      // one connection, one role: the host is the owner's Kysely with the host's tables added
+      host = owner.db.withTables<{ orders: OrdersTable }>();
+      camel = owner.db.withTables<{ orders: CamelOrdersTable }>().withPlugin(new CamelCasePlugin());
+      return;
+    }
+    await sql.raw(`grant select, insert, delete on public.orders to "${role}"`).execute(owner.db);
+    const { url } = database();
     host = new Kysely<HostDB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4 }) }) });
     camel = new Kysely<CamelHostDB>({
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4 }) }),
@@ -42,6 +50,7 @@ describe('processOnce hands the handler the host transaction', () => {
     });
   });
   afterAll(async () => {
+    if (TEST_TARGET === 'pglite') return; // the PGlite database closes with the file
     await host?.destroy();
     await camel?.destroy();
   });
