@@ -47,7 +47,7 @@ describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migr
     }
 
     const tables = await pool.query(`select table_name from information_schema.tables where table_schema = 'schema_kit' order by 1`);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['roles', 'schema_kit_migrations', 'users']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['roles', 'schema_kit_migrations', 'schema_kit_modules', 'users']);
     const history = await pool.query(`select module from schema_kit.schema_kit_migrations`);
     expect(history.rows.map((r) => r.module)).toEqual(['core']);
     // pg_locks is server-wide: look at this database's advisory locks only
