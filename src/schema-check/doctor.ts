@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import shipped from '../../schema/manifest.json' with { type: 'json' };
 import { toSchemaKitError } from '../database-errors.js';
 import { SchemaKitError } from '../errors.js';
 import { runtimePrivileges } from '../grants.js';
@@ -9,6 +8,7 @@ import { planModules } from '../migrate/plan.js';
 import { reconcile } from '../migrate/reconcile.js';
 import { DEFAULT_SCHEMA, validateSchemaName } from '../migrate/schema-name.js';
 import { readLiveManifest, type SchemaManifest, type TableManifest } from './manifest.js';
+import { readShippedManifest } from './shipped-manifest.js';
 
 /** What a difference found by {@link checkSchema} is about. */
 export type SchemaDifferenceKind =
@@ -169,7 +169,7 @@ export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOption
     problems.forEach((p) => differences.push({ kind: 'migration', object: `${p.module}/${p.migration}`, message: p.message }));
 
     const tables = new Set(installed.flatMap((m) => m.migrations.flatMap((migration) => migration.tables)));
-    const expected = restrict(shipped as SchemaManifest, tables);
+    const expected = restrict(readShippedManifest(), tables);
     const live = restrict(await readLiveManifest(plain, schema), tables);
     const liveTables = new Map(live.tables.map((t) => [t.name, t]));
     for (const want of expected.tables) {
