@@ -1,10 +1,10 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema/database.js';
-import { EventLogRepo } from './repos/event-log-repo.js';
-import { ProcessedMessageRepo } from './repos/processed-message-repo.js';
-import { RoleChangeLogRepo } from './repos/role-change-log-repo.js';
-import { UserInterestRepo } from './repos/user-interest-repo.js';
+import { EventLogRepo } from './modules/audit/index.js';
+import { ProcessedMessageRepo } from './modules/idempotency/index.js';
+import { RoleChangeLogRepo } from './modules/roles/index.js';
+import { UserInterestRepo } from './modules/interests/index.js';
 
 /** Options of {@link createSchemaKit}. */
 export interface CreateSchemaKitOptions {

@@ -1,25 +1,22 @@
 /** The `Database` interface: every schema-kit table by its bare name (use `withSchema`). */
-import type { AchievementsTable, UserAchievementsTable } from './achievements.js';
-import type { EventLogTable } from './audit.js';
-import type { RolesTable, UsersTable } from './core.js';
-import type { ProcessedMessagesTable } from './idempotency.js';
-import type { DissonanceRecordsTable, InterfaceEvolutionLogTable } from './insights.js';
-import type { ContentPackagesTable, UserInterestsTable } from './interests.js';
+// Modules in registry order: this order decides which value-set literals TypeScript meets first,
+// and so the member order the API report (api/schema-kit.api.md) prints for shared literals.
+import type { RolesTable, UsersTable } from '../modules/core/index.js';
+import type { ContentPackagesTable, UserInterestsTable } from '../modules/interests/index.js';
+import type { UserRoleChangeLogTable } from '../modules/roles/index.js';
+import type { EventLogTable } from '../modules/audit/index.js';
+import type { ProcessedMessagesTable } from '../modules/idempotency/index.js';
+import type { FeaturesTable, ProjectsTable, ReleasesTable, UserContextTable } from '../modules/planning/index.js';
+import type { AchievementsTable, UserAchievementsTable } from '../modules/achievements/index.js';
 import type {
   ConversationsTable,
   ExercisesTable,
   MessagesTable,
   UserExercisesTable,
   UserMemoryTable,
-} from './learning.js';
-import type {
-  FeaturesTable,
-  ProjectsTable,
-  ReleasesTable,
-  UserContextTable,
-} from './planning.js';
-import type { UserRoleChangeLogTable } from './roles.js';
-import type { BroadcastsTable, GuidesTable, UserGuideCollectionsTable } from './telegram.js';
+} from '../modules/learning/index.js';
+import type { DissonanceRecordsTable, InterfaceEvolutionLogTable } from '../modules/insights/index.js';
+import type { BroadcastsTable, GuidesTable, UserGuideCollectionsTable } from '../modules/telegram/index.js';
 
 /** Every table of every module, keyed by table name; a host only has the modules it installed. */
 export interface Database {
@@ -57,3 +54,21 @@ export interface Database {
   broadcasts: BroadcastsTable;
   user_guide_collections: UserGuideCollectionsTable;
 }
+
+/**
+ * Every schema-kit table keyed by its schema-qualified name (`"schema_kit.users"`), for hosts that
+ * query or join schema-kit's tables with their own Kysely: `Kysely<HostDB & QualifiedDatabase>`
+ * type-checks `selectFrom('schema_kit.users')` and refuses the bare `'users'`, which would fail at
+ * run time. `S` is the schema schema-kit was installed into (default `'schema_kit'`).
+ *
+ * ### Examples
+ * ```ts
+ * const db = new Kysely<HostDB & QualifiedDatabase>({ dialect });
+ * await db.selectFrom('orders').innerJoin('schema_kit.users as u', 'u.id', 'orders.user_id')
+ *   .select(['orders.id', 'u.telegram_username']).execute();
+ * // installed with --schema kit: Kysely<HostDB & QualifiedDatabase<'kit'>>
+ * ```
+ */
+export type QualifiedDatabase<S extends string = 'schema_kit'> = {
+  [T in keyof Database as `${S}.${T}`]: Database[T];
+};

@@ -1,23 +1,12 @@
 import type pg from 'pg';
-import {
-  ACHIEVEMENT_CATEGORIES,
-  BROADCAST_MESSAGE_TYPES,
-  BROADCAST_STATUSES,
-  CHANGE_SOURCES,
-  CONTENT_CATEGORIES,
-  EXERCISE_DIFFICULTIES,
-  EXERCISE_STATUSES,
-  EXERCISE_TYPES,
-  FEATURE_STATUSES,
-  GUIDE_CATEGORIES,
-  GUIDE_DIFFICULTY_LEVELS,
-  MESSAGE_ROLES,
-  PACKAGE_TYPES,
-  PROJECT_STATUSES,
-  RELEASE_STATUSES,
-  RISK_LEVELS,
-  SKILL_LEVELS,
-} from '../../src/schema/values.js';
+import { ACHIEVEMENT_CATEGORIES } from '../../src/modules/achievements/index.js';
+import { BROADCAST_MESSAGE_TYPES, BROADCAST_STATUSES, GUIDE_CATEGORIES, GUIDE_DIFFICULTY_LEVELS } from '../../src/modules/telegram/index.js';
+import { CHANGE_SOURCES } from '../../src/modules/roles/index.js';
+import { CONTENT_CATEGORIES, PACKAGE_TYPES } from '../../src/modules/interests/index.js';
+import { EXERCISE_DIFFICULTIES, EXERCISE_STATUSES, EXERCISE_TYPES, MESSAGE_ROLES } from '../../src/modules/learning/index.js';
+import { FEATURE_STATUSES, PROJECT_STATUSES, RELEASE_STATUSES } from '../../src/modules/planning/index.js';
+import { RISK_LEVELS } from '../../src/modules/insights/index.js';
+import { SKILL_LEVELS } from '../../src/modules/core/index.js';
 
 /** Every CHECK'd closed value set of the schema, by `table.column`, as values.ts defines it. */
 export const VALUE_SET_COLUMNS: Readonly<Record<string, readonly string[]>> = {

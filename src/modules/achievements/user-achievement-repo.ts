@@ -1,0 +1,161 @@
+import { sql, type Expression, type SqlBool } from 'kysely';
+import { SchemaKitNotFoundError } from '../../errors.js';
+import type { UserAchievement } from './tables.js';
+import { achievementKeySchema, progressIncrementSchema, userAchievementPageSchema } from './validation.js';
+import { uuid } from '../../validation/common.js';
+import { parseInput } from '../../validation/parse.js';
+import { keysetPage } from '../../repos/keyset.js';
+import type { Page, PageOptions } from '../../repos/page.js';
+import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+
+/** The outcome of {@link UserAchievementRepo.progress}. */
+export interface AchievementProgress {
+  /** The user's progress row after the call. */
+  readonly userAchievement: UserAchievement;
+  /** True when this call earned the achievement (for a repeatable one: earned it once more). */
+  readonly justEarned: boolean;
+}
+
+const COLUMNS = [
+  'id', 'user_id', 'achievement_id', 'progress_current', 'progress_target', 'earned', 'earned_at', 'notified_at',
+  'times_earned', 'created_at', 'updated_at',
+] as const;
+
+/** The progress target of an achievement `a`: its requirement, at least 1. */
+const TARGET = sql<number>`greatest(coalesce(a.requirement_value, 1), 1)`;
+
+/**
+ * The next state of a progress row after adding `increment`, as SQL over its current values: a
+ * non-repeatable achievement is earned once, when progress first reaches the target; a repeatable
+ * one is earned again each time, its progress carrying the remainder.
+ */
+function advance(
+  current: { progress: Expression<number>; earned: Expression<boolean>; earnedAt: Expression<Date | null>; times: Expression<number> },
+  achievement: { repeatable: Expression<boolean>; target: Expression<number> },
+  increment: number,
+) {
+  const { repeatable, target } = achievement;
+  const progress = sql<number>`(${current.progress} + ${increment}::integer)`;
+  const reached = sql<SqlBool>`${progress} >= ${target}`;
+  return {
+    progress_current: sql<number>`case when ${repeatable} then ${progress} % ${target} else ${progress} end`,
+    times_earned: sql<number>`${current.times} + case when ${repeatable} then ${progress} / ${target} when not ${current.earned} and ${reached} then 1 else 0 end`,
+    earned: sql<boolean>`${current.earned} or ${reached}`,
+    earned_at: sql<Date | null>`case when ${current.earned} then ${current.earnedAt} when ${reached} then now() end`,
+  };
+}
+
+/**
+ * Users' progress on achievements (`user_achievements`, one row per user and achievement).
+ * `progress` adds to it atomically and reports whether the call earned the achievement: under
+ * any concurrency a non-repeatable achievement is earned exactly once.
+ *
+ * ### Examples
+ * ```ts
+ * const badges = new UserAchievementRepo(db);
+ * const { justEarned, userAchievement } = await badges.progress(userId, 'ten-exercises');
+ * if (justEarned) await notify(userId, userAchievement);
+ * ```
+ */
+export class UserAchievementRepo {
+  readonly #ctx: RepoContext;
+
+  /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
+  constructor(db: Executor, options?: RepoOptions) {
+    this.#ctx = repoContext(db, options);
+  }
+
+  /**
+   * Adds `increment` (default 1) to the user's progress on the achievement (named by id or slug)
+   * toward its `requirement_value` (at least 1). One UPDATE whose row lock is taken in its own
+   * subquery, so the state it reports as previous is the one it replaced; on first progress an
+   * INSERT ... ON CONFLICT DO NOTHING (a concurrent first insert sends the call back to the
+   * UPDATE). Throws {@link SchemaKitNotFoundError} for an unknown achievement.
+   */
+  async progress(userId: string, achievement: string, increment = 1): Promise<AchievementProgress> {
+    const user_id = parseInput(uuid, userId, 'userId');
+    const key = parseInput(achievementKeySchema, achievement, 'achievement');
+    const inc = parseInput(progressIncrementSchema, increment, 'increment');
+    const keyColumn = uuid.safeParse(key).success ? 'a.id' : 'a.slug';
+    for (;;) {
+      const updated = await this.#advanceExisting(user_id, keyColumn, key, inc);
+      if (updated) return updated;
+      const inserted = await this.#insertFirst(user_id, keyColumn, key, inc);
+      if (inserted) return inserted;
+      const known = await run(this.#ctx.db.selectFrom('achievements as a').select('a.id').where(keyColumn, '=', key).executeTakeFirst());
+      if (!known) throw new SchemaKitNotFoundError('achievements', `No achievement ${key}.`);
+      // a concurrent call inserted the row first: update it
+    }
+  }
+
+  /** One keyset page of the user's achievements, newest first; `earned` keeps earned (true) or unearned (false) ones. */
+  async listForUser(userId: string, options: PageOptions & { earned?: boolean } = {}): Promise<Page<UserAchievement>> {
+    const user_id = parseInput(uuid, userId, 'userId');
+    const { earned, ...page } = parseInput(userAchievementPageSchema, options, 'options');
+    let query = this.#ctx.db.selectFrom('user_achievements').select(COLUMNS).where('user_id', '=', user_id);
+    if (earned !== undefined) query = query.where('earned', '=', earned);
+    return keysetPage(this.#ctx, query, { table: 'user_achievements', column: 'created_at', order: 'desc' }, page);
+  }
+
+  async #advanceExisting(user_id: string, keyColumn: 'a.id' | 'a.slug', key: string, inc: number): Promise<AchievementProgress | undefined> {
+    const db = this.#ctx.db;
+    const row = await run(
+      db
+        .updateTable('user_achievements as ua')
+        .from(
+          db
+            .selectFrom('user_achievements as u')
+            .innerJoin('achievements as a', 'a.id', 'u.achievement_id')
+            .select(['u.id', 'u.times_earned', 'a.is_repeatable', TARGET.as('target')])
+            .where('u.user_id', '=', user_id)
+            .where(keyColumn, '=', key)
+            .modifyEnd(sql`for update of u`) // the progress row only: other users' calls never wait on the achievement
+            .as('old'),
+        )
+        .set((eb) => ({
+          ...advance(
+            { progress: eb.ref('ua.progress_current'), earned: eb.ref('ua.earned'), earnedAt: eb.ref('ua.earned_at'), times: eb.ref('ua.times_earned') },
+            { repeatable: eb.ref('old.is_repeatable'), target: eb.ref('old.target') },
+            inc,
+          ),
+          progress_target: eb.ref('old.target'),
+        }))
+        .whereRef('ua.id', '=', 'old.id')
+        .returning([...COLUMNS.map((c) => `ua.${c}` as const), sql<boolean>`ua.times_earned > old.times_earned`.as('just_earned')])
+        .executeTakeFirst(),
+    );
+    return row && split(row);
+  }
+
+  async #insertFirst(user_id: string, keyColumn: 'a.id' | 'a.slug', key: string, inc: number): Promise<AchievementProgress | undefined> {
+    const db = this.#ctx.db;
+    const next = advance({ progress: sql`0`, earned: sql`false`, earnedAt: sql`null::timestamptz`, times: sql`0` }, { repeatable: sql`a.is_repeatable`, target: TARGET }, inc);
+    const row = await run(
+      db
+        .insertInto('user_achievements')
+        .columns(['user_id', 'achievement_id', 'progress_target', 'progress_current', 'times_earned', 'earned', 'earned_at'])
+        .expression(
+          db
+            .selectFrom('achievements as a')
+            .select([
+              sql<string>`${user_id}::uuid`.as('user_id'),
+              'a.id',
+              TARGET.as('progress_target'),
+              next.progress_current.as('progress_current'),
+              next.times_earned.as('times_earned'),
+              next.earned.as('earned'),
+              next.earned_at.as('earned_at'),
+            ])
+            .where(keyColumn, '=', key),
+        )
+        .onConflict((oc) => oc.columns(['user_id', 'achievement_id']).doNothing())
+        .returning([...COLUMNS, sql<boolean>`times_earned > 0`.as('just_earned')])
+        .executeTakeFirst(),
+    );
+    return row && split(row);
+  }
+}
+
+function split({ just_earned, ...userAchievement }: UserAchievement & { just_earned: boolean }): AchievementProgress {
+  return { userAchievement, justEarned: just_earned };
+}

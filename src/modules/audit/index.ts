@@ -1,0 +1,10 @@
+/** The audit module: its tables, value sets, input schemas and repositories. */
+
+export { type EventLogTable, type EventLogEntry, type NewEventLogEntry } from './tables.js';
+export { newEventSchema, newEventListSchema, type NewEvent } from './validation.js';
+export {
+  EventLogRepo,
+  type EventPageOptions,
+  type StreamOptions,
+  type StreamedEvent,
+} from './event-log-repo.js';

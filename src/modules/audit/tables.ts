@@ -1,0 +1,27 @@
+/** Tables of the `audit` module: `event_log`. */
+import type { Insertable, Selectable } from 'kysely';
+import type { Generated, GeneratedAlways, Int8, Json, Timestamp } from '../../schema/column-types.js';
+
+/** `event_log`: the audit trail, append-only (the database rejects UPDATE, DELETE and TRUNCATE). */
+export interface EventLogTable {
+  id: GeneratedAlways<Int8>;
+  /** The acting user as text; null for system events. */
+  user_id: string | null;
+  action: string;
+  entity_type: string;
+  /** Text, so uuid and integer entity ids both fit. */
+  entity_id: string;
+  /** When the event happened; defaults to now(). */
+  timestamp: Generated<Timestamp>;
+  /** A JSON object; defaults to `{}`. */
+  details: Generated<Json>;
+  /** When the row was written. */
+  created_at: Generated<Timestamp>;
+  /** The writing transaction (`xid8`, read as a string); leave it to its default. */
+  tx_id: Generated<string>;
+}
+
+/** A row of `event_log`. */
+export type EventLogEntry = Selectable<EventLogTable>;
+/** A new row for `event_log` (rows are never updated). */
+export type NewEventLogEntry = Insertable<EventLogTable>;

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { idCursor, idText, jsonObject, pageOptions, validDate } from '../../validation/common.js';
+
+/** An event for `EventLogRepo.append`: who did what to which entity, with JSON details. */
+export const newEventSchema = z
+  .object({
+    user_id: idText(512).nullable().optional(),
+    action: idText(128),
+    entity_type: idText(128),
+    entity_id: z.union([idText(512), z.number().int('must be a whole number').safe('must be a safe integer')]).transform(String),
+    details: jsonObject.optional(),
+    timestamp: validDate.optional(),
+  })
+  .strict();
+
+/** The input of {@link newEventSchema}. */
+export type NewEvent = z.input<typeof newEventSchema>;
+
+/** A list of events for `appendMany`: at most 10,000. */
+export const newEventListSchema = z.array(newEventSchema).max(10_000, 'must hold at most 10000 events');
+
+/** Page options of the event listings (cursor: an event id). */
+export const eventPageSchema = pageOptions(idCursor).extend({ order: z.enum(['asc', 'desc']).default('desc') }).strict();
+
+/** A stream position: `<transaction id>:<event id>`, as every streamed event carries in `position`. */
+export const positionSchema = z.string().regex(/^\d{1,20}:\d{1,19}$/, 'must be a `position` returned by a streamed event');
+
+/** Options of `EventLogRepo.stream`. */
+export const streamOptionsSchema = z
+  .object({
+    after: positionSchema.optional(),
+    batchSize: z.number().int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(500),
+    follow: z.boolean().default(false),
+    pollIntervalMs: z.number().int('must be a whole number').min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(500),
+    signal: z.instanceof(AbortSignal, { message: 'must be an AbortSignal' }).optional(),
+  })
+  .strict();

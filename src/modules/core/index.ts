@@ -1,0 +1,28 @@
+/** The core module: its tables, value sets, input schemas and repositories. */
+
+export {
+  type RolesTable,
+  type Role,
+  type NewRole,
+  type RoleUpdate,
+  type UsersTable,
+  type User,
+  type NewUser,
+  type UserUpdate,
+} from './tables.js';
+export {
+  DEFAULT_ROLES,
+  DEFAULT_ROLE_RANKS,
+  SKILL_LEVELS,
+  type DefaultRole,
+  type SkillLevel,
+} from './values.js';
+export {
+  roleNameSchema,
+  newUserSchema,
+  telegramUserSchema,
+  telegramIdSchema,
+  type NewUserInput,
+  type TelegramUserInput,
+} from './validation.js';
+export { UserRepo, type UpsertTelegramUserResult } from './user-repo.js';

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { SKILL_LEVELS } from './values.js';
+import { freeText, idText, jsonObject } from '../../validation/common.js';
+
+/** A role name as the `roles` table accepts it: lowercase, starting with a letter, at most 32 characters. */
+export const roleNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a role name (a-z, 0-9, _; at most 32 characters)');
+
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/** A Telegram user id: a positive whole number (number, bigint or digit string) that fits a `bigint`; parsed to a string. */
+export const telegramIdSchema = z
+  .union([
+    z.number().int('must be a whole number').safe('must be a safe integer, or a string').positive('must be positive'),
+    z.bigint().positive('must be positive'),
+    z.string().regex(/^[1-9]\d{0,18}$/, 'must be a positive whole number'),
+  ])
+  .transform(String)
+  .refine((id) => BigInt(id) <= MAX_BIGINT, 'must fit a bigint');
+
+/** An email address as `users` accepts it: at most 320 characters, one `@`, no spaces. */
+export const emailSchema = idText(320).regex(/^[^@\s]+@[^@\s]+$/, 'must be an email address');
+
+/** An external identity (GitHub or Google id): 1-512 characters. */
+export const identitySchema = idText(512);
+
+const telegramFields = {
+  telegram_username: freeText(256).nullable().optional(),
+  telegram_first_name: freeText(256).nullable().optional(),
+  telegram_last_name: freeText(256).nullable().optional(),
+};
+
+/** A new user for `UserRepo.create`: every identity optional (each is unique), a profile, a role. */
+export const newUserSchema = z
+  .object({
+    email: emailSchema.nullable().optional(),
+    telegram_id: telegramIdSchema.nullable().optional(),
+    ...telegramFields,
+    github_id: identitySchema.nullable().optional(),
+    google_id: identitySchema.nullable().optional(),
+    name: freeText(512).nullable().optional(),
+    avatar_url: freeText(2048).nullable().optional(),
+    skill_level: z.enum(SKILL_LEVELS).nullable().optional(),
+    programming_language: freeText(128).nullable().optional(),
+    learning_style: freeText(512).nullable().optional(),
+    career_goals: freeText(10_000).nullable().optional(),
+    time_commitment: freeText(512).nullable().optional(),
+    role: roleNameSchema.optional(),
+    is_active: z.boolean().optional(),
+    preferences: jsonObject.optional(),
+  })
+  .strict();
+
+/** The input of {@link newUserSchema}. */
+export type NewUserInput = z.input<typeof newUserSchema>;
+
+/** A Telegram sender for `UserRepo.upsertTelegramUser`: the id and the names Telegram sent. */
+export const telegramUserSchema = z.object({ telegram_id: telegramIdSchema, ...telegramFields }).strict();
+
+/** The input of {@link telegramUserSchema}. */
+export type TelegramUserInput = z.input<typeof telegramUserSchema>;

@@ -1,0 +1,38 @@
+/**
+ * The core module's value sets. The SQL CHECK constraints in `migrations/core/` list exactly these
+ * values, in this order, and the Kysely column types use the unions below.
+ */
+
+/** The roles the core migration seeds into `roles` (hosts may add more with an INSERT). */
+export const DEFAULT_ROLES = [
+  'public',
+  'subscriber',
+  'student',
+  'mentor',
+  'moderator',
+  'admin',
+  'owner',
+] as const;
+
+/** A role seeded by the core migration. */
+export type DefaultRole = (typeof DEFAULT_ROLES)[number];
+
+/**
+ * The privilege rank seeded for each default role: 0 anyone, 1 member, 2 staff, 3 owner.
+ * public/subscriber/admin/owner keep the integers 0..3 of the Telegram seed.
+ */
+export const DEFAULT_ROLE_RANKS: Readonly<Record<DefaultRole, number>> = Object.freeze({
+  public: 0,
+  subscriber: 1,
+  student: 1,
+  mentor: 1,
+  moderator: 2,
+  admin: 2,
+  owner: 3,
+});
+
+/** `users.skill_level`: a person's self-declared programming level. */
+export const SKILL_LEVELS = ['beginner', 'intermediate', 'advanced', 'expert'] as const;
+
+/** A value of `users.skill_level`. */
+export type SkillLevel = (typeof SKILL_LEVELS)[number];

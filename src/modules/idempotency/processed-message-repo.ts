@@ -1,0 +1,202 @@
+import { sql, type Transaction } from 'kysely';
+import { SchemaKitValidationError } from '../../errors.js';
+import type { Database } from '../../schema/database.js';
+import type { JsonValue } from '../../schema/column-types.js';
+import { parseInput } from '../../validation/parse.js';
+import {
+  consumerOptionsSchema,
+  cutoffSchema,
+  keptResultSchema,
+  messageIdListSchema,
+  messageIdSchema,
+  processOnceOptionsSchema,
+  pruneOptionsSchema,
+} from './validation.js';
+import {
+  inTransaction,
+  qualifiedTable,
+  repoContext,
+  run,
+  runPrepared,
+  scoped,
+  type Executor,
+  type RepoContext,
+  type RepoOptions,
+  type ScopedExecutor,
+} from '../../repos/repo-context.js';
+
+/** Options of {@link ProcessedMessageRepo}: the schema and the default consumer. */
+export interface ProcessedMessageRepoOptions extends RepoOptions {
+  /** The consumer calls are scoped to unless they name one. Default `'default'`. */
+  readonly consumer?: string;
+}
+
+/** The outcome of {@link ProcessedMessageRepo.processOnce}. */
+export type ProcessOnceResult<T> =
+  | { readonly processed: true; readonly result: T }
+  | { readonly processed: false; /** The first run's kept result, when it was kept. */ readonly result: JsonValue | null };
+
+/**
+ * Idempotent message handling on `processed_messages`, keyed by (consumer, message_id): a
+ * message is claimed once per consumer, whatever the redeliveries and races.
+ *
+ * `DB` is the host's database type, inferred from the Kysely instance or transaction it is built
+ * with: {@link ProcessedMessageRepo.processOnce} hands its handler a transaction of that type.
+ *
+ * ### Examples
+ * ```ts
+ * const inbox = new ProcessedMessageRepo(db, { consumer: 'telegram-bot' });
+ * if (await inbox.claim(`tg:update:${update.update_id}`)) await handle(update);
+ * ```
+ */
+export class ProcessedMessageRepo<DB = Database> {
+  readonly #ctx: RepoContext;
+  /** The host's Kysely or transaction as given: handlers run in its transactions. */
+  readonly #host: Executor<DB>;
+  readonly #consumer: string;
+  readonly #claimSql: string;
+
+  /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
+  constructor(db: Executor<DB>, options: ProcessedMessageRepoOptions = {}) {
+    const { consumer, ...rest } = options;
+    this.#ctx = repoContext(db, rest);
+    this.#host = db;
+    this.#claimSql = `insert into ${qualifiedTable(this.#ctx, 'processed_messages')} (consumer, message_id)
+      values ($1, $2) on conflict do nothing returning 1 as claimed`;
+    this.#consumer = consumer === undefined ? 'default' : parseInput(consumerOptionsSchema, { consumer }, 'options').consumer!;
+  }
+
+  /**
+   * Claims `messageId` for the consumer in one statement (INSERT ... ON CONFLICT DO NOTHING):
+   * true the first time, false for every later call. Concurrent claims of one id: exactly one wins.
+   */
+  async claim(messageId: string, options: { consumer?: string } = {}): Promise<boolean> {
+    const id = parseInput(messageIdSchema, messageId, 'messageId');
+    const consumer = this.#consumerOf(options);
+    return this.#claimIn(this.#ctx.db, consumer, id);
+  }
+
+  /**
+   * Claims many ids in one statement and returns those that were new, in input order (an id
+   * repeated in the list is returned once).
+   */
+  async claimMany(messageIds: readonly string[], options: { consumer?: string } = {}): Promise<string[]> {
+    const ids = parseInput(messageIdListSchema, messageIds, 'messageIds');
+    const consumer = this.#consumerOf(options);
+    if (ids.length === 0) return [];
+    const { rows } = await run(
+      sql<{ message_id: string }>`
+        insert into ${sql.id(this.#ctx.schema, 'processed_messages')} (consumer, message_id)
+        select ${consumer}, id from unnest(${ids}::text[]) as t(id)
+        on conflict do nothing
+        returning message_id`.execute(this.#ctx.db),
+    );
+    const claimed = new Set(rows.map((r) => r.message_id));
+    return [...new Set(ids)].filter((id) => claimed.has(id));
+  }
+
+  /** Whether `messageId` has been claimed by the consumer. */
+  async isProcessed(messageId: string, options: { consumer?: string } = {}): Promise<boolean> {
+    const id = parseInput(messageIdSchema, messageId, 'messageId');
+    const consumer = this.#consumerOf(options);
+    const row = await run(
+      this.#ctx.db
+        .selectFrom('processed_messages')
+        .select(sql<number>`1`.as('found'))
+        .where('consumer', '=', consumer)
+        .where('message_id', '=', id)
+        .executeTakeFirst(),
+    );
+    return row !== undefined;
+  }
+
+  /**
+   * Claims `messageId` and runs `handler` in one transaction (a savepoint inside the host's), so a
+   * throw undoes both and a redelivery can retry. The handler gets the host's own transaction:
+   * the database type and plugins of the Kysely the repository was built with, not scoped to
+   * schema-kit's schema, so the host's tables and schema-kit's repositories both work on it and
+   * commit or roll back together. A duplicate does not run the handler; with `keepResult`, the
+   * handler's JSON result is stored and returned to duplicates.
+   *
+   * ### Examples
+   * ```ts
+   * const outcome = await inbox.processOnce(id, async (trx) => {
+   *   await trx.insertInto('orders').values({ userId, total }).execute(); // the host's own table
+   *   await new EventLogRepo(trx).append({ action: 'order.created', entity_type: 'order', entity_id });
+   *   return { orderId };
+   * }, { keepResult: true });
+   * ```
+   */
+  async processOnce<T>(
+    messageId: string,
+    handler: (trx: Transaction<DB>) => Promise<T>,
+    options: { consumer?: string; keepResult?: boolean } = {},
+  ): Promise<ProcessOnceResult<T>> {
+    const id = parseInput(messageIdSchema, messageId, 'messageId');
+    const parsed = parseInput(processOnceOptionsSchema, options, 'options');
+    const consumer = parsed.consumer ?? this.#consumer;
+    if (typeof handler !== 'function') throw new SchemaKitValidationError('handler', 'must be a function');
+    return inTransaction(this.#host, async (trx) => {
+      const own = scoped(trx, this.#ctx.schema);
+      if (!(await this.#claimIn(own, consumer, id))) {
+        const kept = await own
+          .selectFrom('processed_messages')
+          .select('result')
+          .where('consumer', '=', consumer)
+          .where('message_id', '=', id)
+          .executeTakeFirst();
+        return { processed: false, result: kept?.result ?? null };
+      }
+      const result = await handler(trx);
+      if (parsed.keepResult) {
+        const json = parseInput(keptResultSchema, result ?? null, 'result') as JsonValue;
+        await own
+          .updateTable('processed_messages')
+          .set({ result: JSON.stringify(json) as unknown as JsonValue })
+          .where('consumer', '=', consumer)
+          .where('message_id', '=', id)
+          .execute();
+      }
+      return { processed: true, result };
+    });
+  }
+
+  /**
+   * Deletes claims older than `cutoff` (of one consumer, or all), in batches of `batchSize`
+   * (default 1000) so no statement holds many locks; returns how many it deleted. Pruning
+   * shortens the dedup window: a message redelivered after its claim was pruned runs again.
+   */
+  async pruneOlderThan(cutoff: Date, options: { batchSize?: number; consumer?: string } = {}): Promise<number> {
+    const before = parseInput(cutoffSchema, cutoff, 'cutoff');
+    const { batchSize = 1000, consumer } = parseInput(pruneOptionsSchema, options, 'options');
+    const table = sql.id(this.#ctx.schema, 'processed_messages');
+    let total = 0;
+    for (;;) {
+      const result = await run(
+        sql`
+          delete from ${table}
+          where (consumer, message_id) in (
+            select consumer, message_id from ${table}
+            where processed_at < ${before} ${consumer === undefined ? sql`` : sql`and consumer = ${consumer}`}
+            limit ${batchSize})`.execute(this.#ctx.db),
+      );
+      const deleted = Number(result.numAffectedRows ?? 0);
+      total += deleted;
+      if (deleted < batchSize) return total;
+    }
+  }
+
+  async #claimIn(db: ScopedExecutor, consumer: string, messageId: string): Promise<boolean> {
+    return (await runPrepared(db, this.#claimSql, [consumer, messageId])).length > 0;
+  }
+
+  #consumerOf(options: { consumer?: string }): string {
+    // the common call passes no options: skip parsing an empty object on the hot path
+    if (options !== null && Object.getPrototypeOf(options) === Object.prototype && Object.keys(options).length === 0) return this.#consumer;
+    return parseInput(consumerOptionsSchema, options, 'options').consumer ?? this.#consumer;
+  }
+}
+
+// A sql template, like claimMany, rather than the query builder: claim is the hot path, and
+// building, compiling and schema-transforming the builder's tree on every call cost about as much
+// client CPU again as pg itself (bench/overhead.bench.mjs).

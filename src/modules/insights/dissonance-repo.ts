@@ -1,0 +1,69 @@
+import type { JsonValue } from '../../schema/column-types.js';
+import type { DissonanceRecord } from './tables.js';
+import type { RiskLevel } from './values.js';
+import { uuid } from '../../validation/common.js';
+import { dissonanceQuerySchema, insightsPageSchema, newDissonanceSchema, type NewDissonanceInput } from './validation.js';
+import { parseInput } from '../../validation/parse.js';
+import { keysetPage } from '../../repos/keyset.js';
+import type { Page, PageOptions } from '../../repos/page.js';
+import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+
+/** Options of {@link DissonanceRepo.list}. */
+export interface DissonanceQuery extends PageOptions {
+  /** Only records of this risk level, or of one of these. */
+  readonly risk_level?: RiskLevel | readonly RiskLevel[];
+  /** Only records scoring at least this (0 to 1). */
+  readonly min_score?: number;
+}
+
+const COLUMNS = ['id', 'user_id', 'conversation_id', 'transcript', 'emotions', 'interpretation', 'dissonance_score', 'risk_level', 'created_at'] as const;
+
+/**
+ * Scored detections of dissonance in what users said (`dissonance_records`), queried by risk
+ * level and score.
+ *
+ * ### Examples
+ * ```ts
+ * const dissonance = new DissonanceRepo(db);
+ * await dissonance.record({ user_id, conversation_id, dissonance_score: 0.92, risk_level: 'high', emotions: { fear: 0.7 } });
+ * const { items } = await dissonance.list({ risk_level: ['high', 'critical'], min_score: 0.8 }); // highest score first
+ * ```
+ */
+export class DissonanceRepo {
+  readonly #ctx: RepoContext;
+
+  /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
+  constructor(db: Executor, options?: RepoOptions) {
+    this.#ctx = repoContext(db, options);
+  }
+
+  /** Records a detection; `emotions` is any JSON (null or left out: none). */
+  async record(record: NewDissonanceInput): Promise<DissonanceRecord> {
+    const { emotions, ...row } = parseInput(newDissonanceSchema, record, 'record');
+    return run(
+      this.#ctx.db
+        .insertInto('dissonance_records')
+        .values({ ...row, emotions: emotions === undefined || emotions === null ? null : (JSON.stringify(emotions) as unknown as JsonValue) })
+        .returning(COLUMNS)
+        .executeTakeFirstOrThrow(),
+    );
+  }
+
+  /** One keyset page of the records of the given risk level(s) scoring at least `min_score`,
+   * highest score first. */
+  async list(options: DissonanceQuery = {}): Promise<Page<DissonanceRecord>> {
+    const { risk_level, min_score, ...page } = parseInput(dissonanceQuerySchema, options, 'options');
+    let query = this.#ctx.db.selectFrom('dissonance_records').select(COLUMNS);
+    if (risk_level !== undefined) query = query.where('risk_level', 'in', [risk_level].flat());
+    if (min_score !== undefined) query = query.where('dissonance_score', '>=', min_score);
+    return keysetPage(this.#ctx, query, { table: 'dissonance_records', column: 'dissonance_score', order: 'desc' }, page);
+  }
+
+  /** One keyset page of the user's records, newest first. */
+  async listForUser(userId: string, options: PageOptions = {}): Promise<Page<DissonanceRecord>> {
+    const user_id = parseInput(uuid, userId, 'userId');
+    const page = parseInput(insightsPageSchema, options, 'options');
+    const query = this.#ctx.db.selectFrom('dissonance_records').select(COLUMNS).where('user_id', '=', user_id);
+    return keysetPage(this.#ctx, query, { table: 'dissonance_records', column: 'created_at', order: 'desc' }, page);
+  }
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { RISK_LEVELS } from './values.js';
+import { freeText, jsonValue, pageOptions, uuid, uuidCursor } from '../../validation/common.js';
+import { boundedNumber } from '../../validation/numbers.js';
+
+/** The changes of one interface version: any JSON value. */
+export const interfaceChangesSchema = jsonValue;
+
+/** A new dissonance record for `DissonanceRepo.record`. */
+export const newDissonanceSchema = z
+  .object({
+    user_id: uuid,
+    conversation_id: uuid.nullable().optional(),
+    transcript: freeText(1_000_000).nullable().optional(),
+    emotions: jsonValue.optional(),
+    interpretation: freeText(100_000).nullable().optional(),
+    dissonance_score: boundedNumber(0, 1),
+    risk_level: z.enum(RISK_LEVELS),
+  })
+  .strict();
+
+/** The input of {@link newDissonanceSchema}. */
+export type NewDissonanceInput = z.input<typeof newDissonanceSchema>;
+
+/** Page options of the insights listings (cursor: a row id). */
+export const insightsPageSchema = pageOptions(uuidCursor);
+
+/** Options of `DissonanceRepo.list`: risk level(s) and a minimum score (inclusive). */
+export const dissonanceQuerySchema = insightsPageSchema
+  .extend({
+    risk_level: z.union([z.enum(RISK_LEVELS), z.array(z.enum(RISK_LEVELS)).min(1, 'must name at least one level')]).optional(),
+    min_score: boundedNumber(0, 1).optional(),
+  })
+  .strict();

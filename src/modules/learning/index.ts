@@ -1,0 +1,52 @@
+/** The learning module: its tables, value sets, input schemas and repositories. */
+
+export {
+  type ExercisesTable,
+  type Exercise,
+  type NewExercise,
+  type ExerciseUpdate,
+  type UserExercisesTable,
+  type UserExercise,
+  type NewUserExercise,
+  type UserExerciseUpdate,
+  type ConversationsTable,
+  type Conversation,
+  type NewConversation,
+  type ConversationUpdate,
+  type MessagesTable,
+  type Message,
+  type NewMessage,
+  type MessageUpdate,
+  type UserMemoryTable,
+  type UserMemory,
+  type NewUserMemory,
+  type UserMemoryUpdate,
+} from './tables.js';
+export {
+  EXERCISE_TYPES,
+  EXERCISE_DIFFICULTIES,
+  EXERCISE_STATUSES,
+  MESSAGE_ROLES,
+  type ExerciseType,
+  type ExerciseDifficulty,
+  type ExerciseStatus,
+  type MessageRole,
+} from './values.js';
+export {
+  newConversationSchema,
+  newMessageSchema,
+  newExerciseSchema,
+  exerciseCompletionSchema,
+  memoryMergeSchema,
+  memoryAppendSchema,
+  type NewConversationInput,
+  type NewMessageInput,
+  type NewExerciseInput,
+  type ExerciseCompletionInput,
+  type MemoryMergeInput,
+  type MemoryAppendInput,
+} from './validation.js';
+export { ConversationRepo } from './conversation-repo.js';
+export { ExerciseRepo } from './exercise-repo.js';
+export { UserExerciseRepo } from './user-exercise-repo.js';
+export { UserMemoryRepo } from './user-memory-repo.js';

@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { SchemaKitNotFoundError } from '../../errors.js';
+import type { Project } from './tables.js';
+import { PROJECT_STATUSES, type ProjectStatus } from './values.js';
+import { uuid } from '../../validation/common.js';
+import { parseInput } from '../../validation/parse.js';
+import { changeOptionsSchema, newProjectSchema, planningPageSchema, type NewProjectInput } from './validation.js';
+import { AuditedRepo, type ChangeOptions } from '../../repos/audited-write.js';
+import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import { run } from '../../repos/repo-context.js';
+
+const COLUMNS = ['id', 'name', 'description', 'status', 'created_at', 'updated_at'] as const;
+
+/**
+ * Projects on `projects` (unique name). Every change appends its event to `event_log` in the same
+ * transaction (`project.created`, `project.status_changed`, with `before`/`after`), unless the
+ * repository is built with `audit: false`; auditing needs the audit module installed.
+ *
+ * ### Examples
+ * ```ts
+ * const projects = new ProjectRepo(db);
+ * const project = await projects.create({ name: 'Tutor bot' }, { actor: 'tg:42' });
+ * await projects.setStatus(project.id, 'paused', { actor: 'tg:42' });
+ * ```
+ */
+export class ProjectRepo extends AuditedRepo {
+  /** Creates a project; a taken name throws `SchemaKitConflictError` (`projects_name_key`). */
+  async create(project: NewProjectInput, options: ChangeOptions = {}): Promise<Project> {
+    const row = parseInput(newProjectSchema, project, 'project');
+    const { actor } = parseInput(changeOptionsSchema, options, 'options');
+    return this.writer.write(actor, {
+      write: (db) => db.insertInto('projects').values(row).returning(COLUMNS).executeTakeFirstOrThrow(),
+      event: (p) => ({ action: 'project.created', entity_type: 'project', entity_id: p.id, details: { before: null, after: { name: p.name, description: p.description, status: p.status } } }),
+    });
+  }
+
+  /** The project with this id, or undefined. */
+  async get(id: string): Promise<Project | undefined> {
+    const projectId = parseInput(uuid, id, 'id');
+    return run(this.ctx.db.selectFrom('projects').select(COLUMNS).where('id', '=', projectId).executeTakeFirst());
+  }
+
+  /** The project with this name, or undefined. */
+  async findByName(name: string): Promise<Project | undefined> {
+    const projectName = parseInput(newProjectSchema.shape.name, name, 'name');
+    return run(this.ctx.db.selectFrom('projects').select(COLUMNS).where('name', '=', projectName).executeTakeFirst());
+  }
+
+  /** One keyset page of every project, by name. */
+  async list(options: PageOptions = {}): Promise<Page<Project>> {
+    const { after, limit } = parseInput(planningPageSchema, options, 'options');
+    let query = this.ctx.db.selectFrom('projects').select(COLUMNS);
+    // names are unique: the cursor's name, read back from its row, is the whole key
+    if (after) query = query.where('name', '>', sql<string>`(select c.name from ${sql.id(this.ctx.schema, 'projects')} as c where c.id = ${after})`);
+    const rows = await run(query.orderBy('name').limit(limit + 1).execute());
+    return toPage(rows, limit, (row) => row.id);
+  }
+
+  /** Sets the project's status; throws {@link SchemaKitNotFoundError} for an unknown project. */
+  async setStatus(id: string, status: ProjectStatus, options: ChangeOptions = {}): Promise<Project> {
+    const projectId = parseInput(uuid, id, 'id');
+    const newStatus = parseInput(z.enum(PROJECT_STATUSES), status, 'status');
+    const { actor } = parseInput(changeOptionsSchema, options, 'options');
+    return this.writer.write(actor, {
+      before: (trx) => trx.selectFrom('projects').select('status').where('id', '=', projectId).forUpdate().executeTakeFirst(),
+      write: async (db) => {
+        const row = await db.updateTable('projects').set({ status: newStatus }).where('id', '=', projectId).returning(COLUMNS).executeTakeFirst();
+        if (!row) throw new SchemaKitNotFoundError('projects', `No project ${projectId}.`);
+        return row;
+      },
+      event: (p, before) => ({ action: 'project.status_changed', entity_type: 'project', entity_id: p.id, details: { before: before ?? null, after: { status: p.status } } }),
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { FEATURE_STATUSES, PROJECT_STATUSES, RELEASE_STATUSES } from './values.js';
+import { freeText, idText, pageOptions, uuid, uuidCursor, validDate } from '../../validation/common.js';
+
+/** Who makes a planning change (the event's `user_id`): 1-512 characters. */
+export const actorSchema = idText(512);
+
+/** Options of a planning change: the actor. */
+export const changeOptionsSchema = z.object({ actor: actorSchema.optional() }).strict();
+
+/** A calendar day: `'YYYY-MM-DD'`, or a Date (its UTC day); parsed to `'YYYY-MM-DD'`. */
+export const calendarDaySchema = z
+  .union([
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a YYYY-MM-DD date').refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date'),
+    validDate.transform((d) => d.toISOString().slice(0, 10)),
+  ]);
+
+/** A new project for `ProjectRepo.create`. */
+export const newProjectSchema = z
+  .object({
+    name: idText(200),
+    description: freeText(10_000).nullable().optional(),
+    status: z.enum(PROJECT_STATUSES).optional(),
+  })
+  .strict();
+
+/** The input of {@link newProjectSchema}. */
+export type NewProjectInput = z.input<typeof newProjectSchema>;
+
+/** A new release for `ReleaseRepo.create`. */
+export const newReleaseSchema = z
+  .object({
+    project_id: uuid,
+    version: idText(128),
+    target_date: calendarDaySchema.nullable().optional(),
+    status: z.enum(RELEASE_STATUSES).optional(),
+  })
+  .strict();
+
+/** The input of {@link newReleaseSchema}. */
+export type NewReleaseInput = z.input<typeof newReleaseSchema>;
+
+/** A new feature for `FeatureRepo.create` (unplanned: `FeatureRepo.assignRelease` plans it into a release). */
+export const newFeatureSchema = z
+  .object({
+    project_id: uuid,
+    name: idText(200),
+    description: freeText(10_000).nullable().optional(),
+    status: z.enum(FEATURE_STATUSES).optional(),
+    status_reason: freeText(2000).nullable().optional(),
+    assigned_teams: z.array(idText(200)).max(100, 'must hold at most 100 teams').optional(),
+    assigned_po: idText(100).nullable().optional(),
+  })
+  .strict();
+
+/** The input of {@link newFeatureSchema}. */
+export type NewFeatureInput = z.input<typeof newFeatureSchema>;
+
+/** Options of `FeatureRepo.setStatus`: the actor and why the feature has its new status. */
+export const featureStatusOptionsSchema = changeOptionsSchema.extend({ reason: freeText(2000).nullable().optional() }).strict();
+
+/** Page options of the planning listings (cursor: a row id). */
+export const planningPageSchema = pageOptions(uuidCursor);
+
+/** Page options of `FeatureRepo.listByProject`: optionally one status. */
+export const featurePageSchema = planningPageSchema.extend({ status: z.enum(FEATURE_STATUSES).optional() }).strict();
+
+/** The host's user id of `user_context` (e.g. a chat id): 1-512 characters. */
+export const contextUserIdSchema = idText(512);

@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import { SchemaKitNotFoundError } from '../../errors.js';
+import type { JsonValue } from '../../schema/column-types.js';
+import type { UserRoleChange } from './tables.js';
+import { DEFAULT_ROLES } from '../core/index.js';
+import { type ChangeSource } from './values.js';
+import { idText, uuid } from '../../validation/common.js';
+import { parseInput } from '../../validation/parse.js';
+import { changeRoleSchema, recordRoleChangeSchema, roleHistoryPageSchema, roleListSchema } from './validation.js';
+import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+
+// built once: building a zod schema costs far more than parsing with it
+const changedBySchema = idText(512);
+
+/** Options of {@link RoleChangeLogRepo}: the schema and the roles a change may name. */
+export interface RoleChangeLogRepoOptions extends RepoOptions {
+  /** The roles `new_role` may take. Default: the roles the core migration seeds. Each must also
+   * exist in the `roles` table (the database refuses others). */
+  readonly roles?: readonly string[];
+}
+
+/** A role change as `changeRole` takes it. */
+export interface RoleChangeInput {
+  readonly user_id: string;
+  readonly new_role: string;
+  /** Who made the change (kept as text, so the log outlives the admin's account). */
+  readonly changed_by: string;
+  readonly reason?: string | null;
+  readonly change_source: ChangeSource;
+  readonly change_metadata?: Record<string, unknown>;
+}
+
+/** A role change as `record` takes it: the caller says what the previous role was. */
+export interface RecordedRoleChangeInput extends RoleChangeInput {
+  readonly previous_role?: string | null;
+}
+
+/** The outcome of {@link RoleChangeLogRepo.changeRole}. */
+export interface RoleChangeOutcome {
+  /** False when the user already had `new_role`: nothing was written. */
+  readonly changed: boolean;
+  readonly previous_role: string;
+  readonly new_role: string;
+  /** The log row written, when the role changed. */
+  readonly entry: UserRoleChange | null;
+}
+
+const COLUMNS = ['id', 'user_id', 'previous_role', 'new_role', 'changed_by', 'reason', 'change_source', 'change_metadata', 'changed_at'] as const;
+
+/**
+ * Role changes with an append-only audit trail on `user_role_change_log`.
+ *
+ * ### Examples
+ * ```ts
+ * const roles = new RoleChangeLogRepo(db, { roles: ['public', 'subscriber', 'admin', 'owner'] });
+ * await roles.changeRole({ user_id, new_role: 'admin', changed_by: 'tg:1', change_source: 'admin', reason: 'promoted' });
+ * ```
+ */
+export class RoleChangeLogRepo {
+  readonly #ctx: RepoContext;
+  readonly #changeSchema: ReturnType<typeof changeRoleSchema>;
+  readonly #recordSchema: ReturnType<typeof recordRoleChangeSchema>;
+
+  /** Wraps the host's Kysely instance or transaction; `options.roles` limits `new_role`. */
+  constructor(db: Executor, options: RoleChangeLogRepoOptions = {}) {
+    const { roles = DEFAULT_ROLES, ...rest } = options;
+    this.#ctx = repoContext(db, rest);
+    const allowed = parseInput(roleListSchema, roles, 'options.roles');
+    this.#changeSchema = changeRoleSchema(allowed);
+    this.#recordSchema = recordRoleChangeSchema(allowed);
+  }
+
+  /**
+   * Changes `users.role` and logs previous -> new in one transaction (a savepoint inside the
+   * host's), locking the user row so concurrent changes chain without gaps. No log row is written
+   * when the user already has the role. Throws {@link SchemaKitNotFoundError} for an unknown user.
+   */
+  async changeRole(change: RoleChangeInput): Promise<RoleChangeOutcome> {
+    const input = parseInput(this.#changeSchema, change, 'change');
+    return inTransaction(this.#ctx.db, async (trx) => {
+      const user = await trx.selectFrom('users').select('role').where('id', '=', input.user_id).forUpdate().executeTakeFirst();
+      if (!user) throw new SchemaKitNotFoundError('users', `No user ${input.user_id}: cannot change its role.`);
+      if (user.role === input.new_role) return { changed: false, previous_role: user.role, new_role: input.new_role, entry: null };
+      await trx.updateTable('users').set({ role: input.new_role }).where('id', '=', input.user_id).execute();
+      const entry = await trx
+        .insertInto('user_role_change_log')
+        .values({
+          ...input,
+          previous_role: user.role,
+          change_metadata: JSON.stringify(input.change_metadata ?? {}) as unknown as JsonValue,
+          // the time the change took effect, under the row lock: history order is chain order
+          // (now() would be the transaction's start, which concurrent callers reach out of order)
+          changed_at: sql<Date>`clock_timestamp()`,
+        })
+        .returning(COLUMNS)
+        .executeTakeFirstOrThrow();
+      return { changed: true, previous_role: user.role, new_role: input.new_role, entry };
+    });
+  }
+
+  /** Logs a role change without touching `users`, for hosts that keep roles elsewhere. */
+  async record(change: RecordedRoleChangeInput): Promise<UserRoleChange> {
+    const input = parseInput(this.#recordSchema, change, 'change');
+    return run(
+      this.#ctx.db
+        .insertInto('user_role_change_log')
+        .values({ ...input, change_metadata: JSON.stringify(input.change_metadata ?? {}) as unknown as JsonValue })
+        .returning(COLUMNS)
+        .executeTakeFirstOrThrow(),
+    );
+  }
+
+  /** One keyset page of a user's role changes, newest first. */
+  async historyForUser(userId: string, options: PageOptions = {}): Promise<Page<UserRoleChange>> {
+    return this.#page('user_id', parseInput(uuid, userId, 'userId'), options);
+  }
+
+  /** One keyset page of the changes made by `changedBy`, newest first. */
+  async changesBy(changedBy: string, options: PageOptions = {}): Promise<Page<UserRoleChange>> {
+    return this.#page('changed_by', parseInput(changedBySchema, changedBy, 'changedBy'), options);
+  }
+
+  async #page(column: 'user_id' | 'changed_by', value: string, options: PageOptions): Promise<Page<UserRoleChange>> {
+    const { after, limit } = parseInput(roleHistoryPageSchema, options, 'options');
+    let query = this.#ctx.db.selectFrom('user_role_change_log').select(COLUMNS).where(column, '=', value);
+    if (after) {
+      // the cursor is the last row's id; its exact changed_at is read back from the row itself
+      const table = sql.id(this.#ctx.schema, 'user_role_change_log');
+      query = query.where(
+        sql<boolean>`(changed_at, id) < (select c.changed_at, c.id from ${table} as c where c.id = ${after})`,
+      );
+    }
+    const rows = await run(query.orderBy('changed_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute());
+    return toPage(rows, limit, (row) => row.id);
+  }
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { SchemaKitNotFoundError } from '../../errors.js';
+import type { Guide } from './tables.js';
+import { GUIDE_CATEGORIES, type GuideCategory } from './values.js';
+import { uuid } from '../../validation/common.js';
+import { parseInput } from '../../validation/parse.js';
+import { newGuideSchema, telegramPageSchema, type NewGuideInput } from './validation.js';
+import { keysetPage } from '../../repos/keyset.js';
+import type { Page, PageOptions } from '../../repos/page.js';
+import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+
+const COLUMNS = ['id', 'title', 'description', 'content_url', 'category', 'tags', 'difficulty_level', 'views_count', 'is_active', 'created_at', 'updated_at'] as const;
+
+/**
+ * Educational guides on `guides`; the guides a user saved are {@link GuideCollectionRepo}'s.
+ *
+ * ### Examples
+ * ```ts
+ * const guides = new GuideRepo(db);
+ * const g = await guides.create({ title: 'Position sizing', category: 'risk', tags: ['basics'], content_url });
+ * const { items, next } = await guides.listByCategory('risk', { limit: 10 });
+ * ```
+ */
+export class GuideRepo {
+  readonly #ctx: RepoContext;
+
+  /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
+  constructor(db: Executor, options?: RepoOptions) {
+    this.#ctx = repoContext(db, options);
+  }
+
+  /** Creates a guide. */
+  async create(guide: NewGuideInput): Promise<Guide> {
+    const row = parseInput(newGuideSchema, guide, 'guide');
+    return run(this.#ctx.db.insertInto('guides').values(row).returning(COLUMNS).executeTakeFirstOrThrow());
+  }
+
+  /** The guide with this id, or undefined. */
+  async get(id: string): Promise<Guide | undefined> {
+    const guideId = parseInput(uuid, id, 'id');
+    return run(this.#ctx.db.selectFrom('guides').select(COLUMNS).where('id', '=', guideId).executeTakeFirst());
+  }
+
+  /** One keyset page of the category's guides (inactive ones included), newest first. */
+  async listByCategory(category: GuideCategory, options: PageOptions = {}): Promise<Page<Guide>> {
+    const key = parseInput(z.enum(GUIDE_CATEGORIES), category, 'category');
+    const page = parseInput(telegramPageSchema, options, 'options');
+    const query = this.#ctx.db.selectFrom('guides').select(COLUMNS).where('category', '=', key);
+    return keysetPage(this.#ctx, query, { table: 'guides', column: 'created_at', order: 'desc' }, page);
+  }
+
+  /** Counts one view of the guide (`views_count + 1`, atomic) and returns it; throws
+   * {@link SchemaKitNotFoundError} for an unknown guide. */
+  async countView(id: string): Promise<Guide> {
+    const guideId = parseInput(uuid, id, 'id');
+    const row = await run(
+      this.#ctx.db.updateTable('guides').set((eb) => ({ views_count: eb('views_count', '+', 1) })).where('id', '=', guideId).returning(COLUMNS).executeTakeFirst(),
+    );
+    if (!row) throw new SchemaKitNotFoundError('guides', `No guide ${guideId}.`);
+    return row;
+  }
+}

@@ -1,0 +1,35 @@
+/** The telegram module: its tables, value sets, input schemas and repositories. */
+
+export {
+  type GuidesTable,
+  type Guide,
+  type NewGuide,
+  type GuideUpdate,
+  type BroadcastsTable,
+  type Broadcast,
+  type NewBroadcast,
+  type BroadcastUpdate,
+  type UserGuideCollectionsTable,
+  type UserGuideCollection,
+  type NewUserGuideCollection,
+  type UserGuideCollectionUpdate,
+} from './tables.js';
+export {
+  GUIDE_CATEGORIES,
+  GUIDE_DIFFICULTY_LEVELS,
+  BROADCAST_MESSAGE_TYPES,
+  BROADCAST_STATUSES,
+  type GuideCategory,
+  type GuideDifficultyLevel,
+  type BroadcastMessageType,
+  type BroadcastStatus,
+} from './values.js';
+export {
+  newGuideSchema,
+  newBroadcastSchema,
+  type NewGuideInput,
+  type NewBroadcastInput,
+} from './validation.js';
+export { BroadcastRepo, type DeliveryCounts } from './broadcast-repo.js';
+export { GuideCollectionRepo, type SaveGuideResult } from './guide-collection-repo.js';
+export { GuideRepo } from './guide-repo.js';

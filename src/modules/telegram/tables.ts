@@ -1,0 +1,77 @@
+/** Tables of the `telegram` module: `guides`, `broadcasts` and `user_guide_collections`. */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Timestamp } from '../../schema/column-types.js';
+import type { BroadcastMessageType, BroadcastStatus, GuideCategory, GuideDifficultyLevel } from './values.js';
+
+/** `guides`: an educational guide. */
+export interface GuidesTable {
+  id: Generated<string>;
+  title: string;
+  description: string | null;
+  /** A Telegraph or external link. */
+  content_url: string | null;
+  category: GuideCategory;
+  /** Defaults to an empty array. */
+  tags: Generated<string[]>;
+  difficulty_level: Generated<GuideDifficultyLevel>;
+  views_count: Generated<number>;
+  is_active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  /** Set to now() by a trigger on every update. */
+  updated_at: Generated<Timestamp>;
+}
+
+/** A row of `guides`. */
+export type Guide = Selectable<GuidesTable>;
+/** A new row for `guides`. */
+export type NewGuide = Insertable<GuidesTable>;
+/** A change to a row of `guides`. */
+export type GuideUpdate = Updateable<GuidesTable>;
+
+/** `broadcasts`: a message campaign, drafted, scheduled and sent to an audience. */
+export interface BroadcastsTable {
+  id: Generated<string>;
+  title: string;
+  message_text: string;
+  message_type: Generated<BroadcastMessageType>;
+  /** `'all'` (the default) or a role name. */
+  target_audience: Generated<string>;
+  status: Generated<BroadcastStatus>;
+  /** Required while `status` is `'scheduled'`. */
+  scheduled_at: Timestamp | null;
+  /** Required once `status` is `'sent'`. */
+  sent_at: Timestamp | null;
+  recipients_count: Generated<number>;
+  failed_count: Generated<number>;
+  /** The user who created it; null once that user is deleted. */
+  created_by_id: string | null;
+  created_at: Generated<Timestamp>;
+  /** Set to now() by a trigger on every update. */
+  updated_at: Generated<Timestamp>;
+}
+
+/** A row of `broadcasts`. */
+export type Broadcast = Selectable<BroadcastsTable>;
+/** A new row for `broadcasts`. */
+export type NewBroadcast = Insertable<BroadcastsTable>;
+/** A change to a row of `broadcasts`. */
+export type BroadcastUpdate = Updateable<BroadcastsTable>;
+
+/** `user_guide_collections`: a guide a person saved; unique per (user_id, guide_id). */
+export interface UserGuideCollectionsTable {
+  id: Generated<string>;
+  user_id: string;
+  guide_id: string;
+  is_read: Generated<boolean>;
+  times_viewed: Generated<number>;
+  last_viewed_at: Timestamp | null;
+  saved_at: Generated<Timestamp>;
+  created_at: Generated<Timestamp>;
+}
+
+/** A row of `user_guide_collections`. */
+export type UserGuideCollection = Selectable<UserGuideCollectionsTable>;
+/** A new row for `user_guide_collections`. */
+export type NewUserGuideCollection = Insertable<UserGuideCollectionsTable>;
+/** A change to a row of `user_guide_collections`. */
+export type UserGuideCollectionUpdate = Updateable<UserGuideCollectionsTable>;

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { BROADCAST_MESSAGE_TYPES, GUIDE_CATEGORIES, GUIDE_DIFFICULTY_LEVELS } from './values.js';
+import { freeText, idText, pageOptions, uuid, uuidCursor, validDate } from '../../validation/common.js';
+import { wholeNumber } from '../../validation/numbers.js';
+import { roleNameSchema } from '../core/index.js';
+
+/** A new guide for `GuideRepo.create`. */
+export const newGuideSchema = z
+  .object({
+    title: idText(500),
+    description: freeText(10_000).nullable().optional(),
+    content_url: freeText(2048).nullable().optional(),
+    category: z.enum(GUIDE_CATEGORIES),
+    tags: z.array(idText(100)).max(50, 'must hold at most 50 tags').optional(),
+    difficulty_level: z.enum(GUIDE_DIFFICULTY_LEVELS).optional(),
+    is_active: z.boolean().optional(),
+  })
+  .strict();
+
+/** The input of {@link newGuideSchema}. */
+export type NewGuideInput = z.input<typeof newGuideSchema>;
+
+/** A new broadcast for `BroadcastRepo.create`: a draft, or scheduled when `scheduled_at` is given. */
+export const newBroadcastSchema = z
+  .object({
+    title: idText(500),
+    message_text: idText(100_000),
+    message_type: z.enum(BROADCAST_MESSAGE_TYPES).optional(),
+    /** `'all'` or a role name. */
+    target_audience: roleNameSchema.optional(),
+    scheduled_at: validDate.nullable().optional(),
+    created_by_id: uuid.nullable().optional(),
+  })
+  .strict();
+
+/** The input of {@link newBroadcastSchema}. */
+export type NewBroadcastInput = z.input<typeof newBroadcastSchema>;
+
+/** How many due broadcasts `claimDue` takes: 1-1000. */
+export const claimLimitSchema = wholeNumber(1, 1000);
+
+/** The delivery counts of `markSent`. */
+export const deliveryCountsSchema = z.object({ recipients_count: wholeNumber(), failed_count: wholeNumber() }).strict();
+
+/** The delivery counts of `markFailed`, when known. */
+export const failedDeliverySchema = deliveryCountsSchema.partial().strict();
+
+/** Page options of the telegram listings (cursor: a row id). */
+export const telegramPageSchema = pageOptions(uuidCursor);

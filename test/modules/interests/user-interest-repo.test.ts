@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError, UserInterestRepo } from '../../../src/index.js';
+import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
+import type { TestDatabase } from '../../helpers/database.js';
+
+async function createPackage(database: TestDatabase, title = 'Intro'): Promise<string> {
+  const row = await database.db.withSchema('schema_kit').insertInto('content_packages')
+    .values({ title, category: 'course', package_type: 'free' }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+describe('UserInterestRepo', () => {
+  const database = useInstalledDatabase(['interests']);
+  const interests = () => new UserInterestRepo(database().db);
+  const count = async () => (await sql<{ n: number }>`select count(*)::int as n from schema_kit.user_interests`.execute(database().db)).rows[0]!.n;
+
+  it('adds idempotently, even under concurrent adds of the same pair', async () => {
+    const [user, pkg] = [await createUser(database()), await createPackage(database())];
+    const results = await Promise.all(Array.from({ length: 20 }, () => interests().add(user, pkg)));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.interest.id)).size).toBe(1);
+    expect(results[0]!.interest).toMatchObject({ user_id: user, package_id: pkg, is_attended: false, attended_at: null });
+  });
+
+  it('marks attended, filters by attendance, removes, and cascades from users', async () => {
+    const pkg = await createPackage(database(), 'Workshop');
+    const users = await Promise.all(Array.from({ length: 6 }, () => createUser(database())));
+    for (const u of users) await interests().add(u, pkg);
+    const attended = await interests().markAttended(users[0]!, pkg);
+    expect(attended.is_attended).toBe(true);
+    expect(attended.attended_at).toBeInstanceOf(Date);
+    expect((await interests().markAttended(users[0]!, pkg)).attended_at).toEqual(attended.attended_at);
+    await interests().markAttended(users[1]!, pkg);
+    expect((await interests().listForPackage(pkg, { attended: true })).items.map((i) => i.user_id).sort()).toEqual([users[0], users[1]].sort());
+    expect((await interests().listForPackage(pkg, { attended: false })).items).toHaveLength(4);
+    expect((await interests().markAttended(users[1]!, pkg, false)).attended_at).toBeNull();
+
+    expect(await interests().remove(users[2]!, pkg)).toBe(true);
+    expect(await interests().remove(users[2]!, pkg)).toBe(false);
+    await expect(interests().markAttended(users[2]!, pkg)).rejects.toBeInstanceOf(SchemaKitNotFoundError);
+
+    await database().db.withSchema('schema_kit').deleteFrom('users').where('id', '=', users[3]!).execute();
+    expect((await interests().listForUser(users[3]!)).items).toEqual([]);
+    expect((await interests().listForPackage(pkg)).items).toHaveLength(4);
+  });
+
+  it('pages a user\'s interests with keyset cursors', async () => {
+    const user = await createUser(database());
+    const pkgs = [];
+    for (let i = 0; i < 7; i += 1) pkgs.push(await createPackage(database(), `p${i}`));
+    for (const p of pkgs) await interests().add(user, p);
+    const first = await interests().listForUser(user, { limit: 3 });
+    const second = await interests().listForUser(user, { limit: 3, after: first.next! });
+    const third = await interests().listForUser(user, { limit: 3, after: second.next! });
+    const seen = [...first.items, ...second.items, ...third.items].map((i) => i.package_id);
+    expect(seen).toEqual([...pkgs].reverse());
+    expect(third.next).toBeNull();
+  });
+
+  it('refuses unknown users or packages with a conflict naming the foreign key', async () => {
+    const pkg = await createPackage(database());
+    const error = await interests().add('00000000-0000-4000-8000-000000000000', pkg).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaKitConflictError);
+    expect((error as SchemaKitConflictError).constraint).toBe('user_interests_user_id_fkey');
+  });
+
+  it('refuses bad input with a typed error naming the field, writing nothing', async () => {
+    const before = await count();
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => interests().add('nope', '00000000-0000-4000-8000-000000000000'), 'userId'],
+      [() => interests().add('00000000-0000-4000-8000-000000000000', ''), 'packageId'],
+      [() => interests().listForPackage('00000000-0000-4000-8000-000000000000', { attended: 'yes' as never }), 'options.attended'],
+      [() => interests().listForUser('00000000-0000-4000-8000-000000000000', { after: "x' or 1=1" }), 'options.after'],
+    ];
+    for (const [call, field] of cases) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error, field).toBeInstanceOf(SchemaKitValidationError);
+      expect((error as SchemaKitValidationError).field, field).toBe(field);
+    }
+    expect(await count()).toBe(before);
+  });
+});
