@@ -27,7 +27,7 @@ describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migr
     await blocker.connect();
     await blocker.query('begin');
     await blocker.query('lock table schema_kit.users in access exclusive mode');
-    const child = spawn(process.execPath, [CLI_PATH, 'migrate', '--modules', 'interests', '--database-url', url], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI_PATH, 'migrate', '--add', 'interests', '--database-url', url], { stdio: 'ignore' });
     try {
       const pid = await waitFor(async () => {
         const { rows } = await pool.query(
@@ -55,7 +55,7 @@ describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migr
       where l.locktype = 'advisory' and d.datname = current_database()`);
     expect(locks.rowCount).toBe(0);
 
-    const again = await runCli(['migrate', '--modules', 'interests', '--database-url', url, '--lock-timeout', '2000']);
+    const again = await runCli(['migrate', '--add', 'interests', '--database-url', url, '--lock-timeout', '2000']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('interests/0001_interests');
   });
