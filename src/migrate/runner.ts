@@ -52,10 +52,11 @@ async function executeScript(conn: Kysely<unknown>, text: string, mode: ScriptMo
 }
 
 /**
- * Runs one migration up or down on `conn`, in its own transaction unless the file opted out, and
- * records it in the history in that same transaction. When the connection rejects the file as
- * several commands (rejected before any of it ran), the transaction is rolled back and the file
- * runs again one statement at a time.
+ * Runs one migration up or down on `conn`, in its own transaction unless the file opted out or
+ * the caller already opened one (`inTransaction`), and records it in the history in that same
+ * transaction. When the connection rejects the file as several commands (before any of it ran),
+ * the migration's own transaction is rolled back and the file runs again one statement at a
+ * time; inside the caller's transaction the error goes up (that transaction is aborted).
  */
 export async function runMigration(
   conn: Kysely<unknown>,
@@ -63,6 +64,7 @@ export async function runMigration(
   migration: Migration,
   direction: 'Up' | 'Down',
   mode: ScriptMode,
+  inTransaction = false,
 ): Promise<MigrationResult> {
   const text = renderSql(direction === 'Up' ? migration.up : migration.down, schema);
   const started = performance.now();
@@ -72,7 +74,7 @@ export async function runMigration(
     else await recordReverted(conn, schema, migration.module, migration.name);
   };
   const attempt = async (): Promise<void> => {
-    if (!migration.transactional) {
+    if (!migration.transactional || inTransaction) {
       await executeScript(conn, text, mode);
       await record();
       return;
@@ -91,7 +93,7 @@ export async function runMigration(
     try {
       await attempt();
     } catch (error) {
-      if (mode.oneStatementPerQuery || !rejectsSeveralCommands(error)) throw error;
+      if (inTransaction || mode.oneStatementPerQuery || !rejectsSeveralCommands(error)) throw error;
       mode.oneStatementPerQuery = true;
       await attempt();
     }
@@ -117,29 +119,46 @@ export async function runMigration(
 
 /**
  * Runs `migrations` in order, reporting progress, and stops at the first failure: the results
- * list every migration, the failed one as `Error` and the rest as `NotExecuted`.
+ * list every migration, the failed one as `Error` and the rest as `NotExecuted`. Up, each
+ * migration commits on its own; down, the whole run is one transaction when every migration
+ * allows it, so a failure reverts nothing (the ones before it are reported `NotExecuted` too).
+ * A connection that takes one statement per query makes an atomic run start again, split, after
+ * its rollback.
  */
 export async function runAll(
   conn: Kysely<unknown>,
   options: ResolvedOptions,
   migrations: readonly Migration[],
   direction: 'Up' | 'Down',
+  mode: ScriptMode = { oneStatementPerQuery: false },
 ): Promise<{ results: MigrationResult[]; error?: SchemaKitError }> {
+  const atomic = direction === 'Down' && migrations.length > 1 && migrations.every((m) => m.transactional);
   const results: MigrationResult[] = [];
-  const mode: ScriptMode = { oneStatementPerQuery: false };
   const planned = (m: Migration, status: MigrationResult['status']) => notRun(m, direction, options.schema, status);
+  if (atomic) await sql`begin`.execute(conn);
   for (const [index, migration] of migrations.entries()) {
     options.onProgress({ phase: 'start', result: planned(migration, 'Planned') });
     try {
-      const result = await runMigration(conn, options.schema, migration, direction, mode);
+      const result = await runMigration(conn, options.schema, migration, direction, mode, atomic);
       results.push(result);
-      options.onProgress({ phase: 'end', result });
+      if (!atomic) options.onProgress({ phase: 'end', result });
     } catch (error) {
       const failed = planned(migration, 'Error');
+      if (atomic) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        if (!mode.oneStatementPerQuery && rejectsSeveralCommands((error as Error).cause)) {
+          return runAll(conn, options, migrations, direction, { oneStatementPerQuery: true });
+        }
+        results.splice(0, results.length, ...migrations.slice(0, index).map((m) => planned(m, 'NotExecuted')));
+      }
       results.push(failed, ...migrations.slice(index + 1).map((m) => planned(m, 'NotExecuted')));
       options.onProgress({ phase: 'end', result: failed });
       return { results, error: error as SchemaKitError };
     }
+  }
+  if (atomic) {
+    await sql`commit`.execute(conn);
+    results.forEach((result) => options.onProgress({ phase: 'end', result }));
   }
   return { results };
 }

@@ -49,7 +49,7 @@ describe('the runner on PGlite through kysely-pglite (as a host sets it up)', ()
     expect(manifest).toBe(readFileSync(SNAPSHOT, 'utf8'));
   });
 
-  it('reverts every module, one transaction each, then installs again', async () => {
+  it('reverts every module (one transaction for the run), then installs again', async () => {
     const down = await migrateDown(db, { steps: MODULES.length });
     expect(down.error).toBeUndefined();
     expect(down.results.every((r) => r.status === 'Success')).toBe(true);
