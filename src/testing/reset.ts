@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { SchemaKitError } from '../errors.js';
-import { HISTORY_TABLE } from '../migrate/history.js';
+import { RUNNER_TABLES } from '../migrate/history.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
 
 /** The rows a migration seeded (e.g. the default roles), per table, as JSON, restored by a reset. */
@@ -30,7 +30,7 @@ const ENABLE: Record<string, string> = { O: 'ENABLE', A: 'ENABLE ALWAYS', R: 'EN
 async function tablesOf(db: Kysely<unknown>, schema: string): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`
     select c.relname as name from pg_catalog.pg_class c
-    where c.relnamespace = ${quoteIdentifier(schema)}::regnamespace and c.relkind in ('r', 'p') and c.relname <> ${HISTORY_TABLE}
+    where c.relnamespace = ${quoteIdentifier(schema)}::regnamespace and c.relkind in ('r', 'p') and c.relname <> all(${[...RUNNER_TABLES]}::text[])
     order by 1`.execute(db);
   return rows.map((r) => r.name);
 }
@@ -49,7 +49,7 @@ export async function snapshotSeeds(db: Kysely<unknown>, options: ResetOptions =
 }
 
 /**
- * Empties every table schema-kit installed in the schema (the migration history excepted),
+ * Empties every table schema-kit installed in the schema (the runner's own tables excepted),
  * append-only logs included, and puts the seeded rows back, in one transaction.
  *
  * The append-only logs refuse TRUNCATE through a trigger that `session_replication_role` cannot

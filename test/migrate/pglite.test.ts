@@ -53,7 +53,7 @@ describe('the runner on PGlite through kysely-pglite (as a host sets it up)', ()
     const down = await migrateDown(db, { steps: MODULES.length });
     expect(down.error).toBeUndefined();
     expect(down.results.every((r) => r.status === 'Success')).toBe(true);
-    expect(await tables(db, 'schema_kit')).toEqual(['schema_kit_migrations']);
+    expect(await tables(db, 'schema_kit')).toEqual(['schema_kit_migrations', 'schema_kit_modules']);
     expect(await history(db)).toEqual([]);
     expect((await migrationStatus(db)).migrations.every((m) => m.state === 'pending')).toBe(true);
     expect((await migrateToLatest(db)).error).toBeUndefined();
@@ -72,7 +72,7 @@ describe('the runner on PGlite through kysely-pglite (as a host sets it up)', ()
     const result = await migrateCatalogToLatest(db, catalog, { schema: 'failing' });
     expect(result.error?.message).toMatch(/alpha\/0002_bad \(up\) failed: division by zero/);
     expect(result.results.map((r) => r.status)).toEqual(['Success', 'Error']);
-    expect(await tables(db, 'failing')).toEqual(['a', 'b', 'schema_kit_migrations']);
+    expect(await tables(db, 'failing')).toEqual(['a', 'b', 'schema_kit_migrations', 'schema_kit_modules']);
     expect(await history(db, 'failing')).toEqual(['alpha/0001_ok']);
   });
 

@@ -14,7 +14,7 @@ import { createTestDatabase, resetTables, type TestDatabase, type TestDatabaseTa
 
 const TABLES_WITH_ROWS = sql<{ name: string; count: number }>`
   select c.relname as name, (xpath('/row/n/text()', query_to_xml(format('select count(*) as n from schema_kit.%I', c.relname), false, true, '')))[1]::text::int as count
-  from pg_class c where c.relnamespace = 'schema_kit'::regnamespace and c.relkind = 'r' and c.relname <> 'schema_kit_migrations'`;
+  from pg_class c where c.relnamespace = 'schema_kit'::regnamespace and c.relkind = 'r' and c.relname not like 'schema\\_kit\\_%'`;
 
 async function counts(db: Kysely<Database>): Promise<Record<string, number>> {
   const { rows } = await TABLES_WITH_ROWS.execute(db);
