@@ -4,6 +4,7 @@ import { BotError } from 'grammy';
 import { Kysely, PostgresDialect } from 'kysely';
 import { migrateToLatest, ProcessedMessageRepo, SchemaKitConflictError, UserRepo } from 'schema-kit';
 import { runExample } from '../shared/open-database.mjs';
+import { SHOP_BOT_INFO } from './bot-info.js';
 import { createShopBot, ordersByUser } from './bot.js';
 import { migrateShop, type ShopDB } from './shop-schema.js';
 import { startTelegramApi } from './telegram-api.js';
@@ -33,21 +34,7 @@ await runExample(async (_untyped, pool) => {
   try {
     const bot = createShopBot(db, {
       token: '123456:offline-example',
-      botInfo: {
-        id: 123456,
-        is_bot: true,
-        first_name: 'Shop',
-        username: 'schema_kit_shop_bot',
-        can_join_groups: false,
-        can_read_all_group_messages: false,
-        supports_inline_queries: false,
-        can_connect_to_business: false,
-        has_main_web_app: false,
-        has_topics_enabled: false,
-        allows_users_to_create_topics: false,
-        can_manage_bots: false,
-        supports_join_request_queries: false,
-      },
+      botInfo: SHOP_BOT_INFO,
       apiRoot: api.apiRoot,
       consumer,
       onDuplicate: (id) => console.log(`update ${id}: redelivered, nothing done`),

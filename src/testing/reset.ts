@@ -16,6 +16,12 @@ export interface ResetOptions {
 export interface ResetTablesOptions extends ResetOptions {
   /** The seeded rows to put back (from {@link snapshotSeeds}); default: none, every table is left empty. */
   readonly seeds?: SeedSnapshot;
+  /**
+   * The host's own tables to empty in the same TRUNCATE (`'orders'` or `'public.orders'`): one with
+   * a foreign key to a schema-kit table must be, as PostgreSQL refuses to truncate a referenced
+   * table alone.
+   */
+  readonly alsoTruncate?: readonly string[];
 }
 
 interface Trigger {
@@ -58,8 +64,8 @@ export async function snapshotSeeds(db: Kysely<unknown>, options: ResetOptions =
  * see a log unprotected (ALTER TABLE holds an ACCESS EXCLUSIVE lock until commit), and only the
  * owner of the tables (or a superuser) may run ALTER TABLE, so a runtime role, which has no
  * ownership, gets a permission error and nothing is emptied. Meant for test databases.
- * A host table with a foreign key to a schema-kit table must be emptied with it (PostgreSQL
- * refuses to truncate a referenced table alone).
+ * A host table with a foreign key to a schema-kit table must be emptied with it: name it in
+ * `alsoTruncate`.
  */
 export async function resetTables(db: Kysely<unknown>, options: ResetTablesOptions = {}): Promise<void> {
   const schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
@@ -78,7 +84,8 @@ export async function resetTables(db: Kysely<unknown>, options: ResetTablesOptio
       for (const trigger of triggers) {
         await sql.raw(`ALTER TABLE ${on(trigger)} DISABLE TRIGGER ${quoteIdentifier(trigger.name)}`).execute(trx);
       }
-      await sql`truncate ${sql.join(tables.map((name) => sql.id(schema, name)))}`.execute(trx);
+      const host = (options.alsoTruncate ?? []).map((name) => sql.id(...name.split('.')));
+      await sql`truncate ${sql.join([...tables.map((name) => sql.id(schema, name)), ...host])}`.execute(trx);
       for (const trigger of triggers) {
         await sql.raw(`ALTER TABLE ${on(trigger)} ${ENABLE[trigger.enabled]} TRIGGER ${quoteIdentifier(trigger.name)}`).execute(trx);
       }

@@ -35,10 +35,14 @@ export interface TestDatabaseOptions {
   readonly cache?: boolean;
 }
 
-/** A migrated database for one test file: connect with `db`, empty it with `reset`, close it with `destroy`. */
-export interface TestDatabase {
+/**
+ * A migrated database for one test file: connect with `db`, empty it with `reset`, close it with
+ * `destroy`. `DB` is the Kysely type `db` carries: schema-kit's `Database` by default, or the
+ * host's own (any type with schema-kit's tables, bare or schema-qualified).
+ */
+export interface TestDatabase<DB = Database> {
   /** A Kysely instance connected as the database's owner. */
-  readonly db: Kysely<Database>;
+  readonly db: Kysely<DB>;
   /** Which kind of database this is. */
   readonly target: 'pglite' | 'embedded' | 'url';
   /** The connection URL of a server database; undefined on PGlite. */
@@ -48,10 +52,11 @@ export interface TestDatabase {
   /** Factories writing through `db`. */
   readonly make: Factories;
   /**
-   * Empties every schema-kit table (append-only logs included) and puts the seeded rows (the
-   * default roles) back; see {@link resetTables}. Call it in `beforeEach` or `afterEach`.
+   * Empties every schema-kit table (append-only logs included), and the host tables named in
+   * `alsoTruncate`, and puts the seeded rows (the default roles) back; see {@link resetTables}.
+   * Call it in `beforeEach` or `afterEach`.
    */
-  reset(): Promise<void>;
+  reset(options?: { readonly alsoTruncate?: readonly string[] }): Promise<void>;
   /** Closes the connections and removes the database (drops it, or stops the embedded server). */
   destroy(): Promise<void>;
 }
@@ -102,7 +107,7 @@ function installs(modules: readonly ModuleName[] | undefined, name: ModuleName):
  * afterAll(() => t.destroy());
  * ```
  */
-export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+export async function createTestDatabase<DB = Database>(options: TestDatabaseOptions = {}): Promise<TestDatabase<DB>> {
   const schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
   const target = options.target ?? 'pglite';
   const migrate = async (db: Kysely<Database>): Promise<void> => {
@@ -118,12 +123,12 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     throw new SchemaKitError('unexpected', `Reading the seeded rows failed: ${(error as Error).message}`, { cause: error });
   });
   return {
-    db: opened.db,
+    db: opened.db as unknown as Kysely<DB>, // DB only names the tables; the connection is the same
     target: target === 'pglite' || target === 'embedded' ? target : 'url',
     url: opened.url,
     schema,
     make: createFactories(opened.db, { schema, audit: installs(options.modules, 'audit') }),
-    reset: () => resetTables(opened.db as Kysely<unknown>, { schema, seeds }),
+    reset: (reset) => resetTables(opened.db as Kysely<unknown>, { ...reset, schema, seeds }),
     destroy: () => opened.close(),
   };
 }
