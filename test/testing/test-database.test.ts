@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -169,5 +170,14 @@ describe('createTestDatabase on the embedded PostgreSQL', () => {
     await t.destroy();
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
     await expect(client.connect()).rejects.toThrow();
+  });
+});
+
+describe('the README', () => {
+  it('shows test/testing/readme-example.test.ts, which runs in this suite, as its vitest example', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Testing your service'));
+    const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(block).toBe(readFileSync(new URL('./readme-example.test.ts', import.meta.url), 'utf8'));
   });
 });
