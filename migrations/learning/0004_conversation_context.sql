@@ -51,6 +51,7 @@ CREATE TABLE :SCHEMA_KIT_SCHEMA.message_tool_calls (
 
 ALTER TABLE :SCHEMA_KIT_SCHEMA.messages
   ALTER COLUMN seq SET NOT NULL,
+  ALTER COLUMN seq SET DEFAULT 0,
   ADD CONSTRAINT messages_conversation_id_seq_key UNIQUE (conversation_id, seq) INCLUDE (call_seq, context_tokens),
   ADD CONSTRAINT messages_seq_check CHECK (seq > 0),
   DROP CONSTRAINT messages_role_check,
@@ -75,8 +76,9 @@ CREATE INDEX messages_conversation_id_tool_call_id_idx
 -- The seq index serves every per-conversation read; the timestamp order is no longer one.
 DROP INDEX :SCHEMA_KIT_SCHEMA.messages_conversation_id_created_at_id_idx;
 
--- A writer that inserts without a seq (raw SQL) gets the next one, under the conversation's row
--- lock; ConversationRepo assigns a whole batch in its own statement and never fires this.
+-- A writer that inserts without a seq (raw SQL; the default 0 means "the next one") gets the next
+-- one, under the conversation's row lock; ConversationRepo assigns a whole batch in its own
+-- statement and never fires this.
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.learning_assign_message_seq() RETURNS trigger
   LANGUAGE plpgsql
   SET search_path = ''
@@ -92,7 +94,7 @@ END
 $$;
 
 CREATE TRIGGER messages_assign_seq BEFORE INSERT ON :SCHEMA_KIT_SCHEMA.messages
-  FOR EACH ROW WHEN (NEW.seq IS NULL) EXECUTE FUNCTION :SCHEMA_KIT_SCHEMA.learning_assign_message_seq();
+  FOR EACH ROW WHEN (NEW.seq = 0) EXECUTE FUNCTION :SCHEMA_KIT_SCHEMA.learning_assign_message_seq();
 -- also under session_replication_role = replica (bulk loads): a row without a seq is never valid
 ALTER TABLE :SCHEMA_KIT_SCHEMA.messages ENABLE ALWAYS TRIGGER messages_assign_seq;
 

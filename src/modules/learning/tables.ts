@@ -96,7 +96,7 @@ export interface MessagesTable {
   created_at: Generated<Timestamp>;
   /**
    * The message's place in its conversation: 1, 2, 3, ... in the order written, unique per
-   * conversation. A writer that leaves it out gets the next one (under the conversation's row lock).
+   * conversation. A writer that leaves it out (default 0) gets the next one, under the conversation's row lock.
    */
   seq: Generated<number>;
   /** Content beyond plain text: a JSON array of parts (`{ type: 'image', url }`, ...), or null. */
