@@ -5,10 +5,8 @@ import { ConversationRepo, type ConversationMessage, type NewMessageInput } from
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
 
 /** The fields a message was written with, as it reads back (everything but ids, seq and times). */
-const written = (m: ConversationMessage) => {
-  const { id: _id, conversation_id: _c, seq: _s, call_seq: _cs, context_tokens: _ct, created_at: _at, ...fields } = m;
-  return fields;
-};
+const written = (m: ConversationMessage) =>
+  Object.fromEntries(Object.entries(m).filter(([key]) => !['id', 'conversation_id', 'seq', 'call_seq', 'context_tokens', 'created_at'].includes(key)));
 
 /** A message input with every optional field filled as it reads back (null when not given). */
 const full = (m: NewMessageInput) => ({
