@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { transformSync } from 'esbuild';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError } from '../../../src/index.js';
@@ -274,5 +276,22 @@ describe('ConversationRepo for LLM applications', () => {
     await sql`insert into schema_kit.messages (conversation_id, role, content) values (${chat.id}, 'assistant', 'raw 1'), (${chat.id}, 'user', 'raw 2')`.execute(database().owner.db);
     await chats().addMessage(chat.id, { role: 'assistant', content: 'repo again' });
     expect((await all(chat.id)).map((m) => [m.seq, m.content])).toEqual([[1, 'from the repo'], [2, 'raw 1'], [3, 'raw 2'], [4, 'repo again']]);
+  });
+
+  it("runs README's model turn with a tool call, and builds the next context window", async () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const block = /## Conversations for LLM applications[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    const { code } = transformSync(`async function turn(db, userId, ConversationRepo) {\n${block}\nreturn { chat, summary, messages, tokens, usage };\n}`, { loader: 'ts' });
+    const run = new Function(`${code}\nreturn turn;`)() as (...values: unknown[]) => Promise<unknown>;
+    const { chat, summary, messages, tokens, usage } = (await run(database().db, await createUser(database()), ConversationRepo)) as {
+      chat: { id: string }; summary: null; messages: ConversationMessage[]; tokens: number; usage: unknown[];
+    };
+    expect(summary).toBeNull();
+    expect(messages.map((m) => [m.role, m.tool_call_id, m.tool_calls?.map((c) => c.id) ?? null])).toEqual([
+      ['user', null, null], ['assistant', null, ['call_1']], ['tool', 'call_1', null],
+    ]);
+    expect(tokens).toBe(34);
+    expect(usage).toEqual([{ model: 'gpt-4.1', input_tokens: 812, output_tokens: 20, cached_tokens: 512, message_count: 1 }]);
+    expect((await chats().contextWindow(chat.id, { maxTokens: 8000 })).summary).toMatchObject({ through_seq: 3, token_count: 12 });
   });
 });
