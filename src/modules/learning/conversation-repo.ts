@@ -18,13 +18,18 @@ import { contextWindowQuery, MESSAGE_COLUMNS, toContextWindow, type ContextWindo
 import { parseInput } from '../../validation/parse.js';
 import { keysetPage } from '../../repos/keyset.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
-import { SchemaKitNotFoundError, SchemaKitValidationError } from '../../errors.js';
+import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError } from '../../errors.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 const COLUMNS = ['id', 'user_id', 'exercise_id', 'title', 'created_at', 'updated_at', 'last_message_seq'] as const;
 const SUMMARY_COLUMNS = ['id', 'conversation_id', 'through_seq', 'content', 'token_count', 'model', 'summary_metadata', 'created_at'] as const;
 
 type ParsedMessage = z.output<typeof newMessageSchema>;
+
+/** The tool call ids the list itself makes, each with the 1-based position of the message that makes it. */
+function madeInList(messages: ParsedMessage[]): Map<string, number> {
+  return new Map(messages.flatMap((m, i) => (m.tool_calls ?? []).map((call) => [call.id, i + 1] as const)));
+}
 
 /**
  * Conversations of an LLM application on `conversations`, their `messages` in the order written
@@ -152,16 +157,28 @@ export class ConversationRepo {
     return window;
   }
 
+  /** Adds the messages; when the statement refuses them, throws why (unknown conversation or call). */
+  async #add(conversationId: string, messages: ParsedMessage[], field: (index: number) => string): Promise<ConversationMessage[]> {
+    for (let attempt = 1; attempt <= 3; attempt += 1) {
+      const added = await this.#insert(conversationId, messages);
+      if (added.length === messages.length) return added;
+      await this.#mustExist(conversationId);
+      await this.#refuseUnknownCalls(conversationId, messages, field);
+      // a call this list answers was committed after the statement began: add again
+    }
+    throw new SchemaKitConflictError('the messages answer tool calls that were not committed in time: add them again', undefined, undefined);
+  }
+
   /**
    * One statement: lock the conversation and take the next `seq` range (only when every tool
    * result answers a known call), insert the messages, record their tool calls and add their
-   * usage to the totals. Nothing is written when it refuses; then the cause is looked up.
+   * usage to the totals. Returns no rows, and writes nothing, when it refuses.
    */
-  async #add(conversationId: string, messages: ParsedMessage[], field: (index: number) => string): Promise<ConversationMessage[]> {
+  async #insert(conversationId: string, messages: ParsedMessage[]): Promise<ConversationMessage[]> {
+    const madeAt = madeInList(messages);
     const table = (name: string) => sql.id(this.#ctx.schema, name);
     const column = (pick: (m: ParsedMessage, i: number) => unknown) => messages.map(pick);
     const json = (value: unknown) => (value == null ? null : JSON.stringify(value));
-    const madeAt = new Map(messages.flatMap((m, i) => (m.tool_calls ?? []).map((call) => [call.id, i + 1] as const)));
     const count = messages.length;
     const { rows } = await run(
       sql<ConversationMessage>`
@@ -215,10 +232,7 @@ export class ConversationRepo {
         )
         select * from added order by seq`.execute(this.#ctx.db),
     );
-    if (rows.length === count) return rows;
-    await this.#mustExist(conversationId);
-    await this.#refuseUnknownCalls(conversationId, messages, madeAt, field);
-    throw new Error(`schema-kit: ${count} messages were not added, for no known reason`);
+    return rows;
   }
 
   /** Throws {@link SchemaKitNotFoundError} when the conversation does not exist. */
@@ -228,7 +242,8 @@ export class ConversationRepo {
   }
 
   /** Throws a validation error naming the first tool message whose call the conversation never made. */
-  async #refuseUnknownCalls(conversationId: string, messages: ParsedMessage[], madeAt: Map<string, number>, field: (index: number) => string): Promise<void> {
+  async #refuseUnknownCalls(conversationId: string, messages: ParsedMessage[], field: (index: number) => string): Promise<void> {
+    const madeAt = madeInList(messages);
     const asked = messages.map((m) => m.tool_call_id).filter((c): c is string => c != null && !madeAt.has(c));
     if (asked.length === 0) return;
     const known = await run(

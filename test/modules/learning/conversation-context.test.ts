@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { transformSync } from 'esbuild';
-import { sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError } from '../../../src/index.js';
+import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError, type Database } from '../../../src/index.js';
 import { ConversationRepo, type ConversationMessage, type NewMessageInput } from '../../../src/modules/learning/index.js';
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
 
@@ -293,5 +293,23 @@ describe('ConversationRepo for LLM applications', () => {
     expect(tokens).toBe(34);
     expect(usage).toEqual([{ model: 'gpt-4.1', input_tokens: 812, output_tokens: 20, cached_tokens: 512, message_count: 1 }]);
     expect((await chats().contextWindow(chat.id, { maxTokens: 8000 })).summary).toMatchObject({ through_seq: 3, token_count: 12 });
+  });
+
+  it('sends one statement to add a turn (calls, results, usage) and one to build the window', async () => {
+    const chat = await newChat();
+    const sent: string[] = [];
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: { connect: () => database().pool.connect(), end: async () => undefined } }),
+      log: (event) => void sent.push(event.query.sql),
+    });
+    const repo = new ConversationRepo(db);
+    await repo.addMessages(chat.id, [
+      { role: 'assistant', content: '', tool_calls: [{ id: 'a', name: 't', arguments: {} }, { id: 'b', name: 't', arguments: {} }], model: 'm', input_tokens: 9 },
+      { role: 'tool', tool_call_id: 'b', content: 'rb' },
+    ]);
+    await repo.addMessage(chat.id, { role: 'tool', tool_call_id: 'a', content: 'ra' });
+    await repo.contextWindow(chat.id, { maxTokens: 100 });
+    expect(sent).toHaveLength(3);
+    await db.destroy();
   });
 });
