@@ -7,7 +7,8 @@
 //
 //   npm run build && node bench/context-window.bench.mjs
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres BENCH_MESSAGES=100000 node bench/context-window.bench.mjs
-import { alternate, createBenchDatabase, fmt, loadKit, machine, median, table, timeOnce } from './lib.mjs';
+import { loadavg } from 'node:os';
+import { alternate, capturingKysely, createBenchDatabase, fmt, loadKit, machine, median, table, timeOnce } from './lib.mjs';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const BATCH = 1000;
@@ -34,6 +35,16 @@ function message(i) {
   if (k === 3) return { role: 'tool', tool_call_id: `call_${i - 2}_b`, content: text, tokens_used };
   if (k === 4) return { role: 'assistant', content: text, tokens_used, model: `model-${i % 3}`, input_tokens: 2200, output_tokens: 90, finish_reason: 'stop', latency_ms: 1200 };
   return { role: 'user', content: text, tokens_used };
+}
+
+/** The server's execution time (EXPLAIN ANALYZE) of the one statement contextWindow sends, in ms. */
+async function serverMs(pool, conversationId, maxTokens) {
+  const capture = capturingKysely(pool);
+  await new ConversationRepo(capture.db).contextWindow(conversationId, { maxTokens });
+  await capture.db.destroy();
+  const [query] = capture.queries;
+  const { rows } = await pool.query(`explain (analyze, format json) ${query.sql}`, query.parameters);
+  return rows[0]['QUERY PLAN'][0]['Execution Time'];
 }
 
 /** The naive window: every message and the newest summary loaded, trimmed in JavaScript. */
@@ -77,10 +88,11 @@ try {
     for (let i = 0; i < MESSAGES; i += BATCH) await repo.addMessages(chat.id, Array.from({ length: Math.min(BATCH, MESSAGES - i) }, (_, j) => message(i + j)));
   });
   await bench.pool.query('vacuum analyze schema_kit.messages');
+  const loadAtFill = loadavg()[0];
   const { rows: [size] } = await bench.pool.query(`select pg_size_pretty(pg_total_relation_size('schema_kit.messages')) as size`);
   console.log(`# ConversationRepo.contextWindow on a ${fmt(MESSAGES)}-message conversation\n`);
   console.log(`Command: \`node bench/context-window.bench.mjs\`; ${machine()}.\n`);
-  console.log(`Written with addMessages (${BATCH} a call): ${fmt(MESSAGES)} messages in ${fmt(writeMs / 1000, 1)} s = ${fmt(MESSAGES / (writeMs / 1000))} messages/s; messages table ${size.size}.\n`);
+  console.log(`Written with addMessages (${BATCH} a call): ${fmt(MESSAGES)} messages in ${fmt(writeMs / 1000, 1)} s = ${fmt(MESSAGES / (writeMs / 1000))} messages/s; messages table ${size.size}; load average ${fmt(loadAtFill, 1)}.\n`);
 
   const rows = [];
   for (const withSummary of [false, true]) {
@@ -98,11 +110,14 @@ try {
         ROUNDS,
       );
       const [r, n] = [median(results.repo), median(results.naive)];
-      rows.push([withSummary ? 'through 90%' : 'none', fmt(maxTokens), fmt(ours.messages.length), fmt(r, 2), fmt(n, 1), `${fmt(n / r, 0)}x`]);
+      const server = [];
+      for (let i = 0; i < 5; i++) server.push(await serverMs(bench.pool, chat.id, maxTokens));
+      rows.push([withSummary ? 'through 90%' : 'none', fmt(maxTokens), fmt(ours.messages.length), fmt(r, 2), fmt(median(server), 2), fmt(n, 1), `${fmt(n / r, 0)}x`]);
     }
   }
-  console.log(table(['summary', 'maxTokens', 'messages in window', 'contextWindow ms (median)', 'naive ms (median)', 'naive / contextWindow'], rows));
-  console.log(`\nMedians of ${ROUNDS} interleaved calls each; the two windows were checked equal before timing.`);
+  console.log(table(['summary', 'maxTokens', 'messages in window', 'contextWindow ms (median)', 'of which server execution ms', 'naive ms (median)', 'naive / contextWindow'], rows));
+  console.log(`\nMedians of ${ROUNDS} interleaved calls each (server execution: EXPLAIN ANALYZE of the same statement, median of 5);`);
+  console.log(`the two windows were checked equal before timing. Load average at the end: ${loadavg().map((l) => fmt(l, 1)).join(', ')}.`);
 } finally {
   await bench.drop();
 }
