@@ -8,7 +8,7 @@ import { UserRepo } from '../modules/core/user-repo.js';
 import type { NewUserInput, TelegramUserInput } from '../modules/core/validation.js';
 import type { ContentPackage, NewContentPackage } from '../modules/interests/tables.js';
 import { ConversationRepo } from '../modules/learning/conversation-repo.js';
-import type { Conversation, Message } from '../modules/learning/tables.js';
+import type { Conversation, ConversationMessage } from '../modules/learning/tables.js';
 import type { NewConversationInput, NewMessageInput } from '../modules/learning/validation.js';
 import { FeatureRepo } from '../modules/planning/feature-repo.js';
 import { ProjectRepo } from '../modules/planning/project-repo.js';
@@ -25,7 +25,7 @@ export interface ProjectWithFeature {
 /** A conversation and the messages the factory added to it, in order. */
 export interface ConversationWithMessages {
   readonly conversation: Conversation;
-  readonly messages: readonly Message[];
+  readonly messages: readonly ConversationMessage[];
 }
 
 /** Overrides of {@link Factories.projectWithFeature}. */
