@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHIPPED_CATALOG } from '../../src/migrate/catalog.js';
 import { migrateCatalogToLatest } from '../../src/migrate/migrate-to-latest.js';
 import { renderSql } from '../../src/migrate/migration-source.js';
-import { MODULES, migrateDown, migrateToLatest, migrationStatus } from '../../src/index.js';
+import { migrateDown, migrateToLatest, migrationStatus } from '../../src/index.js';
 import { createPGliteDialect } from '../../src/testing/index.js';
 import { migrationText, testCatalog } from '../helpers/catalog.js';
 import { useTestDatabase } from '../helpers/database.js';
@@ -50,7 +50,7 @@ describe('the runner on PGlite through kysely-pglite (as a host sets it up)', ()
   });
 
   it('reverts every module (one transaction for the run), then installs again', async () => {
-    const down = await migrateDown(db, { steps: MODULES.length });
+    const down = await migrateDown(db, { steps: shippedMigrations().length });
     expect(down.error).toBeUndefined();
     expect(down.results.every((r) => r.status === 'Success')).toBe(true);
     expect(await tables(db, 'schema_kit')).toEqual(['schema_kit_migrations', 'schema_kit_modules']);

@@ -53,8 +53,16 @@ describe('UserInterestRepo', () => {
     const first = await interests().listForUser(user, { limit: 3 });
     const second = await interests().listForUser(user, { limit: 3, after: first.next! });
     const third = await interests().listForUser(user, { limit: 3, after: second.next! });
-    const seen = [...first.items, ...second.items, ...third.items].map((i) => i.package_id);
-    expect(seen).toEqual([...pkgs].reverse());
+    const seen = [...first.items, ...second.items, ...third.items];
+    expect(new Set(seen.map((i) => i.package_id))).toEqual(new Set(pkgs));
+    // the pages read, in order, what one newest-first scan reads; ties on created_at (PGlite's clock
+    // counts milliseconds) are broken by id
+    const scan = await database().db.withSchema('schema_kit').selectFrom('user_interests').select('id')
+      .where('user_id', '=', user).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+    expect(seen.map((i) => i.id)).toEqual(scan.map((r) => r.id));
+    if (new Set(seen.map((i) => i.created_at.getTime())).size === seen.length) {
+      expect(seen.map((i) => i.package_id)).toEqual([...pkgs].reverse()); // distinct times: insertion order, reversed
+    }
     expect(third.next).toBeNull();
   });
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError, type Database } from '../../../src/index.js';
 import { ConversationRepo, type ConversationMessage, type NewMessageInput } from '../../../src/modules/learning/index.js';
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
+import { itWithConnections } from '../../helpers/target.js';
 
 /** The fields a message was written with, as it reads back (everything but ids, seq and times). */
 const written = (m: ConversationMessage) =>
@@ -295,7 +296,7 @@ describe('ConversationRepo for LLM applications', () => {
     expect((await chats().contextWindow(chat.id, { maxTokens: 8000 })).summary).toMatchObject({ through_seq: 3, token_count: 12 });
   });
 
-  it('sends one statement to add a turn (calls, results, usage) and one to build the window', async () => {
+  itWithConnections('builds a second Kysely, with a query log, on the database\'s connections; PGlite\'s one connection is the file\'s Kysely\'s')('sends one statement to add a turn (calls, results, usage) and one to build the window', async () => {
     const chat = await newChat();
     const sent: string[] = [];
     const db = new Kysely<Database>({
