@@ -5,11 +5,13 @@ import type { CatalogOptions, MigrationOptions, MigrationRunResult } from './opt
 import { resolveOptions } from './options.js';
 import { reconcile } from './reconcile.js';
 import { asRunError, notRun, runAll, runClock, withSchemaLock } from './runner.js';
+import { createPartitions } from '../modules/lifecycle/index.js';
 
 /**
  * Installs every pending migration of the chosen modules (and their dependencies), each in its
  * own transaction, under an advisory lock keyed on the target schema so concurrent runners are
- * safe: one applies, the others wait and find nothing to do. Stops before running anything when
+ * safe: one applies, the others wait and find nothing to do. Then keeps the partitioned logs'
+ * monthly partitions `DEFAULT_MONTHS_AHEAD` (3) months ahead. Stops before running anything when
  * an applied migration's file changed or is missing, or the database is ahead of the package.
  *
  * Invalid options throw {@link SchemaKitValidationError} before any SQL runs; every other failure
@@ -44,7 +46,11 @@ export async function migrateCatalogToLatest(
       await ensureHistory(conn, resolved.schema);
       const { pending, problems } = reconcile(catalog, selected, await readHistory(conn, resolved.schema));
       if (problems[0]) return finish({ results: [], error: problems[0] });
-      return finish(await runAll(conn, resolved, pending, 'Up'));
+      const outcome = await runAll(conn, resolved, pending, 'Up');
+      if (outcome.error) return finish(outcome);
+      // keep the partitioned logs a few months ahead on every run, even one with nothing to apply
+      const topUp = await createPartitions(conn, { schema: resolved.schema }).then(() => undefined, asRunError);
+      return finish({ ...outcome, ...(topUp ? { error: topUp } : {}) });
     });
   } catch (error) {
     return finish({ results: [], error: asRunError(error) });
