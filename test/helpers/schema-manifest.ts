@@ -77,7 +77,7 @@ const TABLES = `
   WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p')
     -- the monthly partitions depend on the date of the install; their parent and its DEFAULT
     -- partition describe them
-    AND (NOT c.relispartition OR c.relname LIKE '%\_default')`;
+    AND (NOT c.relispartition OR c.relname LIKE '%\\_default')`;
 
 const COLUMNS = `
   SELECT a.attrelid AS table_oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { EventLogRepo, grantRuntimeAccess, migrateDown, migrateToLatest, RoleChangeLogRepo } from '../../../src/index.js';
 import { SHIPPED_CATALOG, type Catalog } from '../../../src/migrate/catalog.js';
@@ -20,7 +21,7 @@ describe('upgrading an install of the previous release', () => {
 
   it('converts both logs to partitioned tables in place, with every row, trigger, grant and position kept', async () => {
     const { db, pool } = database();
-    expect((await migrateCatalogToLatest(db, PREVIOUS_RELEASE, { modules: ['core', 'roles', 'audit'] })).error).toBeUndefined();
+    expect((await migrateCatalogToLatest(db as unknown as Kysely<unknown>, PREVIOUS_RELEASE, { modules: ['core', 'roles', 'audit'] })).error).toBeUndefined();
     const role = `${database().name}_rt`;
     await pool.query(`create role "${role}" login password 'pw'`);
     await grantRuntimeAccess(db, { role });

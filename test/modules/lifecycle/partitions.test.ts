@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createPartitions, dropPartitionsBefore, EventLogRepo, RoleChangeLogRepo, SchemaKitError, SchemaKitValidationError } from '../../../src/index.js';
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
