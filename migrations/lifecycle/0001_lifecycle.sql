@@ -84,8 +84,10 @@ BEGIN
   SELECT n.nspname, c.relname INTO v_schema, v_table
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = p_parent;
   v_name := v_table || '_p' || pg_catalog.to_char(p_from AT TIME ZONE 'UTC', 'YYYYMM');
-  IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', v_schema, v_name)) IS NOT NULL THEN
-    RETURN NULL;
+  IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', v_schema, v_name)) IS NOT NULL
+     OR EXISTS (SELECT FROM :SCHEMA_KIT_SCHEMA.lifecycle_partitions(p_parent) p
+                WHERE p.upper_bound > p_from AND (p.lower_bound IS NULL OR p.lower_bound < v_to)) THEN
+    RETURN NULL; -- made already, or covered by another partition (a legacy one: docs/lifecycle.md)
   END IF;
   SELECT a.attname, NULLIF(p.partdefid, 0)::regclass INTO v_key, v_default
   FROM pg_catalog.pg_partitioned_table p
@@ -204,7 +206,10 @@ $$;
 -- ALWAYS) and grant is recreated. Partitioned, it gets a DEFAULT partition and monthly partitions
 -- covering every existing row and `p_ahead` months ahead. The rows are copied before any trigger
 -- exists, so every column (tx_id included) keeps its value. The table is rewritten under an
--- ACCESS EXCLUSIVE lock: see docs/lifecycle.md for large tables.
+-- ACCESS EXCLUSIVE lock. A large table is not rewritten when its owner prepared it with a unique
+-- index `<table>_legacy_key` on (id, p_column) (built CONCURRENTLY, without blocking writes): it
+-- is attached whole, after one validating scan, as the partition `<table>_legacy` of every time
+-- before the next UTC month (or the month after its latest row). docs/lifecycle.md.
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table(p_table text, p_column text, p_key text[], p_ahead integer)
   RETURNS void
   LANGUAGE plpgsql
@@ -221,18 +226,39 @@ DECLARE
   v_first timestamp;
   v_month timestamp;
   v_last timestamp;
+  v_bound timestamptz;
+  v_suffix text := '_old';
 BEGIN
+  IF (p_column IS NULL) = NOT EXISTS (SELECT FROM pg_catalog.pg_partitioned_table WHERE partrelid = v_old) THEN
+    RETURN; -- already in the wanted shape: converted by hand beforehand (docs/lifecycle.md, large tables)
+  END IF;
   EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_old);
+  IF p_column IS NOT NULL AND EXISTS (
+    SELECT FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+    WHERE x.indrelid = v_old AND i.relname = p_table || '_legacy_key') THEN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+                   WHERE x.indrelid = v_old AND i.relname = p_table || '_legacy_key' AND x.indisunique AND x.indisvalid
+                     AND pg_catalog.pg_get_indexdef(x.indexrelid) LIKE pg_catalog.format('%% (id, %s)', pg_catalog.quote_ident(p_column))) THEN
+      RAISE EXCEPTION 'index %_legacy_key must be a valid unique index on (id, %): drop it and CREATE UNIQUE INDEX CONCURRENTLY it again',
+        p_table, p_column USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    EXECUTE pg_catalog.format('SELECT pg_catalog.max(%I) FROM %s', p_column, v_old) INTO v_bound;
+    v_bound := (pg_catalog.date_trunc('month', greatest(coalesce(v_bound, pg_catalog.now()), pg_catalog.now()) AT TIME ZONE 'UTC')
+      + interval '1 month') AT TIME ZONE 'UTC';
+    v_suffix := '_legacy';
+  END IF;
   -- capture definitions while they still name the table
   SELECT pg_catalog.array_agg(pg_catalog.replace(pg_catalog.pg_get_indexdef(x.indexrelid), ' ON ONLY ', ' ON ') ORDER BY x.indexrelid)
-  INTO v_indexes FROM pg_catalog.pg_index x WHERE x.indrelid = v_old AND NOT x.indisprimary;
+  INTO v_indexes FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+  WHERE x.indrelid = v_old AND NOT x.indisprimary AND i.relname <> p_table || '_legacy_key';
   SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', tg.tgname, 'enabled', tg.tgenabled,
     'definition', pg_catalog.pg_get_triggerdef(tg.oid)) ORDER BY tg.tgname) INTO v_triggers
   FROM pg_catalog.pg_trigger tg WHERE tg.tgrelid = v_old AND NOT tg.tgisinternal;
 
-  EXECUTE pg_catalog.format('ALTER TABLE %s RENAME TO %I', v_old, p_table || '_old');
-  FOR v_name IN SELECT c.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = v_old LOOP
-    EXECUTE pg_catalog.format('ALTER INDEX :SCHEMA_KIT_SCHEMA.%I RENAME TO %I', v_name, pg_catalog.left(v_name, 59) || '_old');
+  EXECUTE pg_catalog.format('ALTER TABLE %s RENAME TO %I', v_old, p_table || v_suffix);
+  FOR v_name IN SELECT c.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indexrelid
+                WHERE x.indrelid = v_old AND c.relname <> p_table || '_legacy_key' LOOP
+    EXECUTE pg_catalog.format('ALTER INDEX :SCHEMA_KIT_SCHEMA.%I RENAME TO %I', v_name, pg_catalog.left(v_name, 55) || v_suffix);
   END LOOP;
 
   EXECUTE pg_catalog.format(
@@ -245,10 +271,24 @@ BEGIN
     EXECUTE v_name;
   END LOOP;
 
+  IF v_bound IS NOT NULL THEN
+    -- the old table becomes the partition of everything before the bound: its indexes attach
+    -- as they are, the identity and the guards move to the parent
+    EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN id DROP IDENTITY IF EXISTS', v_old);
+    FOR v_name IN SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = v_old AND contype = 'p' LOOP
+      EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', v_old, v_name); -- the parent's key takes over
+    END LOOP;
+    FOR v_trigger IN SELECT * FROM pg_catalog.jsonb_array_elements(coalesce(v_triggers, '[]')) LOOP
+      EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_trigger ->> 'name', v_old);
+    END LOOP;
+    EXECUTE pg_catalog.format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (MINVALUE) TO (%L)', v_new, v_old, v_bound);
+  END IF;
+
   IF p_column IS NOT NULL THEN
     EXECUTE pg_catalog.format('CREATE TABLE :SCHEMA_KIT_SCHEMA.%I PARTITION OF %s DEFAULT', p_table || '_default', v_new);
     EXECUTE pg_catalog.format('SELECT pg_catalog.date_trunc(''month'', pg_catalog.min(%I) AT TIME ZONE ''UTC'') FROM %s', p_column, v_old)
       INTO v_first;
+    v_first := coalesce(pg_catalog.date_trunc('month', v_bound AT TIME ZONE 'UTC'), v_first);
     v_month := pg_catalog.date_trunc('month', pg_catalog.now() AT TIME ZONE 'UTC');
     v_last := v_month + pg_catalog.make_interval(months => p_ahead);
     v_month := least(coalesce(v_first, v_month), v_month);
@@ -258,7 +298,9 @@ BEGIN
     END LOOP;
   END IF;
 
-  EXECUTE pg_catalog.format('INSERT INTO %s OVERRIDING SYSTEM VALUE SELECT * FROM %s', v_new, v_old);
+  IF v_bound IS NULL THEN
+    EXECUTE pg_catalog.format('INSERT INTO %s OVERRIDING SYSTEM VALUE SELECT * FROM %s', v_new, v_old);
+  END IF;
   IF pg_catalog.pg_get_serial_sequence(v_new::text, 'id') IS NOT NULL THEN
     EXECUTE pg_catalog.format('SELECT pg_catalog.setval(%L, coalesce(pg_catalog.max(id), 0) + 1, false) FROM %s',
       pg_catalog.pg_get_serial_sequence(v_new::text, 'id'), v_new);
@@ -281,8 +323,14 @@ BEGIN
   LOOP
     EXECUTE pg_catalog.format('GRANT %s ON %s TO %s', v_grant.privilege_type, v_new,
       CASE WHEN v_grant.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_grant.grantee)) END);
+    IF v_bound IS NOT NULL THEN -- rows are reached through the parent only
+      EXECUTE pg_catalog.format('REVOKE %s ON %s FROM %s', v_grant.privilege_type, v_old,
+        CASE WHEN v_grant.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_grant.grantee)) END);
+    END IF;
   END LOOP;
-  EXECUTE pg_catalog.format('DROP TABLE %s', v_old);
+  IF v_bound IS NULL THEN
+    EXECUTE pg_catalog.format('DROP TABLE %s', v_old);
+  END IF;
 END
 $$;
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { EventLogRepo, grantRuntimeAccess, migrateDown, migrateToLatest, RoleChangeLogRepo } from '../../../src/index.js';
+import { dropPartitionsBefore, EventLogRepo, grantRuntimeAccess, migrateDown, migrateToLatest, RoleChangeLogRepo } from '../../../src/index.js';
 import { SHIPPED_CATALOG, type Catalog } from '../../../src/migrate/catalog.js';
 import { migrateCatalogToLatest } from '../../../src/migrate/migrate-to-latest.js';
 import { useTestDatabase } from '../../helpers/database.js';
@@ -85,4 +85,36 @@ describe('upgrading an install of the previous release', () => {
     expect(plain[0].relkind).toBe('r');
     expect((await snapshot('event_log')).length).toBe(eventsBefore.length + 1);
   });
+
+  it('attaches a large table whole as the legacy partition when its owner built the index beforehand (docs/lifecycle.md)', async () => {
+    const { db, pool } = database();
+    const schema = 'legacy_path';
+    expect((await migrateCatalogToLatest(db as unknown as Kysely<unknown>, PREVIOUS_RELEASE, { schema, modules: ['audit'] })).error).toBeUndefined();
+    await pool.query(`insert into ${schema}.event_log (action, entity_type, entity_id, created_at)
+      select 'old', 'e', n::text, now() - n * interval '1 day' from generate_series(1, 400) n`);
+    const before = (await pool.query(`select * from ${schema}.event_log order by id`)).rows;
+    // the documented preparation, run while the service keeps writing
+    await pool.query(`create unique index concurrently event_log_legacy_key on ${schema}.event_log (id, created_at)`);
+
+    const upgrade = await migrateToLatest(db, { schema, modules: ['audit'] });
+    expect(upgrade.error).toBeUndefined();
+    expect((await pool.query(`select * from ${schema}.event_log order by id`)).rows).toEqual(before);
+    const { rows: where } = await pool.query(`select tableoid::regclass::text as at, count(*)::int as n from ${schema}.event_log group by 1`);
+    expect(where).toEqual([{ at: `${schema}.event_log_legacy`, n: 400 }]);
+    const { rows: bound } = await pool.query(`select pg_get_expr(relpartbound, oid) as b from pg_class where oid = '${schema}.event_log_legacy'::regclass`);
+    const next = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 1, 1));
+    expect(bound[0].b).toMatch(/^FOR VALUES FROM \(MINVALUE\) TO \('/);
+    expect(new Date(/TO \('([^']+)'\)/.exec(bound[0].b)![1]!).getTime()).toBe(next.getTime());
+    const { rows: guards } = await pool.query(`select tgname, tgenabled from pg_trigger where tgrelid = '${schema}.event_log_legacy'::regclass order by 1`);
+    expect(guards).toEqual([{ tgname: 'event_log_reject_change', tgenabled: 'A' }, { tgname: 'event_log_reject_truncate', tgenabled: 'A' }]);
+    await expect(pool.query(`delete from ${schema}.event_log_legacy`)).rejects.toThrow(/append-only/);
+    // new rows go to the month partitions after the bound, and the identity continues
+    const { rows: later } = await pool.query(`insert into ${schema}.event_log (action, entity_type, entity_id, created_at) values ('new', 'e', '1', $1) returning id, tableoid::regclass::text as at`, [next]);
+    expect(later[0].at).toMatch(/event_log_p\d{6}$/);
+    expect(BigInt(later[0].id)).toBeGreaterThan(BigInt(before.at(-1).id));
+    // retention takes the legacy partition whole once the cut-off passes its bound
+    expect(await dropPartitionsBefore(db, { schema, table: 'event_log', before: new Date(next.getTime() - 1) })).toEqual([]);
+    expect(await dropPartitionsBefore(db, { schema, table: 'event_log', before: next })).toEqual([`${schema}.event_log_legacy`]);
+  });
 });
+
