@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { toSchemaKitError } from './database-errors.js';
-import { HISTORY_TABLE } from './migrate/history.js';
+import { RUNNER_TABLES } from './migrate/history.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from './migrate/schema-name.js';
 
 /** The tables whose rows are never changed or removed: the runtime role may only read and append. */
@@ -19,6 +19,13 @@ const ERASURE_FUNCTIONS: readonly string[] = Object.freeze([
   'record_erasure(text, jsonb)',
 ]);
 
+/** The table privileges {@link grantRuntimeAccess} gives the runtime role on `table`. */
+export function runtimePrivileges(table: string): readonly string[] {
+  if (RUNNER_TABLES.includes(table)) return [];
+  if (READ_ONLY_TABLES.includes(table)) return ['SELECT'];
+  return APPEND_ONLY_TABLES.includes(table) ? ['SELECT', 'INSERT'] : ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+}
+
 /** Options of {@link grantRuntimeAccess}. */
 export interface GrantOptions {
   /** The existing role (user) your service connects as. Validated as an identifier. */
@@ -34,10 +41,11 @@ export interface GrantOptions {
 /**
  * Grants a runtime role exactly what the repositories need on the tables installed in the schema:
  * USAGE on the schema; SELECT and INSERT on the append-only logs; SELECT, INSERT, UPDATE and
- * DELETE on every other table; SELECT only on `lifecycle_log`; nothing on the migration history
- * nor on partitions directly (rows are reached through their parent table); no DDL (no CREATE on
- * the schema, no ownership). EXECUTE on `create_partitions`, and with `erasure: true` on the
- * functions `forgetUser` calls. Privileges the role had on the schema's tables are revoked first. Run it as the owner after `migrateToLatest`, and again after installing
+ * DELETE on every other table; SELECT only on `lifecycle_log`; nothing on the runner's history
+ * and modules tables nor on partitions directly (rows are reached through their parent table); no
+ * DDL (no CREATE on the schema, no ownership). EXECUTE on `create_partitions`, and with `erasure:
+ * true` on the functions `forgetUser` calls. Privileges the role had on the schema's tables are
+ * revoked first. Run it as the owner after `migrateToLatest`, and again after installing
  * more modules. Returns the statements it ran.
  *
  * ### Examples
@@ -53,7 +61,7 @@ export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptio
   try {
     const { rows } = await sql<{ name: string }>`
       select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = ${schemaName} and c.relkind in ('r', 'p') and c.relname <> ${HISTORY_TABLE}
+      where n.nspname = ${schemaName} and c.relkind in ('r', 'p') and c.relname <> all(${RUNNER_TABLES}::text[])
         and not c.relispartition and c.relname !~ '_(old|detached)$'
       order by 1`.execute(plain);
     const { rows: functions } = await sql<{ signature: string }>`
@@ -69,8 +77,7 @@ export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptio
       `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
     ];
     for (const { name } of rows) {
-      const privileges = READ_ONLY_TABLES.includes(name) ? 'SELECT' : APPEND_ONLY_TABLES.includes(name) ? 'SELECT, INSERT' : 'SELECT, INSERT, UPDATE, DELETE';
-      statements.push(`GRANT ${privileges} ON ${schema}.${quoteIdentifier(name)} TO ${role}`);
+      statements.push(`GRANT ${runtimePrivileges(name).join(', ')} ON ${schema}.${quoteIdentifier(name)} TO ${role}`);
     }
     for (const f of [...RUNTIME_FUNCTIONS, ...(options.erasure ? ERASURE_FUNCTIONS : [])]) {
       if (installed.has(f)) statements.push(`GRANT EXECUTE ON FUNCTION ${schema}.${f} TO ${role}`);

@@ -65,7 +65,7 @@ $$;
 -- Creates the partition of `p_parent` for the UTC month starting at `p_from`, unless it exists.
 -- Rows that landed in the DEFAULT partition for that month move into it first, in this
 -- transaction (the one DELETE the append-only triggers allow: from the default partition, while
--- `schema_kit.partition_move` names it). Returns the new partition's name, or NULL.
+-- `schemakit.partition_move` names it). Returns the new partition's name, or NULL.
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(p_parent regclass, p_from timestamptz)
   RETURNS text
   LANGUAGE plpgsql
@@ -104,9 +104,9 @@ BEGIN
       USING p_from, v_to;
     GET DIAGNOSTICS v_moved = ROW_COUNT;
     IF v_moved > 0 THEN
-      PERFORM pg_catalog.set_config('schema_kit.partition_move', v_default::text, true);
+      PERFORM pg_catalog.set_config('schemakit.partition_move', v_default::text, true);
       EXECUTE pg_catalog.format('DELETE FROM %s WHERE %I >= $1 AND %I < $2', v_default, v_key, v_key) USING p_from, v_to;
-      PERFORM pg_catalog.set_config('schema_kit.partition_move', '', true);
+      PERFORM pg_catalog.set_config('schemakit.partition_move', '', true);
     END IF;
   END IF;
   EXECUTE pg_catalog.format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%L) TO (%L)', p_parent, v_partition, p_from, v_to);
@@ -134,7 +134,7 @@ BEGIN
   IF p_ahead IS NULL OR p_ahead < 0 OR p_ahead > 120 THEN
     RAISE EXCEPTION 'ahead: % is not a number of months from 0 to 120', p_ahead USING ERRCODE = 'invalid_parameter_value';
   END IF;
-  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('schema_kit.partitions'), pg_catalog.hashtext(v_parent::text));
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('schemakit.partitions'), pg_catalog.hashtext(v_parent::text));
   FOR i IN 0..p_ahead LOOP
     v_name := :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(v_parent, (v_month + pg_catalog.make_interval(months => i)) AT TIME ZONE 'UTC');
     IF v_name IS NOT NULL THEN
@@ -180,7 +180,7 @@ BEGIN
     RAISE EXCEPTION 'retention of % is the owner''s act: role % does not own it', v_parent, current_user
       USING ERRCODE = 'insufficient_privilege';
   END IF;
-  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('schema_kit.partitions'), pg_catalog.hashtext(v_parent::text));
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('schemakit.partitions'), pg_catalog.hashtext(v_parent::text));
   FOR v_part IN SELECT * FROM :SCHEMA_KIT_SCHEMA.lifecycle_partitions(v_parent) WHERE upper_bound <= p_before LOOP
     v_name := v_part.partition::text;
     v_bytes := pg_catalog.pg_total_relation_size(v_part.partition);

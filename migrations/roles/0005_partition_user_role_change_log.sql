@@ -9,10 +9,10 @@ CREATE OR REPLACE FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_reject_change
   SET search_path = ''
 AS $$
 DECLARE
-  v_pseudonym text := pg_catalog.current_setting('schema_kit.erasure', true);
+  v_pseudonym text := pg_catalog.current_setting('schemakit.erasure', true);
 BEGIN
   IF TG_LEVEL = 'ROW' AND TG_OP = 'DELETE' AND TG_TABLE_NAME LIKE '%\_default'
-     AND pg_catalog.current_setting('schema_kit.partition_move', true)
+     AND pg_catalog.current_setting('schemakit.partition_move', true)
        = pg_catalog.quote_ident(TG_TABLE_SCHEMA) || '.' || pg_catalog.quote_ident(TG_TABLE_NAME) THEN
     RETURN OLD;
   END IF;
@@ -54,7 +54,7 @@ BEGIN
   -- count of 42 in someone else's event
   v_strings := ARRAY(SELECT i FROM pg_catalog.unnest(p_ids) i WHERE i !~ '^[0-9]+$');
   v_needles := ARRAY(SELECT pg_catalog.to_jsonb(i)::text FROM pg_catalog.unnest(v_strings) i);
-  PERFORM pg_catalog.set_config('schema_kit.erasure', p_pseudonym, true);
+  PERFORM pg_catalog.set_config('schemakit.erasure', p_pseudonym, true);
   UPDATE :SCHEMA_KIT_SCHEMA.user_role_change_log l SET
     user_id = CASE WHEN l.user_id = p_user THEN pg_catalog.substr(p_pseudonym, 8)::uuid ELSE l.user_id END,
     changed_by = CASE WHEN l.changed_by = ANY (p_ids) THEN p_pseudonym ELSE l.changed_by END,
@@ -63,7 +63,7 @@ BEGIN
   WHERE l.user_id = p_user OR l.changed_by = ANY (p_ids)
      OR EXISTS (SELECT FROM pg_catalog.unnest(v_needles) n WHERE pg_catalog.strpos(l.change_metadata::text, n) > 0);
   GET DIAGNOSTICS v_count = ROW_COUNT;
-  PERFORM pg_catalog.set_config('schema_kit.erasure', '', true);
+  PERFORM pg_catalog.set_config('schemakit.erasure', '', true);
   RETURN v_count;
 END
 $$;

@@ -43,7 +43,7 @@ describe('schema-kit partitions, retention and forget', () => {
       expect(run.code, args.join(' ')).toBe(2);
     }
     const bad = await runCli(['forget', '--user', 'not-a-uuid', '--database-url', url]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/options\.userId/);
   });
 });

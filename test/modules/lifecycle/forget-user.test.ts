@@ -90,7 +90,7 @@ describe('forgetUser', () => {
     await expect(pool.query(`update schema_kit.event_log set user_id = 'erased:00000000-0000-0000-0000-000000000000'`)).rejects.toThrow(/permission denied/);
     await expect(pool.query(`select schema_kit.event_log_pseudonymize('{x}', 'erased:00000000-0000-0000-0000-000000000000')`)).rejects.toThrow(/permission denied/);
     // even the owner cannot use the sanctioned path's switch to rewrite history
-    await expect(owner.pool.query(`begin; select set_config('schema_kit.erasure', 'erased:00000000-0000-0000-0000-000000000000', true);
+    await expect(owner.pool.query(`begin; select set_config('schemakit.erasure', 'erased:00000000-0000-0000-0000-000000000000', true);
       update schema_kit.event_log set action = 'rewritten'; commit`)).rejects.toThrow(/append-only/);
     await owner.pool.query('rollback').catch(() => undefined);
 
