@@ -33,14 +33,21 @@ interface OwnedRows {
 }
 
 const byUserId = (table: string): OwnedRows => ({ table, where: (_s, user) => sql`user_id = ${user}::uuid` });
+const byConversation = (table: string): OwnedRows => ({
+  table,
+  where: (schema, user) => sql`conversation_id in (select id from ${sql.id(schema, 'conversations')} where user_id = ${user}::uuid)`,
+});
 
 /**
- * Every table holding rows that belong to a user, in delete order. A new table with a `user_id`
- * (or a foreign key to users) must be listed here or among the pseudonymized logs: the erasure
- * test checks the installed catalog against this list.
+ * Every table holding rows that belong to a user, in delete order. A new table with a `user_id`,
+ * or reached from users by a chain of foreign keys, must be listed here or among the
+ * pseudonymized logs: the erasure test checks the installed catalog against this list.
  */
 export const USER_OWNED_TABLES: readonly OwnedRows[] = Object.freeze([
-  { table: 'messages', where: (schema, user) => sql`conversation_id in (select id from ${sql.id(schema, 'conversations')} where user_id = ${user}::uuid)` },
+  byConversation('messages'),
+  byConversation('message_tool_calls'),
+  byConversation('conversation_summaries'),
+  byConversation('conversation_usage'),
   byUserId('dissonance_records'),
   byUserId('conversations'),
   byUserId('user_exercises'),

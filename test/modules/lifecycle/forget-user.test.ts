@@ -35,6 +35,7 @@ async function seedPerson(database: InstalledDatabase, n: string, other?: Person
   const id = rows[0].id as string;
   const conversation = (await q(`insert into schema_kit.conversations (user_id, title) values ($1, $2) returning id`, [id, `chat ${n}`])).rows[0].id;
   await q(`insert into schema_kit.messages (conversation_id, role, content) values ($1, 'user', $2), ($1, 'assistant', 'reply ' || $2)`, [conversation, secrets.message]);
+  await q(`insert into schema_kit.conversation_summaries (conversation_id, content, through_seq, token_count) values ($1, $2, 2, 9)`, [conversation, `summary: ${secrets.message}`]);
   await q(`insert into schema_kit.user_memory (user_id, identified_weaknesses, personalization_metadata) values ($1, $2, $3)`,
     [id, JSON.stringify([secrets.memory]), JSON.stringify({ nickname: secrets.first })]);
   const pkg = (await q(`insert into schema_kit.content_packages (title, category, package_type) values ($1, 'course', 'free') returning id`, [`pkg ${n}`])).rows[0].id;
@@ -62,9 +63,13 @@ describe('forgetUser', () => {
       where c.relnamespace = 'schema_kit'::regnamespace and c.relkind in ('r', 'p') and not c.relispartition
         and a.attnum > 0 and not a.attisdropped and a.attname in ('user_id', 'changed_by')
       union
-      select distinct c.relname from pg_constraint k join pg_class c on c.oid = k.conrelid
-      where k.contype = 'f' and k.confrelid = 'schema_kit.users'::regclass and not c.relispartition
-        and pg_get_constraintdef(k.oid) not like '%SET NULL%'
+      -- every table reached from users by a chain of foreign keys whose rows go with the user
+      (with recursive owned(oid) as (
+        select 'schema_kit.users'::regclass::oid
+        union
+        select k.conrelid from pg_constraint k join owned o on k.confrelid = o.oid
+        where k.contype = 'f' and k.confdeltype = 'c')
+      select c.relname from owned o join pg_class c on c.oid = o.oid where not c.relispartition)
       order by 1`);
     const covered = new Set([...USER_OWNED_TABLES.map((t) => t.table), ...PSEUDONYMIZED_LOGS]);
     expect(rows.map((r) => r.name).filter((t) => !covered.has(t))).toEqual([]);
