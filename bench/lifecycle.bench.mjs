@@ -3,7 +3,8 @@
 // columns, indexes and triggers), then
 //   1. appends, partitioned vs plain (repo append, 16 workers, interleaved slices);
 //   2. keyset pages and the stream at full size;
-//   3. retention of one month: dropPartitionsBefore vs DELETE of the same rows (time, size after).
+//   3. retention of one month: dropPartitionsBefore vs DELETE of the same rows (time, size after);
+//   4. the in-place conversion of the plain table (audit/0005), rows per second.
 //
 // BENCH_EVENTS (default 10,000,000) events spread evenly over the 12 months before this one.
 // Usage: npm run build && BENCH_EVENTS=2000000 node bench/lifecycle.bench.mjs
@@ -104,6 +105,17 @@ try {
   log(`\n| retention of one month (${doomed.toLocaleString('en')} rows) | time | size before | size after |\n|---|---|---|---|`);
   log(`| dropPartitionsBefore (partitioned) | ${dropMs.toFixed(0)} ms | ${mb(partBefore)} | ${mb(partAfter)} |`);
   log(`| DELETE (plain) | ${deleteMs.toFixed(0)} ms | ${mb(plainBefore)} | ${mb(plainAfterDelete)} (VACUUM ${vacuumMs.toFixed(0)} ms more: ${mb(plainAfterVacuum)}; the space stays in the table) |`);
+
+  // 4. the in-place conversion of an existing install (audit/0005 up on the plain table left)
+  await q(`alter table plain.event_log enable always trigger event_log_reject_change`);
+  const rows = Number((await q(`select count(*) from plain.event_log`)).rows[0].count);
+  let converted;
+  const convertMs = await timeOnce(async () => {
+    converted = await kit.migrateToLatest(db, { schema: 'plain' });
+  });
+  if (converted.error) throw converted.error;
+  log(`\n| conversion of a plain event_log in place (audit/0005, copy path) | rows | time | rows/s |\n|---|---|---|---|`);
+  log(`| \`migrateToLatest\` | ${rows.toLocaleString('en')} | ${(convertMs / 1000).toFixed(1)} s | ${(rows / (convertMs / 1000)).toFixed(0)} |`);
 } finally {
   await db.destroy();
   await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
