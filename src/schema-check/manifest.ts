@@ -82,7 +82,9 @@ const TABLES = `
 const COLUMNS = `
   SELECT a.attrelid AS table_oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
          a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid) AS default,
-         a.attidentity AS identity, a.attgenerated AS generated
+         -- a partition's column of an identity parent shows the identity or not depending on how
+         -- the partition was made (and on the server's version): the parent owns it, say it there
+         CASE WHEN c.relispartition THEN '' ELSE a.attidentity END AS identity, a.attgenerated AS generated
   FROM pg_attribute a
   JOIN pg_class c ON c.oid = a.attrelid
   LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum

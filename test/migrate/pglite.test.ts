@@ -46,6 +46,7 @@ describe('the runner on PGlite through kysely-pglite (as a host sets it up)', ()
     const status = await migrationStatus(db);
     expect(status.migrations.filter((m) => m.state !== 'applied')).toEqual([]);
     const manifest = `${JSON.stringify(await readSchemaManifest(pglite as unknown as pg.ClientBase, 'schema_kit'), null, 2)}\n`;
+    if (process.env.DEBUG_PGLITE_MANIFEST) (await import('node:fs')).writeFileSync('/tmp/pglite-manifest.json', manifest);
     expect(manifest).toBe(readFileSync(SNAPSHOT, 'utf8'));
   });
 
@@ -104,8 +105,9 @@ describe('the runner on PGlite through createPGliteDialect', () => {
     const [a, b] = await Promise.all([migrateToLatest(db, { modules: ['audit'] }), migrateToLatest(db, { modules: ['audit'] })]);
     expect(a.error).toBeUndefined();
     expect(b.error).toBeUndefined();
-    expect([a.results.length, b.results.length].sort()).toEqual([0, 1]);
-    expect(await history(db)).toEqual(['audit/0001_audit']);
+    const audit = shippedMigrations(['audit']).map((m) => m.key);
+    expect([a.results.length, b.results.length].sort()).toEqual([0, audit.length]);
+    expect(await history(db)).toEqual(audit);
   });
 });
 
