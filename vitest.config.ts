@@ -13,6 +13,7 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: ['test/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
           globalSetup: ['test/setup/global-setup.ts'],
         },
       },
@@ -22,7 +23,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'pglite',
+          // after the server's project, not beside it: the harness files meet while both run,
+          // and PGlite's WebAssembly would take the CPU the server tests wait on
+          sequence: { groupOrder: 1 },
           include: ['test/modules/**/*.test.ts', 'examples/**/*.test.ts'],
+          // lifecycle's tests read the database with pg_dump, a second role and the server's pool
+          exclude: ['test/modules/lifecycle/**'],
           globalSetup: ['test/setup/pglite-warm.ts'],
           env: { SCHEMA_KIT_TEST_TARGET: 'pglite' },
           // starting PGlite (WebAssembly) is CPU-bound: give busy CI machines room
