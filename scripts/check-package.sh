@@ -10,9 +10,10 @@ trap 'rm -rf "$work"' EXIT
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 
 # size budget, and no install-time scripts (a user's `npm install` must run nothing of ours)
-# 240 kB: main was 204 kB packed before schema-kit/testing, which adds 28 kB (its code, types,
-# and the chunk its ESM and CJS builds share with the main entry)
-budget=240000
+# 300 kB: main was 261 kB packed before schema-kit/testing (over the earlier 200 kB budget after
+# the lifecycle module), which adds 25 kB (its code, types, and the chunk its ESM and CJS builds
+# share with the main entry)
+budget=300000
 size=$(stat -c %s "$work/$tarball")
 if [ "$size" -ge "$budget" ]; then echo "package is $size bytes packed: over the budget of $budget" >&2; exit 1; fi
 echo "packed size $size bytes (budget $budget)"
