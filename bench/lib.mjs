@@ -68,7 +68,7 @@ export function capturingKysely(pool) {
   const db = new Kysely({
     dialect: new PostgresDialect({ pool: { connect: () => pool.connect(), end: async () => undefined } }),
     log(event) {
-      if (event.level === 'query') queries.push({ sql: event.query.sql, parameters: [...event.query.parameters] });
+      if (event.level === 'query') queries.push({ sql: String(event.query.sql), parameters: [...event.query.parameters] });
     },
   });
   return { db, queries };
@@ -125,6 +125,27 @@ export async function alternate(variants, rounds) {
     }
   }
   return results;
+}
+
+/**
+ * Runs every variant (`op(id)`) from `concurrency` async workers in interleaved slices of `ms`:
+ * one warm-up round of 250 ms slices (JIT, connections, plan caches), then `rounds`; every op gets
+ * a fresh id under `prefix`. Returns each variant's list of {@link throughput} results, by round.
+ */
+export async function interleavedThroughput(variants, { concurrency, ms, rounds, prefix }) {
+  let slice = 0;
+  const runner = (sliceMs) =>
+    Object.fromEntries(
+      Object.entries(variants).map(([name, op]) => [
+        name,
+        () => {
+          const ids = `${prefix}:${name}:${slice++}`;
+          return throughput((i) => op(`${ids}:${i}`), { concurrency, ms: sliceMs });
+        },
+      ]),
+    );
+  await alternate(runner(250), 1);
+  return alternate(runner(ms), rounds);
 }
 
 export function table(headers, rows) {

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql, type LogEvent, type Transaction } from 'kysely';
-import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { EventLogRepo, ProcessedMessageRepo, SchemaKitValidationError, type Database } from '../../src/index.js';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSchemaKit, EventLogRepo, ProcessedMessageRepo, SchemaKitValidationError, type Database } from '../../src/index.js';
 import { useInstalledDatabase } from '../helpers/installed.js';
 
 /** What one statement sent: its SQL text, the name it ran under (null: unnamed) and its parameters. */
@@ -71,8 +71,14 @@ describe('named prepared statements', () => {
     await new EventLogRepo(database().db).appendMany([event('listed'), event('listed'), event('listed')]);
   });
 
-  afterEach(() => {
+  // this file sets the environment itself (npm test also runs the suite with it set to off)
+  const outside = process.env.SCHEMA_KIT_PREPARED_STATEMENTS;
+  beforeEach(() => {
     delete process.env.SCHEMA_KIT_PREPARED_STATEMENTS;
+  });
+  afterAll(() => {
+    if (outside === undefined) delete process.env.SCHEMA_KIT_PREPARED_STATEMENTS;
+    else process.env.SCHEMA_KIT_PREPARED_STATEMENTS = outside;
   });
 
   it.each(Object.keys(paths))('%s: named on pg, the same SQL and parameters as unnamed, in the host transaction', async (path) => {
@@ -161,6 +167,20 @@ describe('named prepared statements', () => {
     await new ProcessedMessageRepo(db).claim(fresh());
     await new ProcessedMessageRepo(db, { preparedStatements: true }).claim(fresh());
     expect(sent.filter((s) => s.name !== 'schema_kit_probe').map((s) => s.name !== null)).toEqual([false, true]);
+  });
+
+  it.each([true, false])('createSchemaKit({ preparedStatements: %s }) passes it to its repositories', async (preparedStatements) => {
+    const pool = new pg.Pool({ connectionString: database().url, max: 1 }); // one connection: its statements are the kit's
+    const kit = createSchemaKit({ pool, preparedStatements });
+    try {
+      await kit.processedMessages.claim(fresh());
+      await kit.events.append(event(fresh()));
+      const { rows } = await pool.query("select count(*)::int as named from pg_prepared_statements where name like 'schema\\_kit\\_%' and name <> 'schema_kit_probe'");
+      expect(rows[0].named).toBe(preparedStatements ? 2 : 0);
+    } finally {
+      await kit.destroy();
+      await pool.end();
+    }
   });
 
   it('a preparedStatements option that is not a boolean is refused, naming it', () => {
