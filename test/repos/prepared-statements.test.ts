@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql, type LogEvent, type Transaction } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSchemaKit, EventLogRepo, ProcessedMessageRepo, SchemaKitValidationError, type Database } from '../../src/index.js';
+import { createSchemaKit, EventLogRepo, ProcessedMessageRepo, SchemaKitValidationError, UserInterestRepo, type Database } from '../../src/index.js';
 import { useInstalledDatabase } from '../helpers/installed.js';
 
 /** What one statement sent: its SQL text, the name it ran under (null: unnamed) and its parameters. */
@@ -15,7 +15,7 @@ interface Sent {
 type ClientKind = 'pg' | 'coerces to string' | 'refuses objects';
 
 describe('named prepared statements', () => {
-  const database = useInstalledDatabase(['audit', 'idempotency']);
+  const database = useInstalledDatabase(['core', 'interests', 'audit', 'idempotency']);
   const instances: Kysely<Database>[] = [];
   afterAll(async () => Promise.all(instances.map((db) => db.destroy())));
 
@@ -181,6 +181,36 @@ describe('named prepared statements', () => {
       await kit.destroy();
       await pool.end();
     }
+  });
+
+  it('a keyset listing compiles one statement per shape (optional filters, cursor) and reuses it', async () => {
+    const owner = database().owner.db.withSchema('schema_kit');
+    const user = (await owner.insertInto('users').values({ role: 'public' }).returning('id').executeTakeFirstOrThrow()).id;
+    const packages = await owner
+      .insertInto('content_packages')
+      .values([1, 2, 3].map((i) => ({ title: `p${i}`, category: 'course', package_type: 'free' })))
+      .returning('id')
+      .execute();
+    for (const { id } of packages) await new UserInterestRepo(database().db).add(user, id);
+    const named = recording();
+    const unnamed = recording();
+    const calls = async (interests: UserInterestRepo) => {
+      const first = await interests.listForUser(user, { limit: 2 });
+      const second = await interests.listForUser(user, { limit: 2, after: first.next! });
+      await interests.listForUser(user, { limit: 1 }); // the first call's shape again
+      await interests.listForPackage(packages[0]!.id, { attended: false });
+      await interests.listForPackage(packages[1]!.id);
+      return [...first.items, ...second.items].map((i) => i.package_id);
+    };
+    const pages = await calls(new UserInterestRepo(named.db));
+    expect(new Set(pages)).toEqual(new Set(packages.map((p) => p.id))); // the two pages hold every interest once
+    expect(await calls(new UserInterestRepo(unnamed.db, { preparedStatements: false }))).toEqual(pages);
+    const sent = named.sent.filter((s) => s.name !== 'schema_kit_probe');
+    expect(sent.map((s) => s.text)).toEqual(unnamed.sent.map((s) => s.text));
+    const names = sent.map((s) => s.name);
+    expect(names[2]).toBe(names[0]); // same shape, same statement
+    expect(new Set(names).size).toBe(4); // user, user after a cursor, package with attended, package
+    expect(sent[1]!.text).toMatch(/\(select c\."created_at", c\.id from "schema_kit"\."user_interests" as c where c\.id = \$2\)/);
   });
 
   it('a preparedStatements option that is not a boolean is refused, naming it', () => {

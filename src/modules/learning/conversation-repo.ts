@@ -11,7 +11,7 @@ import {
   type NewMessageInput,
 } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
@@ -31,10 +31,18 @@ const MESSAGE_COLUMNS = ['id', 'conversation_id', 'role', 'content', 'message_me
  */
 export class ConversationRepo {
   readonly #ctx: RepoContext;
+  readonly #messages: KeysetListing<Message>;
+  readonly #forUser: KeysetListing<Conversation>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#messages = new KeysetListing(this.#ctx, { table: 'messages', column: 'created_at', order: 'asc' }, (value) =>
+      this.#ctx.db.selectFrom('messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', value('id')),
+    );
+    this.#forUser = new KeysetListing(this.#ctx, { table: 'conversations', column: 'created_at', order: 'desc' }, (value) =>
+      this.#ctx.db.selectFrom('conversations').select(COLUMNS).where('user_id', '=', value('user')),
+    );
   }
 
   /** Starts a conversation of a user, optionally about an exercise. */
@@ -71,16 +79,14 @@ export class ConversationRepo {
   async listMessages(conversationId: string, options: PageOptions = {}): Promise<Page<Message>> {
     const id = parseInput(uuid, conversationId, 'conversationId');
     const page = parseInput(learningPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', id);
-    return keysetPage(this.#ctx, query, { table: 'messages', column: 'created_at', order: 'asc' }, page);
+    return this.#messages.page({ id }, page);
   }
 
   /** One keyset page of the user's conversations, newest first. */
   async listForUser(userId: string, options: PageOptions = {}): Promise<Page<Conversation>> {
     const user = parseInput(uuid, userId, 'userId');
     const page = parseInput(learningPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('conversations').select(COLUMNS).where('user_id', '=', user);
-    return keysetPage(this.#ctx, query, { table: 'conversations', column: 'created_at', order: 'desc' }, page);
+    return this.#forUser.page({ user }, page);
   }
 
   async #add(conversationId: string, messages: z.output<typeof newMessageSchema>[]): Promise<Message[]> {
