@@ -62,13 +62,18 @@ export async function createBenchDatabase({ poolSize = 16 } = {}) {
   };
 }
 
-/** A Kysely on `pool` that records every compiled query it runs (sql text and parameters). */
+/**
+ * A Kysely on `pool` that records every compiled query it runs (sql text, statement name when it
+ * ran named, parameters), leaving out schema-kit's one-time probe of named statements.
+ */
 export function capturingKysely(pool) {
   const queries = [];
   const db = new Kysely({
     dialect: new PostgresDialect({ pool: { connect: () => pool.connect(), end: async () => undefined } }),
     log(event) {
-      if (event.level === 'query') queries.push({ sql: String(event.query.sql), parameters: [...event.query.parameters] });
+      const { sql, parameters } = event.query;
+      if (event.level !== 'query' || sql.name === 'schema_kit_probe') return;
+      queries.push({ sql: String(sql), name: sql.name ?? null, parameters: [...parameters] });
     },
   });
   return { db, queries };
