@@ -1,9 +1,9 @@
 import type { EventLogEntry } from './tables.js';
 import { parseInput } from '../../validation/parse.js';
 import { idText } from '../../validation/common.js';
-import { eventPageSchema, newEventListSchema, newEventSchema, streamOptionsSchema, type NewEvent } from './validation.js';
+import { eventPageSchema, newEventListSchema, newEventSchema, personalFieldListSchema, streamOptionsSchema, type NewEvent, type PersonalField } from './validation.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
-import { qualifiedTable, repoContext, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 import { PreparedSql } from '../../repos/prepared.js';
 
 /** An event read by {@link EventLogRepo.stream}: the row plus its `position` in the global feed. */
@@ -108,6 +108,24 @@ export class EventLogRepo {
       column((r) => JSON.stringify(r.details ?? {})),
       column((r) => r.timestamp ?? null),
     ]);
+  }
+
+  /**
+   * Declares JSON fields of event details that carry personal data (a name, an email, a message
+   * text), per action or `'*'` for every action: when a user is forgotten (`forgetUser`), these
+   * fields of the user's events are replaced by the pseudonym. Idempotent; returns how many were new.
+   */
+  async declarePersonalFields(fields: readonly PersonalField[]): Promise<number> {
+    const rows = parseInput(personalFieldListSchema, fields, 'fields');
+    if (rows.length === 0) return 0;
+    const result = await run(
+      this.#ctx.db
+        .insertInto('event_log_personal_fields')
+        .values(rows.map((f) => ({ action: f.action, path: f.path })))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst(),
+    );
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
   }
 
   /** One keyset page of the events of an entity, newest first unless `order: 'asc'`. */
