@@ -2,6 +2,7 @@ import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
 import { toSchemaKitError } from '../database-errors.js';
+import { SchemaKitConflictError } from '../errors.js';
 
 /** What every repository accepts: the host's Kysely instance, or a transaction of it. */
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -70,4 +71,25 @@ export function qualifiedTable(ctx: RepoContext, table: string): string {
 export async function runPrepared<R>(db: Executor, text: string, parameters: readonly unknown[]): Promise<R[]> {
   const { rows } = await run(db.executeQuery<R>(CompiledQuery.raw(text, [...parameters])));
   return rows;
+}
+
+/**
+ * Runs an upsert that can lose an insert race on a unique key other than its ON CONFLICT arbiter
+ * (PostgreSQL checks only the arbiter speculatively: a concurrent insert of the same row fails on
+ * the other keys). A conflict that `lostRace` says was such a race is retried, a few times: by
+ * then the winner has committed, and the retry updates its row. Inside the host's transaction
+ * each try runs in a savepoint, so a lost race leaves the transaction usable.
+ */
+export async function retryLostInsertRace<T>(
+  db: Executor,
+  upsert: (db: Executor) => Promise<T>,
+  lostRace: (error: SchemaKitConflictError) => Promise<boolean>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (db.isTransaction ? inTransaction(db, upsert) : run(upsert(db)));
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof SchemaKitConflictError) || !(await lostRace(error))) throw error;
+    }
+  }
 }

@@ -92,3 +92,35 @@ export function pageOptions<C extends z.ZodType<string>>(cursor: C) {
 
 /** A valid Date (not `new Date('garbage')`). */
 export const validDate = z.date({ error: 'must be a Date' }).refine((d) => !Number.isNaN(d.getTime()), 'must be a valid Date');
+
+/**
+ * A list of at most `maxItems` items of `item`, together at most `maxChars` characters of JSON:
+ * each item is bounded on its own, but a list of many large ones would build a statement larger
+ * than the client can hold (`RangeError: Invalid string length` near 1 GB). The total is checked
+ * first, stopping at the limit, so an oversized list is refused before its items are parsed.
+ */
+export function boundedList<I extends z.ZodType>(item: I, { maxItems, maxChars, noun }: { maxItems: number; maxChars: number; noun: string }) {
+  return z
+    .array(z.unknown())
+    .max(maxItems, `must hold at most ${maxItems} ${noun}`)
+    .superRefine((items, ctx) => {
+      let total = 0;
+      for (const value of items) {
+        total += jsonLength(value);
+        if (total > maxChars) {
+          ctx.addIssue({ code: 'custom', message: `must total at most ${maxChars} characters of JSON: split the ${noun} into smaller calls` });
+          return;
+        }
+      }
+    })
+    .pipe(z.array(item));
+}
+
+/** The length of `value` as JSON, or 0 when it has none (the item's own schema refuses it). */
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return 0;
+  }
+}

@@ -1,3 +1,4 @@
+import { SHIPPED_CATALOG } from '../../src/migrate/catalog.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +46,7 @@ describe('the schema as installed', () => {
     const schema = 'cycle';
     expect((await migrateToLatest(database().db, { schema })).error).toBeUndefined();
     const first = JSON.stringify(await readSchemaManifest(database().pool, schema));
-    const down = await migrateDown(database().db, { schema, steps: MODULES.length });
+    const down = await migrateDown(database().db, { schema, steps: SHIPPED_CATALOG.reduce((n, m) => n + m.migrations.length, 0) });
     expect(down.error).toBeUndefined();
     expect((await readSchemaManifest(database().pool, schema)).tables).toEqual([]);
     expect((await migrateToLatest(database().db, { schema })).error).toBeUndefined();

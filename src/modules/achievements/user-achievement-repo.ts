@@ -1,4 +1,5 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Database } from '../../schema/database.js';
 import { SchemaKitNotFoundError } from '../../errors.js';
 import type { UserAchievement } from './tables.js';
 import { achievementKeySchema, progressIncrementSchema, userAchievementPageSchema } from './validation.js';
@@ -76,13 +77,13 @@ export class UserAchievementRepo {
     const user_id = parseInput(uuid, userId, 'userId');
     const key = parseInput(achievementKeySchema, achievement, 'achievement');
     const inc = parseInput(progressIncrementSchema, increment, 'increment');
-    const keyColumn = uuid.safeParse(key).success ? 'a.id' : 'a.slug';
+    const named = namedBy(key);
     for (;;) {
-      const updated = await this.#advanceExisting(user_id, keyColumn, key, inc);
+      const updated = await this.#advanceExisting(user_id, named, inc);
       if (updated) return updated;
-      const inserted = await this.#insertFirst(user_id, keyColumn, key, inc);
+      const inserted = await this.#insertFirst(user_id, named, inc);
       if (inserted) return inserted;
-      const known = await run(this.#ctx.db.selectFrom('achievements as a').select('a.id').where(keyColumn, '=', key).executeTakeFirst());
+      const known = await run(this.#ctx.db.selectFrom('achievements as a').select('a.id').where(named).executeTakeFirst());
       if (!known) throw new SchemaKitNotFoundError('achievements', `No achievement ${key}.`);
       // a concurrent call inserted the row first: update it
     }
@@ -97,7 +98,7 @@ export class UserAchievementRepo {
     return keysetPage(this.#ctx, query, { table: 'user_achievements', column: 'created_at', order: 'desc' }, page);
   }
 
-  async #advanceExisting(user_id: string, keyColumn: 'a.id' | 'a.slug', key: string, inc: number): Promise<AchievementProgress | undefined> {
+  async #advanceExisting(user_id: string, named: KeyMatch, inc: number): Promise<AchievementProgress | undefined> {
     const db = this.#ctx.db;
     const row = await run(
       db
@@ -108,7 +109,7 @@ export class UserAchievementRepo {
             .innerJoin('achievements as a', 'a.id', 'u.achievement_id')
             .select(['u.id', 'u.times_earned', 'a.is_repeatable', TARGET.as('target')])
             .where('u.user_id', '=', user_id)
-            .where(keyColumn, '=', key)
+            .where(named)
             .modifyEnd(sql`for update of u`) // the progress row only: other users' calls never wait on the achievement
             .as('old'),
         )
@@ -127,7 +128,7 @@ export class UserAchievementRepo {
     return row && split(row);
   }
 
-  async #insertFirst(user_id: string, keyColumn: 'a.id' | 'a.slug', key: string, inc: number): Promise<AchievementProgress | undefined> {
+  async #insertFirst(user_id: string, named: KeyMatch, inc: number): Promise<AchievementProgress | undefined> {
     const db = this.#ctx.db;
     const next = advance({ progress: sql`0`, earned: sql`false`, earnedAt: sql`null::timestamptz`, times: sql`0` }, { repeatable: sql`a.is_repeatable`, target: TARGET }, inc);
     const row = await run(
@@ -146,7 +147,7 @@ export class UserAchievementRepo {
               next.earned.as('earned'),
               next.earned_at.as('earned_at'),
             ])
-            .where(keyColumn, '=', key),
+            .where(named),
         )
         .onConflict((oc) => oc.columns(['user_id', 'achievement_id']).doNothing())
         .returning([...COLUMNS, sql<boolean>`times_earned > 0`.as('just_earned')])
@@ -154,6 +155,18 @@ export class UserAchievementRepo {
     );
     return row && split(row);
   }
+}
+
+/** A condition on `achievements as a` matching the achievement a key names. */
+type KeyMatch = (eb: ExpressionBuilder<Database & { a: Database['achievements'] }, 'a'>) => Expression<SqlBool>;
+
+/**
+ * Matches the achievement `key` names: a slug by slug; a uuid by id, or by slug for a slug shaped
+ * like a uuid stored before such slugs were refused.
+ */
+function namedBy(key: string): KeyMatch {
+  if (!uuid.safeParse(key).success) return (eb) => eb('a.slug', '=', key);
+  return (eb) => eb.or([eb('a.id', '=', key), eb('a.slug', '=', key)]);
 }
 
 function split({ just_earned, ...userAchievement }: UserAchievement & { just_earned: boolean }): AchievementProgress {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idCursor, idText, jsonObject, pageOptions, validDate } from '../../validation/common.js';
+import { boundedList, idCursor, idText, jsonObject, pageOptions, validDate } from '../../validation/common.js';
 
 /** An event for `EventLogRepo.append`: who did what to which entity, with JSON details. */
 export const newEventSchema = z
@@ -16,8 +16,8 @@ export const newEventSchema = z
 /** The input of {@link newEventSchema}. */
 export type NewEvent = z.input<typeof newEventSchema>;
 
-/** A list of events for `appendMany`: at most 10,000. */
-export const newEventListSchema = z.array(newEventSchema).max(10_000, 'must hold at most 10000 events');
+/** A list of events for `appendMany`: at most 10,000, together at most 64 MB of JSON. */
+export const newEventListSchema = boundedList(newEventSchema, { maxItems: 10_000, maxChars: 64_000_000, noun: 'events' });
 
 /** Page options of the event listings (cursor: an event id). */
 export const eventPageSchema = pageOptions(idCursor).extend({ order: z.enum(['asc', 'desc']).default('desc') }).strict();

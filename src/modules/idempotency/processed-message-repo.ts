@@ -12,6 +12,7 @@ import {
   processOnceOptionsSchema,
   pruneOptionsSchema,
 } from './validation.js';
+import { inLockOrder } from '../../repos/lock-order.js';
 import { inTransaction, qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 /** Options of {@link ProcessedMessageRepo}: the schema and the default consumer. */
@@ -61,7 +62,8 @@ export class ProcessedMessageRepo {
 
   /**
    * Claims many ids in one statement and returns those that were new, in input order (an id
-   * repeated in the list is returned once).
+   * repeated in the list is returned once). The rows are inserted in one fixed order whatever the
+   * input's, so two calls over the same ids in opposite orders never deadlock.
    */
   async claimMany(messageIds: readonly string[], options: { consumer?: string } = {}): Promise<string[]> {
     const ids = parseInput(messageIdListSchema, messageIds, 'messageIds');
@@ -70,7 +72,7 @@ export class ProcessedMessageRepo {
     const { rows } = await run(
       sql<{ message_id: string }>`
         insert into ${sql.id(this.#ctx.schema, 'processed_messages')} (consumer, message_id)
-        select ${consumer}, id from unnest(${ids}::text[]) as t(id)
+        select ${consumer}, id from unnest(${inLockOrder(ids)}::text[]) as t(id)
         on conflict do nothing
         returning message_id`.execute(this.#ctx.db),
     );
@@ -143,6 +145,7 @@ export class ProcessedMessageRepo {
    * Deletes claims older than `cutoff` (of one consumer, or all), in batches of `batchSize`
    * (default 1000) so no statement holds many locks; returns how many it deleted. Pruning
    * shortens the dedup window: a message redelivered after its claim was pruned runs again.
+   * Concurrent prunes skip each other's rows (FOR UPDATE SKIP LOCKED) instead of deadlocking.
    */
   async pruneOlderThan(cutoff: Date, options: { batchSize?: number; consumer?: string } = {}): Promise<number> {
     const before = parseInput(cutoffSchema, cutoff, 'cutoff');
@@ -156,7 +159,8 @@ export class ProcessedMessageRepo {
           where (consumer, message_id) in (
             select consumer, message_id from ${table}
             where processed_at < ${before} ${consumer === undefined ? sql`` : sql`and consumer = ${consumer}`}
-            limit ${batchSize})`.execute(this.#ctx.db),
+            limit ${batchSize}
+            for update skip locked)`.execute(this.#ctx.db),
       );
       const deleted = Number(result.numAffectedRows ?? 0);
       total += deleted;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../schema/column-types.js';
 import { EXERCISE_DIFFICULTIES, EXERCISE_TYPES, MESSAGE_ROLES } from './values.js';
-import { freeText, idText, jsonObject, jsonValue, pageOptions, uuid, uuidCursor } from '../../validation/common.js';
+import { boundedList, freeText, idText, jsonObject, jsonValue, pageOptions, uuid, uuidCursor } from '../../validation/common.js';
 import { boundedNumber, wholeNumber } from '../../validation/numbers.js';
 
 /** A JSON array (the shape of `hints`, `test_cases`, `common_questions`, ...). */
@@ -28,8 +28,8 @@ export const newMessageSchema = z
 /** The input of {@link newMessageSchema}. */
 export type NewMessageInput = z.input<typeof newMessageSchema>;
 
-/** Messages for `ConversationRepo.addMessages`: 0-1000. */
-export const newMessageListSchema = z.array(newMessageSchema).max(1000, 'must hold at most 1000 messages');
+/** Messages for `ConversationRepo.addMessages`: 0-1000, together at most 64 MB of JSON. */
+export const newMessageListSchema = boundedList(newMessageSchema, { maxItems: 1000, maxChars: 64_000_000, noun: 'messages' });
 
 /** Page options of the learning listings (cursor: a row id). */
 export const learningPageSchema = pageOptions(uuidCursor);
