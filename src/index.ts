@@ -37,6 +37,7 @@ export { createSchemaKit, type CreateSchemaKitOptions, type SchemaKit } from './
 export { jsonValue as jsonValueSchema, jsonObject as jsonObjectSchema, uuid as uuidSchema } from './validation/common.js';
 export {
   type Database,
+  type QualifiedDatabase,
 } from './schema/database.js';
 export {
   type Generated,
