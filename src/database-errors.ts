@@ -48,3 +48,10 @@ export function toSchemaKitError(error: unknown): unknown {
   }
   return error;
 }
+
+/** The SQLSTATE of a driver error, or of the cause of a schema-kit error wrapping one. */
+export function sqlStateOf(error: unknown): string | undefined {
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
+  if (error instanceof SchemaKitError) return sqlStateOf(cause);
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}

@@ -74,14 +74,19 @@ export const jsonObject = jsonValue.refine(
   'must be a JSON object',
 ) as unknown as z.ZodType<Record<string, unknown>>;
 
-/** A cursor naming a `bigint` id, as log tables return in `next`. */
-export const idCursor = z.string().regex(/^[1-9]\d{0,18}$/, 'must be a cursor returned as `next` by a previous page');
+/** The largest `bigint` (PostgreSQL's int8). */
+export const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
-/** A cursor naming a uuid row, as entity tables return in `next`. */
-export const uuidCursor = uuid.refine(() => true, 'must be a cursor returned as `next` by a previous page');
+/** A positive whole number as digits, at most `max` (default: the largest `bigint`). */
+export function positiveDigits(message: string, max = MAX_BIGINT) {
+  return z.string().regex(/^[1-9]\d{0,19}$/, message).refine((digits) => /^\d+$/.test(digits) && BigInt(digits) <= max, message);
+}
+
+/** A cursor naming a `bigint` id, as `event_log` listings return in `next`. */
+export const idCursor = positiveDigits('must be a cursor returned as `next` by a previous page');
 
 /** A page request: an opaque `after` cursor from a previous page's `next`, and a `limit` (1-1000, default 50). */
-export function pageOptions<C extends z.ZodType<string>>(cursor: C) {
+export function pageOptions<C extends z.ZodType>(cursor: C) {
   return z
     .object({
       after: cursor.optional(),

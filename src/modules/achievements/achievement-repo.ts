@@ -87,6 +87,6 @@ export class AchievementRepo {
     const key = parseInput(z.enum(ACHIEVEMENT_CATEGORIES), category, 'category');
     const page = parseInput(achievementPageSchema, options, 'options');
     const query = this.#ctx.db.selectFrom('achievements').select(COLUMNS).where('category', '=', key);
-    return keysetPage(this.#ctx, query, { table: 'achievements', column: 'display_order', order: 'asc' }, page);
+    return keysetPage(query, { column: 'display_order', order: 'asc' }, page);
   }
 }

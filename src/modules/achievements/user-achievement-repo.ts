@@ -95,7 +95,7 @@ export class UserAchievementRepo {
     const { earned, ...page } = parseInput(userAchievementPageSchema, options, 'options');
     let query = this.#ctx.db.selectFrom('user_achievements').select(COLUMNS).where('user_id', '=', user_id);
     if (earned !== undefined) query = query.where('earned', '=', earned);
-    return keysetPage(this.#ctx, query, { table: 'user_achievements', column: 'created_at', order: 'desc' }, page);
+    return keysetPage(query, { column: 'created_at', order: 'desc' }, page);
   }
 
   async #advanceExisting(user_id: string, named: KeyMatch, inc: number): Promise<AchievementProgress | undefined> {

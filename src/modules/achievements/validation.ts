@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ACHIEVEMENT_CATEGORIES } from './values.js';
-import { freeText, idText, pageOptions, uuid, uuidCursor } from '../../validation/common.js';
+import { freeText, idText, pageOptions, uuid } from '../../validation/common.js';
 import { wholeNumber } from '../../validation/numbers.js';
+import { keysetCursor } from '../../repos/cursor.js';
 
 /** An achievement slug: lower-case letters and digits separated by `-` or `_`, at most 100
  * characters, and not shaped like a uuid (methods take an achievement by id or slug in one parameter). */
@@ -43,8 +44,8 @@ export type AchievementDefinitionInput = z.input<typeof achievementDefinitionSch
 /** How much `UserAchievementRepo.progress` adds: 1 to 1,000,000. */
 export const progressIncrementSchema = wholeNumber(1, 1_000_000);
 
-/** Page options of the achievement listings (cursor: a row id). */
-export const achievementPageSchema = pageOptions(uuidCursor);
+/** Page options of the achievement listings (cursor: opaque, from `next`). */
+export const achievementPageSchema = pageOptions(keysetCursor);
 
 /** Page options of `UserAchievementRepo.listForUser`: optionally only earned (true) or unearned (false) ones. */
 export const userAchievementPageSchema = achievementPageSchema.extend({ earned: z.boolean().optional() }).strict();

@@ -56,7 +56,7 @@ export class DissonanceRepo {
     let query = this.#ctx.db.selectFrom('dissonance_records').select(COLUMNS);
     if (risk_level !== undefined) query = query.where('risk_level', 'in', [risk_level].flat());
     if (min_score !== undefined) query = query.where('dissonance_score', '>=', min_score);
-    return keysetPage(this.#ctx, query, { table: 'dissonance_records', column: 'dissonance_score', order: 'desc' }, page);
+    return keysetPage(query, { column: 'dissonance_score', order: 'desc' }, page);
   }
 
   /** One keyset page of the user's records, newest first. */
@@ -64,6 +64,6 @@ export class DissonanceRepo {
     const user_id = parseInput(uuid, userId, 'userId');
     const page = parseInput(insightsPageSchema, options, 'options');
     const query = this.#ctx.db.selectFrom('dissonance_records').select(COLUMNS).where('user_id', '=', user_id);
-    return keysetPage(this.#ctx, query, { table: 'dissonance_records', column: 'created_at', order: 'desc' }, page);
+    return keysetPage(query, { column: 'created_at', order: 'desc' }, page);
   }
 }

@@ -1,10 +1,10 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { SchemaKitNotFoundError } from '../../errors.js';
-import type { Database } from '../../schema/database.js';
 import type { UserInterest } from './tables.js';
 import { parseInput } from '../../validation/parse.js';
 import { interestKeySchema, interestPageSchema, packageInterestPageSchema } from './validation.js';
-import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import { keysetPage } from '../../repos/keyset.js';
+import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 /** The outcome of {@link UserInterestRepo.add}: the interest, and whether this call created it. */
@@ -14,6 +14,7 @@ export interface AddInterestResult {
 }
 
 const COLUMNS = ['id', 'user_id', 'package_id', 'is_attended', 'attended_at', 'created_at'] as const;
+const NEWEST_FIRST = { column: 'created_at', order: 'desc' } as const;
 
 /**
  * Users' interests in content packages (`user_interests`, unique per user and package).
@@ -91,17 +92,18 @@ export class UserInterestRepo {
   /** One keyset page of the user's interests, newest first. */
   async listForUser(userId: string, options: PageOptions = {}): Promise<Page<UserInterest>> {
     const user_id = parseInput(interestKeySchema, userId, 'userId');
-    const { after, limit } = parseInput(interestPageSchema, options, 'options');
-    return this.#page(this.#ctx.db.selectFrom('user_interests').select(COLUMNS).where('user_id', '=', user_id), after, limit);
+    const page = parseInput(interestPageSchema, options, 'options');
+    const query = this.#ctx.db.selectFrom('user_interests').select(COLUMNS).where('user_id', '=', user_id);
+    return keysetPage(query, NEWEST_FIRST, page);
   }
 
   /** One keyset page of the package's interests, newest first; `attended` filters attended or not. */
   async listForPackage(packageId: string, options: PageOptions & { attended?: boolean } = {}): Promise<Page<UserInterest>> {
     const package_id = parseInput(interestKeySchema, packageId, 'packageId');
-    const { after, limit, attended } = parseInput(packageInterestPageSchema, options, 'options');
+    const { attended, ...page } = parseInput(packageInterestPageSchema, options, 'options');
     let query = this.#ctx.db.selectFrom('user_interests').select(COLUMNS).where('package_id', '=', package_id);
     if (attended !== undefined) query = query.where('is_attended', '=', attended);
-    return this.#page(query, after, limit);
+    return keysetPage(query, NEWEST_FIRST, page);
   }
 
   #find(user_id: string, package_id: string): Promise<UserInterest | undefined> {
@@ -114,19 +116,4 @@ export class UserInterestRepo {
         .executeTakeFirst(),
     );
   }
-
-  async #page(
-    query: SelectQueryBuilder<Database, 'user_interests', UserInterest>,
-    after: string | undefined,
-    limit: number,
-  ): Promise<Page<UserInterest>> {
-    let q = query;
-    if (after) {
-      const table = sql.id(this.#ctx.schema, 'user_interests');
-      q = q.where(sql<boolean>`(created_at, id) < (select c.created_at, c.id from ${table} as c where c.id = ${after})`);
-    }
-    const rows = await run(q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute());
-    return toPage(rows, limit, (row) => row.id);
-  }
-
 }

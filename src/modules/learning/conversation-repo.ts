@@ -72,7 +72,7 @@ export class ConversationRepo {
     const id = parseInput(uuid, conversationId, 'conversationId');
     const page = parseInput(learningPageSchema, options, 'options');
     const query = this.#ctx.db.selectFrom('messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', id);
-    return keysetPage(this.#ctx, query, { table: 'messages', column: 'created_at', order: 'asc' }, page);
+    return keysetPage(query, { column: 'created_at', order: 'asc' }, page);
   }
 
   /** One keyset page of the user's conversations, newest first. */
@@ -80,7 +80,7 @@ export class ConversationRepo {
     const user = parseInput(uuid, userId, 'userId');
     const page = parseInput(learningPageSchema, options, 'options');
     const query = this.#ctx.db.selectFrom('conversations').select(COLUMNS).where('user_id', '=', user);
-    return keysetPage(this.#ctx, query, { table: 'conversations', column: 'created_at', order: 'desc' }, page);
+    return keysetPage(query, { column: 'created_at', order: 'desc' }, page);
   }
 
   async #add(conversationId: string, messages: z.output<typeof newMessageSchema>[]): Promise<Message[]> {

@@ -65,7 +65,7 @@ export class FeatureRepo extends AuditedRepo {
     const { status, ...page } = parseInput(featurePageSchema, options, 'options');
     let query = this.ctx.db.selectFrom('features').select(COLUMNS).where('project_id', '=', project);
     if (status) query = query.where('status', '=', status);
-    return keysetPage(this.ctx, query, { table: 'features', column: 'created_at', order: 'desc' }, page);
+    return keysetPage(query, { column: 'created_at', order: 'desc' }, page);
   }
 
   /** Sets the feature's status and `status_reason` (`options.reason`, null when not given); throws

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { SchemaKitNotFoundError } from '../../errors.js';
 import type { Project } from './tables.js';
@@ -7,7 +6,8 @@ import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { changeOptionsSchema, newProjectSchema, planningPageSchema, type NewProjectInput } from './validation.js';
 import { AuditedRepo, type ChangeOptions } from '../../repos/audited-write.js';
-import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import { keysetPage } from '../../repos/keyset.js';
+import type { Page, PageOptions } from '../../repos/page.js';
 import { run } from '../../repos/repo-context.js';
 
 const COLUMNS = ['id', 'name', 'description', 'status', 'created_at', 'updated_at'] as const;
@@ -49,12 +49,9 @@ export class ProjectRepo extends AuditedRepo {
 
   /** One keyset page of every project, by name. */
   async list(options: PageOptions = {}): Promise<Page<Project>> {
-    const { after, limit } = parseInput(planningPageSchema, options, 'options');
-    let query = this.ctx.db.selectFrom('projects').select(COLUMNS);
-    // names are unique: the cursor's name, read back from its row, is the whole key
-    if (after) query = query.where('name', '>', sql<string>`(select c.name from ${sql.id(this.ctx.schema, 'projects')} as c where c.id = ${after})`);
-    const rows = await run(query.orderBy('name').limit(limit + 1).execute());
-    return toPage(rows, limit, (row) => row.id);
+    const page = parseInput(planningPageSchema, options, 'options');
+    // names are unique: the name is the whole key
+    return keysetPage(this.ctx.db.selectFrom('projects').select(COLUMNS), { column: 'name', order: 'asc', unique: true }, page);
   }
 
   /** Sets the project's status; throws {@link SchemaKitNotFoundError} for an unknown project. */

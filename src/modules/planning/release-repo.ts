@@ -50,7 +50,7 @@ export class ReleaseRepo extends AuditedRepo {
     const project = parseInput(uuid, projectId, 'projectId');
     const page = parseInput(planningPageSchema, options, 'options');
     const query = this.ctx.db.selectFrom('releases').select(COLUMNS).where('project_id', '=', project);
-    return keysetPage(this.ctx, query, { table: 'releases', column: 'created_at', order: 'desc' }, page);
+    return keysetPage(query, { column: 'created_at', order: 'desc' }, page);
   }
 
   /** Sets the release's status; throws {@link SchemaKitNotFoundError} for an unknown release. */

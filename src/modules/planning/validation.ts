@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FEATURE_STATUSES, PROJECT_STATUSES, RELEASE_STATUSES } from './values.js';
-import { freeText, idText, pageOptions, uuid, uuidCursor, validDate } from '../../validation/common.js';
+import { freeText, idText, pageOptions, uuid, validDate } from '../../validation/common.js';
+import { keysetCursor } from '../../repos/cursor.js';
 
 /** Who makes a planning change (the event's `user_id`): 1-512 characters. */
 export const actorSchema = idText(512);
@@ -59,8 +60,8 @@ export type NewFeatureInput = z.input<typeof newFeatureSchema>;
 /** Options of `FeatureRepo.setStatus`: the actor and why the feature has its new status. */
 export const featureStatusOptionsSchema = changeOptionsSchema.extend({ reason: freeText(2000).nullable().optional() }).strict();
 
-/** Page options of the planning listings (cursor: a row id). */
-export const planningPageSchema = pageOptions(uuidCursor);
+/** Page options of the planning listings (cursor: opaque, from `next`). */
+export const planningPageSchema = pageOptions(keysetCursor);
 
 /** Page options of `FeatureRepo.listByProject`: optionally one status. */
 export const featurePageSchema = planningPageSchema.extend({ status: z.enum(FEATURE_STATUSES).optional() }).strict();

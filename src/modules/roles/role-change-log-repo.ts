@@ -7,7 +7,8 @@ import { type ChangeSource } from './values.js';
 import { idText, uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { changeRoleSchema, recordRoleChangeSchema, roleHistoryPageSchema, roleListSchema } from './validation.js';
-import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import { keysetPage } from '../../repos/keyset.js';
+import type { Page, PageOptions } from '../../repos/page.js';
 import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 // built once: building a zod schema costs far more than parsing with it
@@ -122,16 +123,8 @@ export class RoleChangeLogRepo {
   }
 
   async #page(column: 'user_id' | 'changed_by', value: string, options: PageOptions): Promise<Page<UserRoleChange>> {
-    const { after, limit } = parseInput(roleHistoryPageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('user_role_change_log').select(COLUMNS).where(column, '=', value);
-    if (after) {
-      // the cursor is the last row's id; its exact changed_at is read back from the row itself
-      const table = sql.id(this.#ctx.schema, 'user_role_change_log');
-      query = query.where(
-        sql<boolean>`(changed_at, id) < (select c.changed_at, c.id from ${table} as c where c.id = ${after})`,
-      );
-    }
-    const rows = await run(query.orderBy('changed_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute());
-    return toPage(rows, limit, (row) => row.id);
+    const page = parseInput(roleHistoryPageSchema, options, 'options');
+    const query = this.#ctx.db.selectFrom('user_role_change_log').select(COLUMNS).where(column, '=', value);
+    return keysetPage(query, { column: 'changed_at', order: 'desc' }, page);
   }
 }

@@ -88,7 +88,7 @@ export class GuideCollectionRepo {
     const user_id = parseInput(uuid, userId, 'userId');
     const page = parseInput(telegramPageSchema, options, 'options');
     const query = this.#ctx.db.selectFrom('user_guide_collections').select(COLUMNS).where('user_id', '=', user_id);
-    return keysetPage(this.#ctx, query, { table: 'user_guide_collections', column: 'saved_at', order: 'desc' }, page);
+    return keysetPage(query, { column: 'saved_at', order: 'desc' }, page);
   }
 
   #keys(userId: string, guideId: string): [string, string] {

@@ -46,7 +46,7 @@ export class GuideRepo {
     const key = parseInput(z.enum(GUIDE_CATEGORIES), category, 'category');
     const page = parseInput(telegramPageSchema, options, 'options');
     const query = this.#ctx.db.selectFrom('guides').select(COLUMNS).where('category', '=', key);
-    return keysetPage(this.#ctx, query, { table: 'guides', column: 'created_at', order: 'desc' }, page);
+    return keysetPage(query, { column: 'created_at', order: 'desc' }, page);
   }
 
   /** Counts one view of the guide (`views_count + 1`, atomic) and returns it; throws
