@@ -5,7 +5,8 @@ import type { CatalogOptions, MigrationOptions, MigrationRunResult } from './opt
 import { resolveOptions } from './options.js';
 import { checkModuleNames, planModules } from './plan.js';
 import { reconcile } from './reconcile.js';
-import { asRunError, notRun, runAll, runClock, withSchemaLock } from './runner.js';
+import { toSchemaKitError } from '../database-errors.js';
+import { notRun, runAll, runClock, withSchemaLock } from './runner.js';
 
 /**
  * Upgrades the installed modules and installs the ones named in `add` (an empty schema gets
@@ -55,6 +56,6 @@ export async function migrateCatalogToLatest(
       return finish(await runAll(conn, resolved, pending, 'Up'));
     });
   } catch (error) {
-    return finish({ results: [], error: asRunError(error) });
+    return finish({ results: [], error: toSchemaKitError(error) });
   }
 }

@@ -58,19 +58,40 @@ let savepoints = 0;
  * (its type and plugins kept) for a handler the host wrote.
  */
 export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-  if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(toSchemaKitError(error)));
+  if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(unwrapFailure(error)));
   const trx = db as Transaction<DB>;
   const own = trx.withoutPlugins(); // the savepoint statements are schema-kit's: no host plugin rewrites them
   const name = sql.id(`schema_kit_sp_${++savepoints}`);
-  await sql`savepoint ${name}`.execute(own);
+  await run(sql`savepoint ${name}`.execute(own));
   try {
     const result = await work(trx);
     await sql`release savepoint ${name}`.execute(own);
     return result;
   } catch (error) {
     await sql`rollback to savepoint ${name}`.execute(own).catch(() => undefined);
-    throw toSchemaKitError(error);
+    throw unwrapFailure(error);
   }
+}
+
+/** An error the host's own code threw inside a schema-kit transaction. */
+class HostFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Runs code the host wrote (a `processOnce` handler) inside {@link inTransaction}: what it throws
+ * leaves the transaction as it was thrown, the host's own error, not turned into schema-kit's.
+ */
+export async function hostCode<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new HostFailure(error);
+  }
+}
+
+function unwrapFailure(error: unknown): unknown {
+  return error instanceof HostFailure ? error.error : toSchemaKitError(error);
 }
 
 /** Runs one database call and turns driver errors into schema-kit's typed errors. */

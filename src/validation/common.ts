@@ -95,8 +95,15 @@ export function pageOptions<C extends z.ZodType>(cursor: C) {
     .strict();
 }
 
-/** A valid Date (not `new Date('garbage')`). */
-export const validDate = z.date({ error: 'must be a Date' }).refine((d) => !Number.isNaN(d.getTime()), 'must be a valid Date');
+/** The earliest instant a `timestamptz` holds: 4714-11-24 00:00:00 UTC BC (the latest is beyond
+ * any JS Date). */
+const MIN_TIMESTAMPTZ = Date.UTC(-4713, 10, 24);
+
+/** A valid Date (not `new Date('garbage')`) that a `timestamptz` column holds: from 4714-11-24 BC. */
+export const validDate = z
+  .date({ error: 'must be a Date' })
+  .refine((d) => !Number.isNaN(d.getTime()), 'must be a valid Date')
+  .refine((d) => Number.isNaN(d.getTime()) || d.getTime() >= MIN_TIMESTAMPTZ, 'must be no earlier than 4714-11-24 BC (PostgreSQL timestamptz)');
 
 /**
  * A list of at most `maxItems` items of `item`, together at most `maxChars` characters of JSON:

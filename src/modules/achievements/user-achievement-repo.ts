@@ -8,6 +8,7 @@ import { parseInput } from '../../validation/parse.js';
 import { keysetPage } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { MAX_INT4, saturatingAdd } from '../../repos/counters.js';
 
 /** The outcome of {@link UserAchievementRepo.progress}. */
 export interface AchievementProgress {
@@ -36,11 +37,12 @@ function advance(
   increment: number,
 ) {
   const { repeatable, target } = achievement;
-  const progress = sql<number>`(${current.progress} + ${increment}::integer)`;
+  // in bigint: the counters saturate at the integer maximum instead of overflowing
+  const progress = sql<number>`(${current.progress}::bigint + ${increment}::bigint)`;
   const reached = sql<SqlBool>`${progress} >= ${target}`;
   return {
-    progress_current: sql<number>`case when ${repeatable} then ${progress} % ${target} else ${progress} end`,
-    times_earned: sql<number>`${current.times} + case when ${repeatable} then ${progress} / ${target} when not ${current.earned} and ${reached} then 1 else 0 end`,
+    progress_current: sql<number>`least(case when ${repeatable} then ${progress} % ${target} else ${progress} end, ${sql.lit(MAX_INT4)})::integer`,
+    times_earned: saturatingAdd(current.times, sql<number>`case when ${repeatable} then ${progress} / ${target} when not ${current.earned} and ${reached} then 1 else 0 end`),
     earned: sql<boolean>`${current.earned} or ${reached}`,
     earned_at: sql<Date | null>`case when ${current.earned} then ${current.earnedAt} when ${reached} then now() end`,
   };
@@ -71,7 +73,9 @@ export class UserAchievementRepo {
    * toward its `requirement_value` (at least 1). One UPDATE whose row lock is taken in its own
    * subquery, so the state it reports as previous is the one it replaced; on first progress an
    * INSERT ... ON CONFLICT DO NOTHING (a concurrent first insert sends the call back to the
-   * UPDATE). Throws {@link SchemaKitNotFoundError} for an unknown achievement.
+   * UPDATE). Throws {@link SchemaKitNotFoundError} for an unknown achievement. Progress keeps
+   * counting after a non-repeatable achievement is earned; it and `times_earned` hold at the
+   * integer maximum (2,147,483,647) rather than overflow.
    */
   async progress(userId: string, achievement: string, increment = 1): Promise<AchievementProgress> {
     const user_id = parseInput(uuid, userId, 'userId');

@@ -14,6 +14,7 @@ import {
 } from './validation.js';
 import { inLockOrder } from '../../repos/lock-order.js';
 import {
+  hostCode,
   inTransaction,
   qualifiedTable,
   repoContext,
@@ -118,7 +119,10 @@ export class ProcessedMessageRepo<DB = Database> {
    * the database type and plugins of the Kysely the repository was built with, not scoped to
    * schema-kit's schema, so the host's tables and schema-kit's repositories both work on it and
    * commit or roll back together. A duplicate does not run the handler; with `keepResult`, the
-   * handler's JSON result is stored and returned to duplicates.
+   * handler's JSON result is stored and returned to duplicates. What the handler throws is
+   * rethrown as is; a handler that catches a failed statement and returns leaves an aborted
+   * transaction, which is rolled back and reported as `SchemaKitDatabaseError`
+   * (`transaction_aborted`).
    *
    * ### Examples
    * ```ts
@@ -149,7 +153,7 @@ export class ProcessedMessageRepo<DB = Database> {
           .executeTakeFirst();
         return { processed: false, result: kept?.result ?? null };
       }
-      const result = await handler(trx);
+      const result = await hostCode(() => handler(trx));
       if (parsed.keepResult) {
         const json = parseInput(keptResultSchema, result ?? null, 'result') as JsonValue;
         await own

@@ -7,6 +7,7 @@ import { telegramPageSchema } from './validation.js';
 import { keysetPage } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { saturatingAdd } from '../../repos/counters.js';
 
 /** The outcome of {@link GuideCollectionRepo.save}: the saved guide, and whether this call saved it. */
 export interface SaveGuideResult {
@@ -64,7 +65,7 @@ export class GuideCollectionRepo {
     const row = await run(
       this.#ctx.db
         .updateTable('user_guide_collections')
-        .set((eb) => ({ times_viewed: eb('times_viewed', '+', 1), last_viewed_at: sql<Date>`now()`, is_read: true }))
+        .set({ times_viewed: saturatingAdd(sql.ref('times_viewed'), 1), last_viewed_at: sql<Date>`now()`, is_read: true })
         .where('user_id', '=', user_id)
         .where('guide_id', '=', guide_id)
         .returning(COLUMNS)

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { SchemaKitNotFoundError } from '../../errors.js';
 import type { Guide } from './tables.js';
@@ -8,6 +9,7 @@ import { newGuideSchema, telegramPageSchema, type NewGuideInput } from './valida
 import { keysetPage } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { saturatingAdd } from '../../repos/counters.js';
 
 const COLUMNS = ['id', 'title', 'description', 'content_url', 'category', 'tags', 'difficulty_level', 'views_count', 'is_active', 'created_at', 'updated_at'] as const;
 
@@ -54,7 +56,7 @@ export class GuideRepo {
   async countView(id: string): Promise<Guide> {
     const guideId = parseInput(uuid, id, 'id');
     const row = await run(
-      this.#ctx.db.updateTable('guides').set((eb) => ({ views_count: eb('views_count', '+', 1) })).where('id', '=', guideId).returning(COLUMNS).executeTakeFirst(),
+      this.#ctx.db.updateTable('guides').set({ views_count: saturatingAdd(sql.ref('views_count'), 1) }).where('id', '=', guideId).returning(COLUMNS).executeTakeFirst(),
     );
     if (!row) throw new SchemaKitNotFoundError('guides', `No guide ${guideId}.`);
     return row;
