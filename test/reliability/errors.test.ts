@@ -64,6 +64,8 @@ const SURFACE: Record<string, (db: Db) => Promise<unknown>> = {
   'ConversationRepo.addMessage': (db) => new ConversationRepo(db).addMessage(ID, { role: 'user', content: 'x' }),
   'ConversationRepo.addMessages': (db) => new ConversationRepo(db).addMessages(ID, [{ role: 'user', content: 'x' }]),
   'ConversationRepo.listMessages': (db) => new ConversationRepo(db).listMessages(ID),
+  'ConversationRepo.addSummary': (db) => new ConversationRepo(db).addSummary(ID, { through_seq: 1, content: 's', token_count: 1 }),
+  'ConversationRepo.contextWindow': (db) => new ConversationRepo(db).contextWindow(ID, { maxTokens: 100 }),
   'ConversationRepo.listForUser': (db) => new ConversationRepo(db).listForUser(ID),
   'DissonanceRepo.record': (db) => new DissonanceRepo(db).record({ user_id: ID, dissonance_score: 0.5, risk_level: 'low' }),
   'DissonanceRepo.list': (db) => new DissonanceRepo(db).list(),

@@ -1,9 +1,9 @@
-import { SHIPPED_CATALOG } from '../../src/migrate/catalog.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { MODULES, migrateDown, migrateToLatest, type ModuleName } from '../../src/index.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { SHIPPED_CATALOG } from '../../src/migrate/catalog.js';
 import { checkDrift } from '../helpers/schema-drift.js';
 import { readSchemaManifest } from '../helpers/schema-manifest.js';
 import { readCheckValueSets, VALUE_SET_COLUMNS } from '../helpers/value-sets.js';
@@ -18,7 +18,7 @@ const TABLES: Record<ModuleName, string[]> = {
   interests: ['content_packages', 'user_interests'],
   roles: ['user_role_change_log'],
   planning: ['features', 'projects', 'releases', 'user_context'],
-  learning: ['conversations', 'exercises', 'messages', 'user_exercises', 'user_memory'],
+  learning: ['conversation_summaries', 'conversation_usage', 'conversations', 'exercises', 'message_tool_calls', 'messages', 'user_exercises', 'user_memory'],
   achievements: ['achievements', 'user_achievements'],
   insights: ['dissonance_records', 'interface_evolution_log'],
   telegram: ['broadcasts', 'guides', 'user_guide_collections'],
@@ -66,7 +66,7 @@ describe('the schema as installed', () => {
     expect((await migrateToLatest(database().db)).error).toBeUndefined();
     const { ok, report } = await checkDrift(database().url, 'schema_kit');
     expect(ok, report).toBe(true);
-    expect(report).toMatch(/^no drift: 23 tables/);
+    expect(report).toMatch(/^no drift: 26 tables/);
   });
 
   it('lists in every CHECK exactly the closed value sets defined in TypeScript', async () => {
