@@ -77,3 +77,10 @@ export function sqlStateOf(error: unknown): string | undefined {
   if (error instanceof SchemaKitError) return sqlStateOf(cause);
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
+
+/** Whether `error` came from the database or the driver: a SQLSTATE, a lost or refused
+ * connection, or Kysely's aborted transaction. */
+export function isDatabaseError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || error instanceof SchemaKitError) return false;
+  return sqlStateOf(error) !== undefined || isConnectionFailure(error as PgLikeError) || isAbortedTransaction(error);
+}

@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
-import { toSchemaKitError } from '../database-errors.js';
+import { isDatabaseError, toSchemaKitError } from '../database-errors.js';
 import { SchemaKitConflictError } from '../errors.js';
 
 /**
@@ -79,8 +79,9 @@ class HostFailure {
 }
 
 /**
- * Runs code the host wrote (a `processOnce` handler) inside {@link inTransaction}: what it throws
- * leaves the transaction as it was thrown, the host's own error, not turned into schema-kit's.
+ * Runs code the host wrote (a `processOnce` handler) inside {@link inTransaction}: an error of
+ * the host's own (not the database's) leaves the transaction as it was thrown; a database error
+ * from the host's statements is typed like schema-kit's own.
  */
 export async function hostCode<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -91,7 +92,8 @@ export async function hostCode<T>(call: () => Promise<T>): Promise<T> {
 }
 
 function unwrapFailure(error: unknown): unknown {
-  return error instanceof HostFailure ? error.error : toSchemaKitError(error);
+  if (!(error instanceof HostFailure)) return toSchemaKitError(error);
+  return isDatabaseError(error.error) ? toSchemaKitError(error.error) : error.error;
 }
 
 /** Runs one database call and turns driver errors into schema-kit's typed errors. */

@@ -119,8 +119,8 @@ export class ProcessedMessageRepo<DB = Database> {
    * the database type and plugins of the Kysely the repository was built with, not scoped to
    * schema-kit's schema, so the host's tables and schema-kit's repositories both work on it and
    * commit or roll back together. A duplicate does not run the handler; with `keepResult`, the
-   * handler's JSON result is stored and returned to duplicates. What the handler throws is
-   * rethrown as is; a handler that catches a failed statement and returns leaves an aborted
+   * handler's JSON result is stored and returned to duplicates. An error of the handler's own is
+   * rethrown as is (a database error from its statements is typed); a handler that catches a failed statement and returns leaves an aborted
    * transaction, which is rolled back and reported as `SchemaKitDatabaseError`
    * (`transaction_aborted`).
    *
