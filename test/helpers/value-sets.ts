@@ -7,9 +7,11 @@ import { EXERCISE_DIFFICULTIES, EXERCISE_STATUSES, EXERCISE_TYPES, MESSAGE_ROLES
 import { FEATURE_STATUSES, PROJECT_STATUSES, RELEASE_STATUSES } from '../../src/modules/planning/index.js';
 import { RISK_LEVELS } from '../../src/modules/insights/index.js';
 import { SKILL_LEVELS } from '../../src/modules/core/index.js';
+import { LIFECYCLE_ACTIONS } from '../../src/modules/lifecycle/index.js';
 
 /** Every CHECK'd closed value set of the schema, by `table.column`, as values.ts defines it. */
 export const VALUE_SET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  'lifecycle_log.action': LIFECYCLE_ACTIONS,
   'users.skill_level': SKILL_LEVELS,
   'content_packages.category': CONTENT_CATEGORIES,
   'content_packages.package_type': PACKAGE_TYPES,
@@ -47,7 +49,7 @@ export async function readCheckValueSets(
      FROM pg_constraint con
      JOIN pg_class c ON c.oid = con.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1 AND con.contype = 'c'`,
+     WHERE n.nspname = $1 AND con.contype = 'c' AND NOT c.relispartition`,
     [schema],
   );
   const sets: [string, string[]][] = [];

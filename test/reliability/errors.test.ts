@@ -9,7 +9,10 @@ import {
   BroadcastRepo,
   checkSchema,
   ConversationRepo,
+  createPartitions,
   createSchemaKit,
+  dropPartitionsBefore,
+  forgetUser,
   DissonanceRepo,
   EventLogRepo,
   ExerciseRepo,
@@ -74,6 +77,7 @@ const SURFACE: Record<string, (db: Db) => Promise<unknown>> = {
   'EventLogRepo.appendMany': (db) => new EventLogRepo(db).appendMany([{ action: 'a', entity_type: 't', entity_id: '1' }]),
   'EventLogRepo.listByEntity': (db) => new EventLogRepo(db).listByEntity('t', '1'),
   'EventLogRepo.listByUser': (db) => new EventLogRepo(db).listByUser('u'),
+  'EventLogRepo.declarePersonalFields': (db) => new EventLogRepo(db).declarePersonalFields([{ action: '*', path: ['email'] }]),
   'EventLogRepo.stream': async (db) => {
     for await (const event of new EventLogRepo(db).stream()) return event;
   },
@@ -100,6 +104,7 @@ const SURFACE: Record<string, (db: Db) => Promise<unknown>> = {
   'ProcessedMessageRepo.isProcessed': (db) => new ProcessedMessageRepo(db).isProcessed('m'),
   'ProcessedMessageRepo.processOnce': (db) => new ProcessedMessageRepo(db).processOnce('m', async () => 1, { keepResult: true }),
   'ProcessedMessageRepo.pruneOlderThan': (db) => new ProcessedMessageRepo(db).pruneOlderThan(new Date()),
+  'ProcessedMessageRepo.pruneOutsideWindow': (db) => new ProcessedMessageRepo(db).pruneOutsideWindow(60_000),
   'ProjectRepo.create': (db) => new ProjectRepo(db, { audit: true }).create({ name: 'p' }, { actor: 'tg:1' }),
   'ProjectRepo.get': (db) => new ProjectRepo(db, audit).get(ID),
   'ProjectRepo.findByName': (db) => new ProjectRepo(db, audit).findByName('p'),
@@ -150,6 +155,9 @@ const SURFACE: Record<string, (db: Db) => Promise<unknown>> = {
   migrationStatus: (db) => migrationStatus(db as Kysely<Database>),
   grantRuntimeAccess: (db) => grantRuntimeAccess(db as Kysely<Database>, { role: 'postgres' }),
   checkSchema: (db) => checkSchema(db as Kysely<Database>),
+  createPartitions: (db) => createPartitions(db as Kysely<Database>),
+  dropPartitionsBefore: (db) => dropPartitionsBefore(db as Kysely<Database>, { table: 'event_log', before: new Date(0) }),
+  forgetUser: (db) => forgetUser(db as Kysely<Database>, { identifiers: ['tg:1'] }),
 };
 
 /** The run functions report ordinary failures in `error`: the sweep checks that one as thrown. */

@@ -6,11 +6,8 @@ import { SHIPPED_CATALOG } from '../../../src/migrate/catalog.js';
 import { migrateCatalogToLatest } from '../../../src/migrate/migrate-to-latest.js';
 import { useTestDatabase } from '../../helpers/database.js';
 
-/** The release before tx_id was enforced: every shipped migration but audit's 0003. */
-const PREVIOUS_RELEASE = SHIPPED_CATALOG.map((module) => ({
-  ...module,
-  migrations: module.migrations.filter((m) => !(module.name === 'audit' && m.name.startsWith('0003_'))),
-}));
+/** The release before tx_id was enforced, 0.1.0: every module at its first migration. */
+const PREVIOUS_RELEASE = SHIPPED_CATALOG.map((module) => ({ ...module, migrations: module.migrations.filter((m) => m.name.startsWith('0001_')) }));
 
 /**
  * Issue 14, item 9: the stream's gap-free guarantee assumes `tx_id` is the writing transaction.

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { migrateDown, migrateToLatest } from '../../../src/index.js';
-import { SHIPPED_CATALOG } from '../../../src/migrate/catalog.js';
-import { migrateCatalogToLatest } from '../../../src/migrate/migrate-to-latest.js';
-import { ConversationRepo } from '../../../src/modules/learning/index.js';
-import { useTestDatabase } from '../../helpers/database.js';
+import { migrateDown, migrateToLatest } from '../../src/index.js';
+import { SHIPPED_CATALOG } from '../../src/migrate/catalog.js';
+import { migrateCatalogToLatest } from '../../src/migrate/migrate-to-latest.js';
+import { ConversationRepo } from '../../src/modules/learning/index.js';
+import { useTestDatabase } from '../helpers/database.js';
 
 /** The catalog of release 0.1.0: every module at its first migration (applied files never change). */
 const RELEASE_0_1 = SHIPPED_CATALOG.map((module) => ({ ...module, migrations: module.migrations.filter((m) => m.name.startsWith('0001_')) }));

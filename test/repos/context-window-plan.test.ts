@@ -1,8 +1,8 @@
 import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/index.js';
-import { ConversationRepo } from '../../../src/modules/learning/index.js';
-import { useInstalledDatabase } from '../../helpers/installed.js';
+import type { Database } from '../../src/index.js';
+import { ConversationRepo } from '../../src/modules/learning/index.js';
+import { useInstalledDatabase } from '../helpers/installed.js';
 
 const BIG = 100_000; // messages of the conversation the windows are built from
 const SMALL = 9_000; // other conversations, of 100 messages each: 1M messages in all
