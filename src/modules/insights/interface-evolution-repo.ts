@@ -4,7 +4,7 @@ import type { InterfaceEvolution } from './tables.js';
 import { uuid } from '../../validation/common.js';
 import { insightsPageSchema, interfaceChangesSchema } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
@@ -23,10 +23,15 @@ const COLUMNS = ['id', 'user_id', 'version', 'changes', 'created_at'] as const;
  */
 export class InterfaceEvolutionRepo {
   readonly #ctx: RepoContext;
+  readonly #history: KeysetListing<InterfaceEvolution>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    // versions are unique per user: the version is the whole key
+    this.#history = new KeysetListing(this.#ctx, { column: 'version', order: 'desc', unique: true }, (value) =>
+      this.#ctx.db.selectFrom('interface_evolution_log').select(COLUMNS).where('user_id', '=', value('user_id')),
+    );
   }
 
   /**
@@ -72,8 +77,6 @@ export class InterfaceEvolutionRepo {
   async history(userId: string, options: PageOptions = {}): Promise<Page<InterfaceEvolution>> {
     const user_id = parseInput(uuid, userId, 'userId');
     const page = parseInput(insightsPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('interface_evolution_log').select(COLUMNS).where('user_id', '=', user_id);
-    // versions are unique per user: the version is the whole key
-    return keysetPage(query, { column: 'version', order: 'desc', unique: true }, page);
+    return this.#history.page({ user_id }, page);
   }
 }

@@ -3,8 +3,8 @@ import { SchemaKitNotFoundError } from '../../errors.js';
 import type { UserInterest } from './tables.js';
 import { parseInput } from '../../validation/parse.js';
 import { interestKeySchema, interestPageSchema, packageInterestPageSchema } from './validation.js';
-import { keysetPage } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 /** The outcome of {@link UserInterestRepo.add}: the interest, and whether this call created it. */
@@ -14,7 +14,6 @@ export interface AddInterestResult {
 }
 
 const COLUMNS = ['id', 'user_id', 'package_id', 'is_attended', 'attended_at', 'created_at'] as const;
-const NEWEST_FIRST = { column: 'created_at', order: 'desc' } as const;
 
 /**
  * Users' interests in content packages (`user_interests`, unique per user and package).
@@ -28,10 +27,19 @@ const NEWEST_FIRST = { column: 'created_at', order: 'desc' } as const;
  */
 export class UserInterestRepo {
   readonly #ctx: RepoContext;
+  readonly #forUser: KeysetListing<UserInterest>;
+  readonly #forPackage: KeysetListing<UserInterest>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    const order = { column: 'created_at', order: 'desc' } as const;
+    const interests = () => this.#ctx.db.selectFrom('user_interests').select(COLUMNS);
+    this.#forUser = new KeysetListing(this.#ctx, order, (value) => interests().where('user_id', '=', value('user_id')));
+    this.#forPackage = new KeysetListing(this.#ctx, order, (value, has) => {
+      const query = interests().where('package_id', '=', value('package_id'));
+      return has('attended') ? query.where('is_attended', '=', value('attended')) : query;
+    });
   }
 
   /**
@@ -92,18 +100,15 @@ export class UserInterestRepo {
   /** One keyset page of the user's interests, newest first. */
   async listForUser(userId: string, options: PageOptions = {}): Promise<Page<UserInterest>> {
     const user_id = parseInput(interestKeySchema, userId, 'userId');
-    const page = parseInput(interestPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('user_interests').select(COLUMNS).where('user_id', '=', user_id);
-    return keysetPage(query, NEWEST_FIRST, page);
+    const { after, limit } = parseInput(interestPageSchema, options, 'options');
+    return this.#forUser.page({ user_id }, { after, limit });
   }
 
   /** One keyset page of the package's interests, newest first; `attended` filters attended or not. */
   async listForPackage(packageId: string, options: PageOptions & { attended?: boolean } = {}): Promise<Page<UserInterest>> {
     const package_id = parseInput(interestKeySchema, packageId, 'packageId');
-    const { attended, ...page } = parseInput(packageInterestPageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('user_interests').select(COLUMNS).where('package_id', '=', package_id);
-    if (attended !== undefined) query = query.where('is_attended', '=', attended);
-    return keysetPage(query, NEWEST_FIRST, page);
+    const { after, limit, attended } = parseInput(packageInterestPageSchema, options, 'options');
+    return this.#forPackage.page({ package_id, attended }, { after, limit });
   }
 
   #find(user_id: string, package_id: string): Promise<UserInterest | undefined> {
@@ -116,4 +121,5 @@ export class UserInterestRepo {
         .executeTakeFirst(),
     );
   }
+
 }

@@ -6,7 +6,7 @@ import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { changeOptionsSchema, newProjectSchema, planningPageSchema, type NewProjectInput } from './validation.js';
 import { AuditedRepo, type ChangeOptions } from '../../repos/audited-write.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { run } from '../../repos/repo-context.js';
 
@@ -25,6 +25,9 @@ const COLUMNS = ['id', 'name', 'description', 'status', 'created_at', 'updated_a
  * ```
  */
 export class ProjectRepo extends AuditedRepo {
+  // names are unique: the name is the whole key
+  readonly #byName = new KeysetListing<Project>(this.ctx, { column: 'name', order: 'asc', unique: true }, () => this.ctx.db.selectFrom('projects').select(COLUMNS));
+
   /** Creates a project; a taken name throws `SchemaKitConflictError` (`projects_name_key`). */
   async create(project: NewProjectInput, options: ChangeOptions = {}): Promise<Project> {
     const row = parseInput(newProjectSchema, project, 'project');
@@ -50,8 +53,7 @@ export class ProjectRepo extends AuditedRepo {
   /** One keyset page of every project, by name. */
   async list(options: PageOptions = {}): Promise<Page<Project>> {
     const page = parseInput(planningPageSchema, options, 'options');
-    // names are unique: the name is the whole key
-    return keysetPage(this.ctx.db.selectFrom('projects').select(COLUMNS), { column: 'name', order: 'asc', unique: true }, page);
+    return this.#byName.page({}, page);
   }
 
   /** Sets the project's status; throws {@link SchemaKitNotFoundError} for an unknown project. */

@@ -7,8 +7,8 @@ import { type ChangeSource } from './values.js';
 import { idText, uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { changeRoleSchema, recordRoleChangeSchema, roleHistoryPageSchema, roleListSchema } from './validation.js';
-import { keysetPage } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 // built once: building a zod schema costs far more than parsing with it
@@ -62,11 +62,17 @@ export class RoleChangeLogRepo {
   readonly #ctx: RepoContext;
   readonly #changeSchema: ReturnType<typeof changeRoleSchema>;
   readonly #recordSchema: ReturnType<typeof recordRoleChangeSchema>;
+  readonly #history: Record<'user_id' | 'changed_by', KeysetListing<UserRoleChange>>;
 
   /** Wraps the host's Kysely instance or transaction; `options.roles` limits `new_role`. */
   constructor(db: Executor, options: RoleChangeLogRepoOptions = {}) {
     const { roles = DEFAULT_ROLES, ...rest } = options;
     this.#ctx = repoContext(db, rest);
+    const listing = (column: 'user_id' | 'changed_by') =>
+      new KeysetListing<UserRoleChange>(this.#ctx, { column: 'changed_at', order: 'desc' }, (value) =>
+        this.#ctx.db.selectFrom('user_role_change_log').select(COLUMNS).where(column, '=', value(column)),
+      );
+    this.#history = { user_id: listing('user_id'), changed_by: listing('changed_by') };
     const allowed = parseInput(roleListSchema, roles, 'options.roles');
     this.#changeSchema = changeRoleSchema(allowed);
     this.#recordSchema = recordRoleChangeSchema(allowed);
@@ -124,7 +130,6 @@ export class RoleChangeLogRepo {
 
   async #page(column: 'user_id' | 'changed_by', value: string, options: PageOptions): Promise<Page<UserRoleChange>> {
     const page = parseInput(roleHistoryPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('user_role_change_log').select(COLUMNS).where(column, '=', value);
-    return keysetPage(query, { column: 'changed_at', order: 'desc' }, page);
+    return this.#history[column].page({ [column]: value }, page);
   }
 }

@@ -6,7 +6,7 @@ import { GUIDE_CATEGORIES, type GuideCategory } from './values.js';
 import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { newGuideSchema, telegramPageSchema, type NewGuideInput } from './validation.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 import { saturatingAdd } from '../../repos/counters.js';
@@ -25,10 +25,14 @@ const COLUMNS = ['id', 'title', 'description', 'content_url', 'category', 'tags'
  */
 export class GuideRepo {
   readonly #ctx: RepoContext;
+  readonly #byCategory: KeysetListing<Guide>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#byCategory = new KeysetListing(this.#ctx, { column: 'created_at', order: 'desc' }, (value) =>
+      this.#ctx.db.selectFrom('guides').select(COLUMNS).where('category', '=', value('category')),
+    );
   }
 
   /** Creates a guide. */
@@ -47,8 +51,7 @@ export class GuideRepo {
   async listByCategory(category: GuideCategory, options: PageOptions = {}): Promise<Page<Guide>> {
     const key = parseInput(z.enum(GUIDE_CATEGORIES), category, 'category');
     const page = parseInput(telegramPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('guides').select(COLUMNS).where('category', '=', key);
-    return keysetPage(query, { column: 'created_at', order: 'desc' }, page);
+    return this.#byCategory.page({ category: key }, page);
   }
 
   /** Counts one view of the guide (`views_count + 1`, atomic) and returns it; throws
