@@ -33,7 +33,7 @@ export class UserInterestRepo {
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
-    const order = { table: 'user_interests', column: 'created_at', order: 'desc' } as const;
+    const order = { column: 'created_at', order: 'desc' } as const;
     const interests = () => this.#ctx.db.selectFrom('user_interests').select(COLUMNS);
     this.#forUser = new KeysetListing(this.#ctx, order, (value) => interests().where('user_id', '=', value('user_id')));
     this.#forPackage = new KeysetListing(this.#ctx, order, (value, has) => {
