@@ -1,7 +1,9 @@
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
-import { toSchemaKitError } from '../database-errors.js';
+import { isDatabaseError, toSchemaKitError } from '../database-errors.js';
+import { SchemaKitConflictError } from '../errors.js';
+import { preparedStatementsOption, type PreparedSql } from './prepared.js';
 
 /**
  * What every repository accepts: the host's Kysely instance, or a transaction of it, typed with
@@ -26,6 +28,14 @@ export type ScopedExecutor = Kysely<Database> | Transaction<Database>;
 export interface RepoOptions {
   /** The schema schema-kit was installed into. Default `'schema_kit'`. */
   readonly schema?: string;
+  /**
+   * Run the hot statements (claim, claimMany, append, appendMany, processOnce's, the listings and
+   * the stream) as named prepared statements where the host's Kysely runs on node-postgres: the
+   * server parses and plans each once per connection. Turn off for a pooler that cannot keep
+   * prepared statements (PgBouncer before 1.21 in transaction mode). Default: on, unless the
+   * environment sets `SCHEMA_KIT_PREPARED_STATEMENTS=off`.
+   */
+  readonly preparedStatements?: boolean;
 }
 
 /** Where a repository runs its SQL: an executor scoped to the schema, and the schema's name. */
@@ -35,12 +45,18 @@ export interface RepoContext {
   readonly db: ScopedExecutor;
   /** The validated schema name, for raw SQL (`sql.id(schema, table)`). */
   readonly schema: string;
+  /** The host's Kysely or transaction without its plugins, for SQL text that names its schema. */
+  readonly plain: Executor;
+  /** Whether prepared SQL may run as named statements (the `preparedStatements` option). */
+  readonly named: boolean;
 }
 
 /** Validates the options and builds the {@link RepoContext} of a repository. */
 export function repoContext(db: Executor, options: RepoOptions | undefined): RepoContext {
   const schema = validateSchemaName(options?.schema ?? DEFAULT_SCHEMA, 'options.schema');
-  return { db: scoped(db, schema), schema };
+  const named = preparedStatementsOption(options?.preparedStatements);
+  const plain = db.withoutPlugins();
+  return { db: plain.withSchema(schema) as ScopedExecutor, schema, plain, named };
 }
 
 /** `db` (the host's, or one of its transactions) without the host's plugins, scoped to `schema`. */
@@ -57,19 +73,42 @@ let savepoints = 0;
  * (its type and plugins kept) for a handler the host wrote.
  */
 export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-  if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(toSchemaKitError(error)));
+  if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(unwrapFailure(error)));
   const trx = db as Transaction<DB>;
   const own = trx.withoutPlugins(); // the savepoint statements are schema-kit's: no host plugin rewrites them
   const name = sql.id(`schema_kit_sp_${++savepoints}`);
-  await sql`savepoint ${name}`.execute(own);
+  await run(sql`savepoint ${name}`.execute(own));
   try {
     const result = await work(trx);
     await sql`release savepoint ${name}`.execute(own);
     return result;
   } catch (error) {
     await sql`rollback to savepoint ${name}`.execute(own).catch(() => undefined);
-    throw toSchemaKitError(error);
+    throw unwrapFailure(error);
   }
+}
+
+/** An error the host's own code threw inside a schema-kit transaction. */
+class HostFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Runs code the host wrote (a `processOnce` handler) inside {@link inTransaction}: an error of
+ * the host's own (not the database's) leaves the transaction as it was thrown; a database error
+ * from the host's statements is typed like schema-kit's own.
+ */
+export async function hostCode<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new HostFailure(error);
+  }
+}
+
+function unwrapFailure(error: unknown): unknown {
+  if (!(error instanceof HostFailure)) return toSchemaKitError(error);
+  return isDatabaseError(error.error) ? toSchemaKitError(error.error) : error.error;
 }
 
 /** Runs one database call and turns driver errors into schema-kit's typed errors. */
@@ -87,11 +126,33 @@ export function qualifiedTable(ctx: RepoContext, table: string): string {
 }
 
 /**
- * Runs SQL text prepared once (with `$n` parameters) and returns its rows: the hot paths use it,
- * because building and compiling a query on every call costs about as much client CPU as the
- * driver itself (bench/overhead.bench.mjs).
+ * Runs SQL prepared once (with `$n` parameters) on the repository's executor, or on `db` (one of
+ * the host's transactions), and returns its rows: named where the connection allows it and the
+ * repository's `preparedStatements` option does. The hot paths use it, because building and
+ * compiling a query on every call costs about as much client CPU as the driver itself, and a named
+ * statement saves the server's parse and plan (bench/overhead.bench.mjs, bench/peers.bench.mjs).
  */
-export async function runPrepared<R>(db: ScopedExecutor, text: string, parameters: readonly unknown[]): Promise<R[]> {
-  const { rows } = await run(db.executeQuery<R>(CompiledQuery.raw(text, [...parameters])));
-  return rows;
+export function runPrepared<R>(ctx: RepoContext, statement: PreparedSql, parameters: readonly unknown[], db: Executor = ctx.plain): Promise<R[]> {
+  return statement.run<R>(db, parameters, ctx.named);
+}
+
+/**
+ * Runs an upsert that can lose an insert race on a unique key other than its ON CONFLICT arbiter
+ * (PostgreSQL checks only the arbiter speculatively: a concurrent insert of the same row fails on
+ * the other keys). A conflict that `lostRace` says was such a race is retried, a few times: by
+ * then the winner has committed, and the retry updates its row. Inside the host's transaction
+ * each try runs in a savepoint, so a lost race leaves the transaction usable.
+ */
+export async function retryLostInsertRace<T>(
+  db: Executor,
+  upsert: (db: Executor) => Promise<T>,
+  lostRace: (error: SchemaKitConflictError) => Promise<boolean>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (db.isTransaction ? inTransaction(db, upsert) : run(upsert(db)));
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof SchemaKitConflictError) || !(await lostRace(error))) throw error;
+    }
+  }
 }

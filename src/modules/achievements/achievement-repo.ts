@@ -5,9 +5,9 @@ import { ACHIEVEMENT_CATEGORIES, type AchievementCategory } from './values.js';
 import { achievementDefinitionSchema, achievementPageSchema, achievementSlugSchema, type AchievementDefinitionInput } from './validation.js';
 import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, retryLostInsertRace, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 /** The outcome of {@link AchievementRepo.define}: the achievement, and whether this call created it. */
 export interface DefineAchievementResult {
@@ -39,26 +39,37 @@ const DEFINED = [
  */
 export class AchievementRepo {
   readonly #ctx: RepoContext;
+  readonly #byCategory: KeysetListing<Achievement>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#byCategory = new KeysetListing(this.#ctx, { column: 'display_order', order: 'asc' }, (value) =>
+      this.#ctx.db.selectFrom('achievements').select(COLUMNS).where('category', '=', value('category')),
+    );
   }
 
   /**
    * Creates the achievement, or redefines the one with this slug, in one statement (INSERT ... ON
    * CONFLICT (slug) DO UPDATE): the stored definition becomes exactly the given one, fields left
-   * out taking their defaults. Safe to run at every start-up.
+   * out taking their defaults. Safe to run at every start-up, from any number of replicas at once:
+   * a replica that loses the race to insert the same definition updates the winner's row (the
+   * upsert's arbiter is the slug; the unique name, checked too, can only be retried).
    */
   async define(definition: AchievementDefinitionInput): Promise<DefineAchievementResult> {
     const row = parseInput(achievementDefinitionSchema, definition, 'definition');
-    const { created, ...achievement } = await run(
-      this.#ctx.db
+    const upsert = (db: Executor) =>
+      db
         .insertInto('achievements')
         .values(row)
         .onConflict((oc) => oc.column('slug').doUpdateSet((eb) => Object.fromEntries(DEFINED.map((c) => [c, eb.ref(`excluded.${c}`)]))))
         .returning([...COLUMNS, sql<boolean>`xmax = 0`.as('created')])
-        .executeTakeFirstOrThrow(),
+        .executeTakeFirstOrThrow();
+    const { created, ...achievement } = await retryLostInsertRace(
+      this.#ctx.db,
+      upsert,
+      // the name was taken by a concurrent definition of this same slug, now committed: update it
+      async (error) => error.constraint === 'achievements_name_key' && (await this.findBySlug(row.slug)) !== undefined,
     );
     return { achievement, created };
   }
@@ -79,7 +90,6 @@ export class AchievementRepo {
   async listByCategory(category: AchievementCategory, options: PageOptions = {}): Promise<Page<Achievement>> {
     const key = parseInput(z.enum(ACHIEVEMENT_CATEGORIES), category, 'category');
     const page = parseInput(achievementPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('achievements').select(COLUMNS).where('category', '=', key);
-    return keysetPage(this.#ctx, query, { table: 'achievements', column: 'display_order', order: 'asc' }, page);
+    return this.#byCategory.page({ category: key }, page);
   }
 }

@@ -13,18 +13,19 @@ import {
   processOnceOptionsSchema,
   pruneOptionsSchema,
 } from './validation.js';
+import { inLockOrder } from '../../repos/lock-order.js';
 import {
+  hostCode,
   inTransaction,
   qualifiedTable,
   repoContext,
   run,
   runPrepared,
-  scoped,
   type Executor,
   type RepoContext,
   type RepoOptions,
-  type ScopedExecutor,
 } from '../../repos/repo-context.js';
+import { PreparedSql } from '../../repos/prepared.js';
 
 /** Options of {@link ProcessedMessageRepo}: the schema and the default consumer. */
 export interface ProcessedMessageRepoOptions extends RepoOptions {
@@ -55,15 +56,27 @@ export class ProcessedMessageRepo<DB = Database> {
   /** The host's Kysely or transaction as given: handlers run in its transactions. */
   readonly #host: Executor<DB>;
   readonly #consumer: string;
-  readonly #claimSql: string;
+  readonly #sql: {
+    readonly claim: PreparedSql;
+    readonly claimMany: PreparedSql;
+    readonly keptResult: PreparedSql;
+    readonly keepResult: PreparedSql;
+  };
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor<DB>, options: ProcessedMessageRepoOptions = {}) {
     const { consumer, ...rest } = options;
     this.#ctx = repoContext(db, rest);
     this.#host = db;
-    this.#claimSql = `insert into ${qualifiedTable(this.#ctx, 'processed_messages')} (consumer, message_id)
-      values ($1, $2) on conflict do nothing returning 1 as claimed`;
+    const table = qualifiedTable(this.#ctx, 'processed_messages');
+    this.#sql = {
+      claim: new PreparedSql(`insert into ${table} (consumer, message_id) values ($1, $2) on conflict do nothing returning 1 as claimed`),
+      claimMany: new PreparedSql(
+        `insert into ${table} (consumer, message_id) select $1, id from unnest($2::text[]) as t(id) on conflict do nothing returning message_id`,
+      ),
+      keptResult: new PreparedSql(`select result from ${table} where consumer = $1 and message_id = $2`),
+      keepResult: new PreparedSql(`update ${table} set result = $3 where consumer = $1 and message_id = $2`),
+    };
     this.#consumer = consumer === undefined ? 'default' : parseInput(consumerOptionsSchema, { consumer }, 'options').consumer!;
   }
 
@@ -74,24 +87,19 @@ export class ProcessedMessageRepo<DB = Database> {
   async claim(messageId: string, options: { consumer?: string } = {}): Promise<boolean> {
     const id = parseInput(messageIdSchema, messageId, 'messageId');
     const consumer = this.#consumerOf(options);
-    return this.#claimIn(this.#ctx.db, consumer, id);
+    return this.#claimIn(this.#ctx.plain, consumer, id);
   }
 
   /**
    * Claims many ids in one statement and returns those that were new, in input order (an id
-   * repeated in the list is returned once).
+   * repeated in the list is returned once). The rows are inserted in one fixed order whatever the
+   * input's, so two calls over the same ids in opposite orders never deadlock.
    */
   async claimMany(messageIds: readonly string[], options: { consumer?: string } = {}): Promise<string[]> {
     const ids = parseInput(messageIdListSchema, messageIds, 'messageIds');
     const consumer = this.#consumerOf(options);
     if (ids.length === 0) return [];
-    const { rows } = await run(
-      sql<{ message_id: string }>`
-        insert into ${sql.id(this.#ctx.schema, 'processed_messages')} (consumer, message_id)
-        select ${consumer}, id from unnest(${ids}::text[]) as t(id)
-        on conflict do nothing
-        returning message_id`.execute(this.#ctx.db),
-    );
+    const rows = await runPrepared<{ message_id: string }>(this.#ctx, this.#sql.claimMany, [consumer, inLockOrder(ids)]);
     const claimed = new Set(rows.map((r) => r.message_id));
     return [...new Set(ids)].filter((id) => claimed.has(id));
   }
@@ -117,7 +125,10 @@ export class ProcessedMessageRepo<DB = Database> {
    * the database type and plugins of the Kysely the repository was built with, not scoped to
    * schema-kit's schema, so the host's tables and schema-kit's repositories both work on it and
    * commit or roll back together. A duplicate does not run the handler; with `keepResult`, the
-   * handler's JSON result is stored and returned to duplicates.
+   * handler's JSON result is stored and returned to duplicates. An error of the handler's own is
+   * rethrown as is (a database error from its statements is typed); a handler that catches a failed statement and returns leaves an aborted
+   * transaction, which is rolled back and reported as `SchemaKitDatabaseError`
+   * (`transaction_aborted`).
    *
    * ### Examples
    * ```ts
@@ -138,25 +149,15 @@ export class ProcessedMessageRepo<DB = Database> {
     const consumer = parsed.consumer ?? this.#consumer;
     if (typeof handler !== 'function') throw new SchemaKitValidationError('handler', 'must be a function');
     return inTransaction(this.#host, async (trx) => {
-      const own = scoped(trx, this.#ctx.schema);
+      const own = trx.withoutPlugins();
       if (!(await this.#claimIn(own, consumer, id))) {
-        const kept = await own
-          .selectFrom('processed_messages')
-          .select('result')
-          .where('consumer', '=', consumer)
-          .where('message_id', '=', id)
-          .executeTakeFirst();
+        const [kept] = await runPrepared<{ result: JsonValue | null }>(this.#ctx, this.#sql.keptResult, [consumer, id], own);
         return { processed: false, result: kept?.result ?? null };
       }
-      const result = await handler(trx);
+      const result = await hostCode(() => handler(trx));
       if (parsed.keepResult) {
         const json = parseInput(keptResultSchema, result ?? null, 'result') as JsonValue;
-        await own
-          .updateTable('processed_messages')
-          .set({ result: JSON.stringify(json) as unknown as JsonValue })
-          .where('consumer', '=', consumer)
-          .where('message_id', '=', id)
-          .execute();
+        await runPrepared(this.#ctx, this.#sql.keepResult, [consumer, id, JSON.stringify(json)], own);
       }
       return { processed: true, result };
     });
@@ -166,6 +167,7 @@ export class ProcessedMessageRepo<DB = Database> {
    * Deletes claims older than `cutoff` (of one consumer, or all), in batches of `batchSize`
    * (default 1000) so no statement holds many locks; returns how many it deleted. Pruning
    * shortens the dedup window: a message redelivered after its claim was pruned runs again.
+   * Concurrent prunes skip each other's rows (FOR UPDATE SKIP LOCKED) instead of deadlocking.
    */
   async pruneOlderThan(cutoff: Date, options: { batchSize?: number; consumer?: string } = {}): Promise<number> {
     const before = parseInput(cutoffSchema, cutoff, 'cutoff');
@@ -197,7 +199,8 @@ export class ProcessedMessageRepo<DB = Database> {
           where (consumer, message_id) in (
             select consumer, message_id from ${table}
             where processed_at < ${before} ${consumer === undefined ? sql`` : sql`and consumer = ${consumer}`}
-            limit ${batchSize})`.execute(this.#ctx.db),
+            limit ${batchSize}
+            for update skip locked)`.execute(this.#ctx.db),
       );
       const deleted = Number(result.numAffectedRows ?? 0);
       total += deleted;
@@ -205,8 +208,8 @@ export class ProcessedMessageRepo<DB = Database> {
     }
   }
 
-  async #claimIn(db: ScopedExecutor, consumer: string, messageId: string): Promise<boolean> {
-    return (await runPrepared(db, this.#claimSql, [consumer, messageId])).length > 0;
+  async #claimIn(db: Executor, consumer: string, messageId: string): Promise<boolean> {
+    return (await runPrepared(this.#ctx, this.#sql.claim, [consumer, messageId], db)).length > 0;
   }
 
   #consumerOf(options: { consumer?: string }): string {

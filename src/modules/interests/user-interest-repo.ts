@@ -1,10 +1,10 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { SchemaKitNotFoundError } from '../../errors.js';
-import type { Database } from '../../schema/database.js';
 import type { UserInterest } from './tables.js';
 import { parseInput } from '../../validation/parse.js';
 import { interestKeySchema, interestPageSchema, packageInterestPageSchema } from './validation.js';
-import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import type { Page, PageOptions } from '../../repos/page.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 /** The outcome of {@link UserInterestRepo.add}: the interest, and whether this call created it. */
@@ -27,10 +27,19 @@ const COLUMNS = ['id', 'user_id', 'package_id', 'is_attended', 'attended_at', 'c
  */
 export class UserInterestRepo {
   readonly #ctx: RepoContext;
+  readonly #forUser: KeysetListing<UserInterest>;
+  readonly #forPackage: KeysetListing<UserInterest>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    const order = { column: 'created_at', order: 'desc' } as const;
+    const interests = () => this.#ctx.db.selectFrom('user_interests').select(COLUMNS);
+    this.#forUser = new KeysetListing(this.#ctx, order, (value) => interests().where('user_id', '=', value('user_id')));
+    this.#forPackage = new KeysetListing(this.#ctx, order, (value, has) => {
+      const query = interests().where('package_id', '=', value('package_id'));
+      return has('attended') ? query.where('is_attended', '=', value('attended')) : query;
+    });
   }
 
   /**
@@ -92,16 +101,14 @@ export class UserInterestRepo {
   async listForUser(userId: string, options: PageOptions = {}): Promise<Page<UserInterest>> {
     const user_id = parseInput(interestKeySchema, userId, 'userId');
     const { after, limit } = parseInput(interestPageSchema, options, 'options');
-    return this.#page(this.#ctx.db.selectFrom('user_interests').select(COLUMNS).where('user_id', '=', user_id), after, limit);
+    return this.#forUser.page({ user_id }, { after, limit });
   }
 
   /** One keyset page of the package's interests, newest first; `attended` filters attended or not. */
   async listForPackage(packageId: string, options: PageOptions & { attended?: boolean } = {}): Promise<Page<UserInterest>> {
     const package_id = parseInput(interestKeySchema, packageId, 'packageId');
     const { after, limit, attended } = parseInput(packageInterestPageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('user_interests').select(COLUMNS).where('package_id', '=', package_id);
-    if (attended !== undefined) query = query.where('is_attended', '=', attended);
-    return this.#page(query, after, limit);
+    return this.#forPackage.page({ package_id, attended }, { after, limit });
   }
 
   #find(user_id: string, package_id: string): Promise<UserInterest | undefined> {
@@ -113,20 +120,6 @@ export class UserInterestRepo {
         .where('package_id', '=', package_id)
         .executeTakeFirst(),
     );
-  }
-
-  async #page(
-    query: SelectQueryBuilder<Database, 'user_interests', UserInterest>,
-    after: string | undefined,
-    limit: number,
-  ): Promise<Page<UserInterest>> {
-    let q = query;
-    if (after) {
-      const table = sql.id(this.#ctx.schema, 'user_interests');
-      q = q.where(sql<boolean>`(created_at, id) < (select c.created_at, c.id from ${table} as c where c.id = ${after})`);
-    }
-    const rows = await run(q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute());
-    return toPage(rows, limit, (row) => row.id);
   }
 
 }

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { pageOptions, uuid, uuidCursor } from '../../validation/common.js';
+import { pageOptions, uuid } from '../../validation/common.js';
+import { keysetCursor } from '../../repos/cursor.js';
 
-/** Page options of `listForUser` (cursor: an interest id). */
-export const interestPageSchema = pageOptions(uuidCursor);
+/** Page options of `listForUser` (cursor: opaque, from `next`). */
+export const interestPageSchema = pageOptions(keysetCursor);
 
 /** Page options of `listForPackage`: optionally only attended (true) or not attended (false) interests. */
 export const packageInterestPageSchema = interestPageSchema.extend({ attended: z.boolean().optional() }).strict();

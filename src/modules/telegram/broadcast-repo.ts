@@ -112,9 +112,18 @@ export class BroadcastRepo {
         // a claimed broadcast has its scheduled_at; the coalesce keeps broadcasts_scheduled_at_check
         // for a row set to 'sending' outside this repository
         .set({ status: 'scheduled', scheduled_at: sql<Date>`coalesce(scheduled_at, now())` })
-        // a literal, so the planner matches the partial index broadcasts_sending_updated_at_idx
-        .where('status', '=', sql.lit('sending'))
-        .where('updated_at', '<', before)
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('broadcasts')
+            .select('id')
+            // a literal, so the planner matches the partial index broadcasts_sending_updated_at_idx
+            .where('status', '=', sql.lit('sending'))
+            .where('updated_at', '<', before)
+            // concurrent requeues (and a sender marking one sent) skip each other's rows
+            // instead of locking them in different orders
+            .forUpdate()
+            .skipLocked(),
+        )
         .returning(COLUMNS)
         .execute(),
     );

@@ -4,9 +4,10 @@ import type { UserGuideCollection } from './tables.js';
 import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { telegramPageSchema } from './validation.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { saturatingAdd } from '../../repos/counters.js';
 
 /** The outcome of {@link GuideCollectionRepo.save}: the saved guide, and whether this call saved it. */
 export interface SaveGuideResult {
@@ -29,10 +30,14 @@ const COLUMNS = ['id', 'user_id', 'guide_id', 'is_read', 'times_viewed', 'last_v
  */
 export class GuideCollectionRepo {
   readonly #ctx: RepoContext;
+  readonly #forUser: KeysetListing<UserGuideCollection>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#forUser = new KeysetListing(this.#ctx, { column: 'saved_at', order: 'desc' }, (value) =>
+      this.#ctx.db.selectFrom('user_guide_collections').select(COLUMNS).where('user_id', '=', value('user_id')),
+    );
   }
 
   /** Saves the guide for the user, idempotently and without a check-then-insert race
@@ -64,7 +69,7 @@ export class GuideCollectionRepo {
     const row = await run(
       this.#ctx.db
         .updateTable('user_guide_collections')
-        .set((eb) => ({ times_viewed: eb('times_viewed', '+', 1), last_viewed_at: sql<Date>`now()`, is_read: true }))
+        .set({ times_viewed: saturatingAdd(sql.ref('times_viewed'), 1), last_viewed_at: sql<Date>`now()`, is_read: true })
         .where('user_id', '=', user_id)
         .where('guide_id', '=', guide_id)
         .returning(COLUMNS)
@@ -87,8 +92,7 @@ export class GuideCollectionRepo {
   async listForUser(userId: string, options: PageOptions = {}): Promise<Page<UserGuideCollection>> {
     const user_id = parseInput(uuid, userId, 'userId');
     const page = parseInput(telegramPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('user_guide_collections').select(COLUMNS).where('user_id', '=', user_id);
-    return keysetPage(this.#ctx, query, { table: 'user_guide_collections', column: 'saved_at', order: 'desc' }, page);
+    return this.#forUser.page({ user_id }, page);
   }
 
   #keys(userId: string, guideId: string): [string, string] {

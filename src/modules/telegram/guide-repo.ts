@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { SchemaKitNotFoundError } from '../../errors.js';
 import type { Guide } from './tables.js';
@@ -5,9 +6,10 @@ import { GUIDE_CATEGORIES, type GuideCategory } from './values.js';
 import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { newGuideSchema, telegramPageSchema, type NewGuideInput } from './validation.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { saturatingAdd } from '../../repos/counters.js';
 
 const COLUMNS = ['id', 'title', 'description', 'content_url', 'category', 'tags', 'difficulty_level', 'views_count', 'is_active', 'created_at', 'updated_at'] as const;
 
@@ -23,10 +25,14 @@ const COLUMNS = ['id', 'title', 'description', 'content_url', 'category', 'tags'
  */
 export class GuideRepo {
   readonly #ctx: RepoContext;
+  readonly #byCategory: KeysetListing<Guide>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#byCategory = new KeysetListing(this.#ctx, { column: 'created_at', order: 'desc' }, (value) =>
+      this.#ctx.db.selectFrom('guides').select(COLUMNS).where('category', '=', value('category')),
+    );
   }
 
   /** Creates a guide. */
@@ -45,8 +51,7 @@ export class GuideRepo {
   async listByCategory(category: GuideCategory, options: PageOptions = {}): Promise<Page<Guide>> {
     const key = parseInput(z.enum(GUIDE_CATEGORIES), category, 'category');
     const page = parseInput(telegramPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('guides').select(COLUMNS).where('category', '=', key);
-    return keysetPage(this.#ctx, query, { table: 'guides', column: 'created_at', order: 'desc' }, page);
+    return this.#byCategory.page({ category: key }, page);
   }
 
   /** Counts one view of the guide (`views_count + 1`, atomic) and returns it; throws
@@ -54,7 +59,7 @@ export class GuideRepo {
   async countView(id: string): Promise<Guide> {
     const guideId = parseInput(uuid, id, 'id');
     const row = await run(
-      this.#ctx.db.updateTable('guides').set((eb) => ({ views_count: eb('views_count', '+', 1) })).where('id', '=', guideId).returning(COLUMNS).executeTakeFirst(),
+      this.#ctx.db.updateTable('guides').set({ views_count: saturatingAdd(sql.ref('views_count'), 1) }).where('id', '=', guideId).returning(COLUMNS).executeTakeFirst(),
     );
     if (!row) throw new SchemaKitNotFoundError('guides', `No guide ${guideId}.`);
     return row;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { BROADCAST_MESSAGE_TYPES, GUIDE_CATEGORIES, GUIDE_DIFFICULTY_LEVELS } from './values.js';
-import { freeText, idText, pageOptions, uuid, uuidCursor, validDate } from '../../validation/common.js';
+import { freeText, idText, pageOptions, uuid, validDate } from '../../validation/common.js';
 import { wholeNumber } from '../../validation/numbers.js';
 import { roleNameSchema } from '../core/index.js';
+import { keysetCursor } from '../../repos/cursor.js';
 
 /** A new guide for `GuideRepo.create`. */
 export const newGuideSchema = z
@@ -45,5 +46,5 @@ export const deliveryCountsSchema = z.object({ recipients_count: wholeNumber(), 
 /** The delivery counts of `markFailed`, when known. */
 export const failedDeliverySchema = deliveryCountsSchema.partial().strict();
 
-/** Page options of the telegram listings (cursor: a row id). */
-export const telegramPageSchema = pageOptions(uuidCursor);
+/** Page options of the telegram listings (cursor: opaque, from `next`). */
+export const telegramPageSchema = pageOptions(keysetCursor);
