@@ -27,8 +27,9 @@ export default defineConfig({
           // and PGlite's WebAssembly would take the CPU the server tests wait on
           sequence: { groupOrder: 1 },
           include: ['test/modules/**/*.test.ts', 'examples/**/*.test.ts'],
-          // lifecycle's tests read the database with pg_dump, a second role and the server's pool
-          exclude: ['test/modules/lifecycle/**'],
+          // server-only: lifecycle's tests read the database with pg_dump, a second role and the
+          // server's pool; tx-id's connect as a second role to a database of their own
+          exclude: ['test/modules/lifecycle/**', 'test/modules/audit/tx-id.test.ts'],
           globalSetup: ['test/setup/pglite-warm.ts'],
           env: { SCHEMA_KIT_TEST_TARGET: 'pglite' },
           // starting PGlite (WebAssembly) is CPU-bound: give busy CI machines room

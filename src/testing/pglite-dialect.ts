@@ -126,7 +126,8 @@ class PGliteConnection implements DatabaseConnection {
   constructor(readonly pglite: PGliteInstance) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters], { parsers: AS_NODE_POSTGRES });
+    // the SQL as a string: a query config object (node-postgres's named statements) has no meaning here
+    const result = await this.pglite.query<R>(String(compiled.sql), [...compiled.parameters], { parsers: AS_NODE_POSTGRES });
     // Kysely reads numAffectedRows only for insert, update, delete and merge
     return { rows: result.rows, ...(result.affectedRows === undefined ? {} : { numAffectedRows: BigInt(result.affectedRows) }) };
   }
