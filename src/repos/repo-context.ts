@@ -31,10 +31,11 @@ let savepoints = 0;
 
 /**
  * Runs `work` in a transaction: a new one on a Kysely instance, or a savepoint inside the host's
- * transaction, so a throw undoes exactly what `work` did and nothing of the host's.
+ * transaction, so a throw undoes exactly what `work` did and nothing of the host's. `argument`
+ * names the input whose fields a refusal by the database names (see {@link run}).
  */
-export async function inTransaction<T>(db: Executor, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(toSchemaKitError(error)));
+export async function inTransaction<T>(db: Executor, work: (trx: Transaction<Database>) => Promise<T>, argument?: string): Promise<T> {
+  if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(toSchemaKitError(error, argument)));
   const trx = db as Transaction<Database>;
   const name = sql.id(`schema_kit_sp_${++savepoints}`);
   await sql`savepoint ${name}`.execute(trx);
@@ -44,16 +45,20 @@ export async function inTransaction<T>(db: Executor, work: (trx: Transaction<Dat
     return result;
   } catch (error) {
     await sql`rollback to savepoint ${name}`.execute(trx).catch(() => undefined);
-    throw toSchemaKitError(error);
+    throw toSchemaKitError(error, argument);
   }
 }
 
-/** Runs one database call and turns driver errors into schema-kit's typed errors. */
-export async function run<T>(query: Promise<T>): Promise<T> {
+/**
+ * Runs one database call and turns driver errors into schema-kit's typed errors. `argument` names
+ * the input the call writes (e.g. `'guide'`): a value the database refuses as outside a host-owned
+ * vocabulary is reported as that input's field (`guide.category`), as the zod checks name it.
+ */
+export async function run<T>(query: Promise<T>, argument?: string): Promise<T> {
   try {
     return await query;
   } catch (error) {
-    throw toSchemaKitError(error);
+    throw toSchemaKitError(error, argument);
   }
 }
 

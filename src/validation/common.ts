@@ -92,3 +92,15 @@ export function pageOptions<C extends z.ZodType<string>>(cursor: C) {
 
 /** A valid Date (not `new Date('garbage')`). */
 export const validDate = z.date({ error: 'must be a Date' }).refine((d) => !Number.isNaN(d.getTime()), 'must be a valid Date');
+
+/** A value of a host-owned vocabulary, checked for format only: whether the value exists is the
+ * database's to say (a foreign key onto the vocabulary's lookup table). */
+export const vocabularyValue = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a vocabulary value (a-z, 0-9, _; starting with a letter; at most 64 characters)');
+
+/** A slug: lower-case letters and digits separated by `-` or `_`, at most 100 characters. */
+export const slug = z
+  .string()
+  .max(100, 'must be at most 100 characters')
+  .regex(/^[a-z0-9]+([_-][a-z0-9]+)*$/, 'must be a slug (a-z, 0-9, separated by - or _)');

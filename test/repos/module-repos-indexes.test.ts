@@ -47,7 +47,7 @@ const FILL: string[][] = [
     `insert into interface_evolution_log (user_id, version, changes) select id, 1, '{}' from users`,
     `insert into dissonance_records (user_id, dissonance_score, risk_level)
        select id, (n % 1000) / 1000.0, case when n % 100 = 0 then 'critical' else 'low' end from ${numbered('users')} u`,
-    `insert into guides (title, category) select 'g' || i, case when i % 100 = 0 then 'risk' else 'trading' end from generate_series(1, ${ROWS}) i`,
+    `insert into guides (title, category) select 'g' || i, case when i % 100 = 0 then 'reference' else 'how_to' end from generate_series(1, ${ROWS}) i`,
     `insert into user_guide_collections (user_id, guide_id) select u.id, g.id from ${numbered('users')} u join ${numbered('guides')} g using (n)`,
     // 50 scheduled, 50 sending (half of them claimed 2 hours ago by a sender that crashed), the rest sent
     `insert into broadcasts (title, message_text, status, scheduled_at, sent_at, updated_at)
@@ -142,9 +142,9 @@ const CALLS: [string, Call][] = [
   }],
   ['UserAchievementRepo.listForUser', async (db, f) => new UserAchievementRepo(db).listForUser(f.user, { earned: false, limit: 1, after: (await new UserAchievementRepo(db).listForUser(f.user, { limit: 1 })).next! })],
 
-  ['GuideRepo.create', (db) => new GuideRepo(db).create({ title: 't', category: 'risk' })],
+  ['GuideRepo.create', (db) => new GuideRepo(db).create({ title: 't', category: 'reference' })],
   ['GuideRepo.get', (db, f) => new GuideRepo(db).get(f.guide)],
-  ['GuideRepo.listByCategory', async (db) => new GuideRepo(db).listByCategory('risk', { limit: 5, after: (await new GuideRepo(db).listByCategory('risk', { limit: 5 })).next! })],
+  ['GuideRepo.listByCategory', async (db) => new GuideRepo(db).listByCategory('reference', { limit: 5, after: (await new GuideRepo(db).listByCategory('reference', { limit: 5 })).next! })],
   ['GuideRepo.countView', (db, f) => new GuideRepo(db).countView(f.guide)],
   ['GuideCollectionRepo.save', (db, f) => new GuideCollectionRepo(db).save(f.user, f.guide)],
   ['GuideCollectionRepo.markViewed', (db, f) => new GuideCollectionRepo(db).markViewed(f.user, f.guide)],

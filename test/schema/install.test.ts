@@ -1,26 +1,34 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { MODULES, migrateDown, migrateToLatest, type ModuleName } from '../../src/index.js';
+import { MODULES, migrateDown, migrateToLatest, VOCABULARIES, VOCABULARY_NAMES, type ModuleName } from '../../src/index.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { checkDrift } from '../helpers/schema-drift.js';
 import { readSchemaManifest } from '../helpers/schema-manifest.js';
-import { readCheckValueSets, VALUE_SET_COLUMNS } from '../helpers/value-sets.js';
+import { MIGRATION_SOURCES } from '../../src/generated/migrations.js';
+import {
+  readCheckValueSets,
+  readVocabularyForeignKeys,
+  readVocabularyRows,
+  VALUE_SET_COLUMNS,
+  VOCABULARY_SEEDS,
+} from '../helpers/value-sets.js';
 
 const SNAPSHOT = new URL('../../schema/manifest.json', import.meta.url);
+const MIGRATION_COUNT = Object.values(MIGRATION_SOURCES).reduce((n, files) => n + files.length, 0);
 
-/** The tables each module owns, as DESIGN.md lists them. */
+/** The tables each module owns, as DESIGN.md lists them, with its vocabularies' lookup tables. */
 const TABLES: Record<ModuleName, string[]> = {
-  core: ['roles', 'users'],
+  core: ['roles', 'skill_levels', 'users'],
   audit: ['event_log'],
   idempotency: ['processed_messages'],
-  interests: ['content_packages', 'user_interests'],
-  roles: ['user_role_change_log'],
+  interests: ['content_categories', 'content_packages', 'package_types', 'user_interests'],
+  roles: ['change_sources', 'user_role_change_log'],
   planning: ['features', 'projects', 'releases', 'user_context'],
-  learning: ['conversations', 'exercises', 'messages', 'user_exercises', 'user_memory'],
-  achievements: ['achievements', 'user_achievements'],
-  insights: ['dissonance_records', 'interface_evolution_log'],
-  telegram: ['broadcasts', 'guides', 'user_guide_collections'],
+  learning: ['conversations', 'exercise_difficulties', 'exercise_types', 'exercises', 'messages', 'user_exercises', 'user_memory'],
+  achievements: ['achievement_categories', 'achievements', 'user_achievements'],
+  insights: ['dissonance_records', 'interface_evolution_log', 'risk_levels'],
+  telegram: ['broadcast_message_types', 'broadcasts', 'guide_categories', 'guide_difficulty_levels', 'guides', 'telegram_commands', 'user_guide_collections'],
 };
 
 function withDependencies(name: ModuleName): ModuleName[] {
@@ -45,7 +53,7 @@ describe('the schema as installed', () => {
     const schema = 'cycle';
     expect((await migrateToLatest(database().db, { schema })).error).toBeUndefined();
     const first = JSON.stringify(await readSchemaManifest(database().pool, schema));
-    const down = await migrateDown(database().db, { schema, steps: MODULES.length });
+    const down = await migrateDown(database().db, { schema, steps: MIGRATION_COUNT });
     expect(down.error).toBeUndefined();
     expect((await readSchemaManifest(database().pool, schema)).tables).toEqual([]);
     expect((await migrateToLatest(database().db, { schema })).error).toBeUndefined();
@@ -65,11 +73,24 @@ describe('the schema as installed', () => {
     expect((await migrateToLatest(database().db)).error).toBeUndefined();
     const { ok, report } = await checkDrift(database().url, 'schema_kit');
     expect(ok, report).toBe(true);
-    expect(report).toMatch(/^no drift: 23 tables/);
+    expect(report).toMatch(/^no drift: 35 tables/);
   });
 
   it('lists in every CHECK exactly the closed value sets defined in TypeScript', async () => {
     expect((await migrateToLatest(database().db)).error).toBeUndefined();
     expect(await readCheckValueSets(database().pool, 'schema_kit')).toEqual(VALUE_SET_COLUMNS);
+  });
+
+  it('seeds every host-owned vocabulary with exactly the defaults defined in TypeScript', async () => {
+    expect((await migrateToLatest(database().db)).error).toBeUndefined();
+    expect(await readVocabularyRows(database().pool, 'schema_kit', Object.keys(VOCABULARY_SEEDS))).toEqual(VOCABULARY_SEEDS);
+  });
+
+  it('references each lookup table from exactly the columns the vocabulary registry names', async () => {
+    expect((await migrateToLatest(database().db)).error).toBeUndefined();
+    const expected = Object.fromEntries(
+      VOCABULARY_NAMES.flatMap((name) => VOCABULARIES[name].columns.map((column) => [column, VOCABULARIES[name].table])).sort(),
+    );
+    expect(await readVocabularyForeignKeys(database().pool, 'schema_kit')).toEqual(expected);
   });
 });

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
-import { z } from 'zod';
 import type { Achievement } from './tables.js';
-import { ACHIEVEMENT_CATEGORIES, type AchievementCategory } from './values.js';
+import { type AchievementCategory } from './values.js';
 import { achievementDefinitionSchema, achievementPageSchema, achievementSlugSchema, type AchievementDefinitionInput } from './validation.js';
-import { uuid } from '../../validation/common.js';
+import { uuid, vocabularyValue } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { keysetPage } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
@@ -59,6 +58,7 @@ export class AchievementRepo {
         .onConflict((oc) => oc.column('slug').doUpdateSet((eb) => Object.fromEntries(DEFINED.map((c) => [c, eb.ref(`excluded.${c}`)]))))
         .returning([...COLUMNS, sql<boolean>`xmax = 0`.as('created')])
         .executeTakeFirstOrThrow(),
+      'definition',
     );
     return { achievement, created };
   }
@@ -77,7 +77,7 @@ export class AchievementRepo {
 
   /** One keyset page of the category's achievements (hidden and inactive ones included), by `display_order`. */
   async listByCategory(category: AchievementCategory, options: PageOptions = {}): Promise<Page<Achievement>> {
-    const key = parseInput(z.enum(ACHIEVEMENT_CATEGORIES), category, 'category');
+    const key = parseInput(vocabularyValue, category, 'category');
     const page = parseInput(achievementPageSchema, options, 'options');
     const query = this.#ctx.db.selectFrom('achievements').select(COLUMNS).where('category', '=', key);
     return keysetPage(this.#ctx, query, { table: 'achievements', column: 'display_order', order: 'asc' }, page);

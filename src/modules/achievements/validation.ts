@@ -1,13 +1,9 @@
 import { z } from 'zod';
-import { ACHIEVEMENT_CATEGORIES } from './values.js';
-import { freeText, idText, pageOptions, uuid, uuidCursor } from '../../validation/common.js';
+import { freeText, idText, pageOptions, slug, uuid, uuidCursor, vocabularyValue } from '../../validation/common.js';
 import { wholeNumber } from '../../validation/numbers.js';
 
 /** An achievement slug: lower-case letters and digits separated by `-` or `_`, at most 100 characters. */
-export const achievementSlugSchema = z
-  .string()
-  .max(100, 'must be at most 100 characters')
-  .regex(/^[a-z0-9]+([_-][a-z0-9]+)*$/, 'must be a slug (a-z, 0-9, separated by - or _)');
+export const achievementSlugSchema = slug;
 
 /** An achievement named by id (a uuid) or by slug (anything else). */
 export const achievementKeySchema = z.union([uuid, achievementSlugSchema], { error: 'must be an achievement id or slug' });
@@ -19,7 +15,7 @@ export const achievementDefinitionSchema = z
     name: idText(255),
     title: idText(500),
     description: freeText(10_000).nullable().optional(),
-    category: z.enum(ACHIEVEMENT_CATEGORIES),
+    category: vocabularyValue,
     requirement_value: wholeNumber().nullable().optional(),
     requirement_description: freeText(2000).nullable().optional(),
     icon_url: freeText(2048).nullable().optional(),

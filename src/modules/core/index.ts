@@ -13,8 +13,9 @@ export {
 export {
   DEFAULT_ROLES,
   DEFAULT_ROLE_RANKS,
-  SKILL_LEVELS,
+  DEFAULT_SKILL_LEVELS,
   type DefaultRole,
+  type DefaultSkillLevel,
   type SkillLevel,
 } from './values.js';
 export {

@@ -46,6 +46,7 @@ export class DissonanceRepo {
         .values({ ...row, emotions: emotions === undefined || emotions === null ? null : (JSON.stringify(emotions) as unknown as JsonValue) })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
+      'record',
     );
   }
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { RISK_LEVELS } from './values.js';
-import { freeText, jsonValue, pageOptions, uuid, uuidCursor } from '../../validation/common.js';
+import { freeText, jsonValue, pageOptions, uuid, uuidCursor, vocabularyValue } from '../../validation/common.js';
 import { boundedNumber } from '../../validation/numbers.js';
 
 /** The changes of one interface version: any JSON value. */
@@ -15,7 +14,7 @@ export const newDissonanceSchema = z
     emotions: jsonValue.optional(),
     interpretation: freeText(100_000).nullable().optional(),
     dissonance_score: boundedNumber(0, 1),
-    risk_level: z.enum(RISK_LEVELS),
+    risk_level: vocabularyValue,
   })
   .strict();
 
@@ -28,7 +27,7 @@ export const insightsPageSchema = pageOptions(uuidCursor);
 /** Options of `DissonanceRepo.list`: risk level(s) and a minimum score (inclusive). */
 export const dissonanceQuerySchema = insightsPageSchema
   .extend({
-    risk_level: z.union([z.enum(RISK_LEVELS), z.array(z.enum(RISK_LEVELS)).min(1, 'must name at least one level')]).optional(),
+    risk_level: z.union([vocabularyValue, z.array(vocabularyValue).min(1, 'must name at least one level')]).optional(),
     min_score: boundedNumber(0, 1).optional(),
   })
   .strict();

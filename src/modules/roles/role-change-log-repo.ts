@@ -96,7 +96,7 @@ export class RoleChangeLogRepo {
         .returning(COLUMNS)
         .executeTakeFirstOrThrow();
       return { changed: true, previous_role: user.role, new_role: input.new_role, entry };
-    });
+    }, 'change');
   }
 
   /** Logs a role change without touching `users`, for hosts that keep roles elsewhere. */
@@ -108,6 +108,7 @@ export class RoleChangeLogRepo {
         .values({ ...input, change_metadata: JSON.stringify(input.change_metadata ?? {}) as unknown as JsonValue })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
+      'change',
     );
   }
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CHANGE_SOURCES } from './values.js';
-import { freeText, idCursor, idText, jsonObject, pageOptions, uuid } from '../../validation/common.js';
+import { freeText, idCursor, idText, jsonObject, pageOptions, uuid, vocabularyValue } from '../../validation/common.js';
 import { roleNameSchema } from '../core/index.js';
 
 /** The list of allowed roles a RoleChangeLogRepo is configured with. */
@@ -14,7 +13,7 @@ function roleChangeFields(roles: readonly string[]) {
     new_role: allowed,
     changed_by: idText(512),
     reason: freeText(2000).nullable().optional(),
-    change_source: z.enum(CHANGE_SOURCES),
+    change_source: vocabularyValue,
     change_metadata: jsonObject.optional(),
   };
   return { fields, allowed };

@@ -51,6 +51,7 @@ export class BroadcastRepo {
         .values({ ...row, status: row.scheduled_at ? 'scheduled' : 'draft' })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
+      'broadcast',
     );
   }
 

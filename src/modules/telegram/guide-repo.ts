@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { SchemaKitNotFoundError } from '../../errors.js';
 import type { Guide } from './tables.js';
-import { GUIDE_CATEGORIES, type GuideCategory } from './values.js';
-import { uuid } from '../../validation/common.js';
+import { type GuideCategory } from './values.js';
+import { uuid, vocabularyValue } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { newGuideSchema, telegramPageSchema, type NewGuideInput } from './validation.js';
 import { keysetPage } from '../../repos/keyset.js';
@@ -17,8 +16,8 @@ const COLUMNS = ['id', 'title', 'description', 'content_url', 'category', 'tags'
  * ### Examples
  * ```ts
  * const guides = new GuideRepo(db);
- * const g = await guides.create({ title: 'Position sizing', category: 'risk', tags: ['basics'], content_url });
- * const { items, next } = await guides.listByCategory('risk', { limit: 10 });
+ * const g = await guides.create({ title: 'Refunds', category: 'reference', tags: ['basics'], content_url });
+ * const { items, next } = await guides.listByCategory('reference', { limit: 10 });
  * ```
  */
 export class GuideRepo {
@@ -32,7 +31,7 @@ export class GuideRepo {
   /** Creates a guide. */
   async create(guide: NewGuideInput): Promise<Guide> {
     const row = parseInput(newGuideSchema, guide, 'guide');
-    return run(this.#ctx.db.insertInto('guides').values(row).returning(COLUMNS).executeTakeFirstOrThrow());
+    return run(this.#ctx.db.insertInto('guides').values(row).returning(COLUMNS).executeTakeFirstOrThrow(), 'guide');
   }
 
   /** The guide with this id, or undefined. */
@@ -43,7 +42,7 @@ export class GuideRepo {
 
   /** One keyset page of the category's guides (inactive ones included), newest first. */
   async listByCategory(category: GuideCategory, options: PageOptions = {}): Promise<Page<Guide>> {
-    const key = parseInput(z.enum(GUIDE_CATEGORIES), category, 'category');
+    const key = parseInput(vocabularyValue, category, 'category');
     const page = parseInput(telegramPageSchema, options, 'options');
     const query = this.#ctx.db.selectFrom('guides').select(COLUMNS).where('category', '=', key);
     return keysetPage(this.#ctx, query, { table: 'guides', column: 'created_at', order: 'desc' }, page);

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { BROADCAST_MESSAGE_TYPES, GUIDE_CATEGORIES, GUIDE_DIFFICULTY_LEVELS } from './values.js';
-import { freeText, idText, pageOptions, uuid, uuidCursor, validDate } from '../../validation/common.js';
+import { freeText, idText, pageOptions, uuid, uuidCursor, validDate, vocabularyValue } from '../../validation/common.js';
 import { wholeNumber } from '../../validation/numbers.js';
 import { roleNameSchema } from '../core/index.js';
 
@@ -10,9 +9,9 @@ export const newGuideSchema = z
     title: idText(500),
     description: freeText(10_000).nullable().optional(),
     content_url: freeText(2048).nullable().optional(),
-    category: z.enum(GUIDE_CATEGORIES),
+    category: vocabularyValue,
     tags: z.array(idText(100)).max(50, 'must hold at most 50 tags').optional(),
-    difficulty_level: z.enum(GUIDE_DIFFICULTY_LEVELS).optional(),
+    difficulty_level: vocabularyValue.optional(),
     is_active: z.boolean().optional(),
   })
   .strict();
@@ -25,7 +24,7 @@ export const newBroadcastSchema = z
   .object({
     title: idText(500),
     message_text: idText(100_000),
-    message_type: z.enum(BROADCAST_MESSAGE_TYPES).optional(),
+    message_type: vocabularyValue.optional(),
     /** `'all'` or a role name. */
     target_audience: roleNameSchema.optional(),
     scheduled_at: validDate.nullable().optional(),

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { SchemaKitNotFoundError } from '../errors.js';
+import { freeText, vocabularyValue } from '../validation/common.js';
+import { parseInput } from '../validation/parse.js';
+import { qualifiedTable, repoContext, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../repos/repo-context.js';
+import { VOCABULARIES, VOCABULARY_NAMES, type VocabularyName, type VocabularyValue } from './registry.js';
+import type { VocabularyEntry } from './types.js';
+
+const vocabularyName = z.string().refine((name) => (VOCABULARY_NAMES as readonly string[]).includes(name), {
+  message: `must be one of: ${VOCABULARY_NAMES.join(', ')}`,
+});
+const addOptions = z.object({ description: freeText(2000).nullable().optional() }).strict();
+
+/** The outcome of {@link VocabularyRepo.add}. */
+export interface AddVocabularyValueResult {
+  readonly entry: VocabularyEntry;
+  /** False when the value was already there (nothing was written). */
+  readonly created: boolean;
+}
+
+/**
+ * The host-owned vocabularies (`VOCABULARIES`): guide and content categories, change sources,
+ * levels, kinds. Each is a lookup table its column references by a foreign key; this repository
+ * adds a host's values and lists them. A host may instead INSERT in its own migration.
+ *
+ * ### Examples
+ * ```ts
+ * const vocabularies = new VocabularyRepo(db);
+ * await vocabularies.add('guide_category', 'billing', { description: 'invoices and payments' });
+ * await new GuideRepo(db).create({ title: 'Refunds', category: 'billing' });
+ * ```
+ */
+export class VocabularyRepo {
+  readonly #ctx: RepoContext;
+  readonly #sql = new Map<VocabularyName, { insert: string; select: string; list: string }>();
+
+  /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
+  constructor(db: Executor, options?: RepoOptions) {
+    this.#ctx = repoContext(db, options);
+  }
+
+  /**
+   * Adds `value` to the vocabulary; idempotent (an existing value is returned as it is, its
+   * description untouched). The vocabulary's module must be installed.
+   */
+  async add<V extends VocabularyName>(vocabulary: V, value: VocabularyValue<V>, options: { description?: string | null } = {}): Promise<AddVocabularyValueResult> {
+    const statements = this.#statements(vocabulary);
+    const name = parseInput(vocabularyValue, value, 'value');
+    const { description = null } = parseInput(addOptions, options, 'options');
+    const [inserted] = await runPrepared<VocabularyEntry>(this.#ctx.db, statements.insert, [name, description]);
+    if (inserted) return { entry: inserted, created: true };
+    const [existing] = await runPrepared<VocabularyEntry>(this.#ctx.db, statements.select, [name]);
+    // schema-kit never deletes a value; a host that deletes it meanwhile gets a clear error
+    if (!existing) throw new SchemaKitNotFoundError(VOCABULARIES[vocabulary].table, `${name} was removed from ${vocabulary} while being added.`);
+    return { entry: existing, created: false };
+  }
+
+  /** Every value of the vocabulary, by name. */
+  async list(vocabulary: VocabularyName): Promise<VocabularyEntry[]> {
+    return runPrepared<VocabularyEntry>(this.#ctx.db, this.#statements(vocabulary).list, []);
+  }
+
+  /** Whether `value` is in the vocabulary. */
+  async has<V extends VocabularyName>(vocabulary: V, value: VocabularyValue<V>): Promise<boolean> {
+    const statements = this.#statements(vocabulary);
+    const name = parseInput(vocabularyValue, value, 'value');
+    return (await runPrepared(this.#ctx.db, statements.select, [name])).length > 0;
+  }
+
+  #statements(vocabulary: VocabularyName): { insert: string; select: string; list: string } {
+    const known = this.#sql.get(vocabulary);
+    if (known) return known;
+    const name = parseInput(vocabularyName, vocabulary, 'vocabulary') as VocabularyName;
+    const table = qualifiedTable(this.#ctx, VOCABULARIES[name].table);
+    const columns = 'name, description, created_at';
+    const statements = {
+      insert: `insert into ${table} (name, description) values ($1, $2) on conflict (name) do nothing returning ${columns}`,
+      select: `select ${columns} from ${table} where name = $1`,
+      list: `select ${columns} from ${table} order by name`,
+    };
+    this.#sql.set(name, statements);
+    return statements;
+  }
+}
