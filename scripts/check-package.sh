@@ -3,6 +3,7 @@
 # an empty project where ESM import, CJS require, the types and the CLI on PATH must all work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -28,5 +29,11 @@ export const names: readonly kit.ModuleName[] = kit.MODULE_NAMES;
 TS
 npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false check.mts check.cts
 echo "types resolve (ESM and CJS)"
+# a host with its own tables and types: its Kysely and transactions go into every repository, and
+# its README service compiles, with --strict and no casts
+npm pkg set type=module >/dev/null
+cp "$root/test/types/host-repositories.ts" "$root/test/types/in-your-service.ts" .
+npx tsc --noEmit --strict --target es2022 --module nodenext --moduleResolution nodenext --skipLibCheck false host-repositories.ts in-your-service.ts
+echo "host types compile (tsc --strict, no casts)"
 npx --no-install schema-kit --version
 echo "CLI on PATH ok"

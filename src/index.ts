@@ -42,6 +42,7 @@ export {
 } from './validation/common.js';
 export {
   type Database,
+  type QualifiedDatabase,
 } from './schema/database.js';
 export { type HostValue, type VocabularyTable, type VocabularyEntry } from './vocabulary/types.js';
 export {

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.js';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
@@ -18,10 +18,14 @@ function promisedOutput(name: string): string {
   return match[1];
 }
 
+/** A TypeScript example runs from its build (scripts/build-example.mjs); the others as they are. */
+const isTypeScript = (name: string) => existsSync(join(EXAMPLES, name, 'main.ts'));
+const entry = (name: string) => join(EXAMPLES, name, isTypeScript(name) ? '.build/main.mjs' : 'main.mjs');
+
 /** Runs an example as users would (it imports the built package), with `DATABASE_URL`. */
 function runExample(name: string, databaseUrl: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(EXAMPLES, name, 'main.mjs')], {
+    const child = spawn(process.execPath, [entry(name)], {
       env: { ...process.env, DATABASE_URL: databaseUrl },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -41,8 +45,18 @@ function runExample(name: string, databaseUrl: string): Promise<{ code: number |
 describe('examples', () => {
   const database = useTestDatabase();
 
-  it('has at least four examples', () => {
+  // a TypeScript example must compile with tsc --strict (its own tsconfig) before it runs
+  beforeAll(() => {
+    for (const name of names.filter(isTypeScript)) {
+      const build = spawnSync(process.execPath, [join(EXAMPLES, '..', 'scripts', 'build-example.mjs'), name], { encoding: 'utf8' });
+      expect(build.stderr).toBe('');
+      expect(build.status).toBe(0);
+    }
+  });
+
+  it('has at least four examples, and a TypeScript host among them', () => {
     expect(names.length).toBeGreaterThanOrEqual(4);
+    expect(names.filter(isTypeScript)).toContain('grammy-shop');
   });
 
   it.each(names)('%s prints what its README says it prints', async (name) => {

@@ -38,11 +38,11 @@ export async function openDatabase() {
   };
 }
 
-/** Runs `main(db)` with the example's database, and closes it whatever happens. */
+/** Runs `main(db, pool)` with the example's database, and closes it whatever happens. */
 export async function runExample(main) {
-  const { db, close } = await openDatabase();
+  const { db, pool, close } = await openDatabase();
   try {
-    await main(db);
+    await main(db, pool);
   } catch (error) {
     console.error(`example failed: ${error.message}`);
     process.exitCode = 1;

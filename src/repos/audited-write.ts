@@ -4,7 +4,7 @@ import { SchemaKitError, SchemaKitValidationError } from '../errors.js';
 import type { Database } from '../schema/database.js';
 import { parseInput } from '../validation/parse.js';
 import { EventLogRepo } from '../modules/audit/index.js';
-import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from './repo-context.js';
+import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions, type ScopedExecutor } from './repo-context.js';
 
 /** Options of the planning repositories: the schema, and whether changes are audited. */
 export interface AuditedRepoOptions extends RepoOptions {
@@ -35,7 +35,7 @@ export interface Change<T, B> {
   /** Reads and locks the state the change replaces; run only when auditing. */
   readonly before?: (trx: Transaction<Database>) => Promise<B | undefined>;
   /** Writes the change and returns the written row (throws when there is none). */
-  readonly write: (db: Executor) => Promise<T>;
+  readonly write: (db: ScopedExecutor) => Promise<T>;
   /** The event of the written row. */
   readonly event: (row: T, before: B | undefined) => ChangeEvent;
 }

@@ -3,8 +3,24 @@ import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
 import { toSchemaKitError } from '../database-errors.js';
 
-/** What every repository accepts: the host's Kysely instance, or a transaction of it. */
-export type Executor = Kysely<Database> | Transaction<Database>;
+/**
+ * What every repository accepts: the host's Kysely instance, or a transaction of it, typed with
+ * the host's own database type (its tables and schema-kit's, bare or schema-qualified) and
+ * carrying whatever plugins the host uses. No cast is needed.
+ *
+ * ### Examples
+ * ```ts
+ * interface HostDB extends Database { orders: OrdersTable }
+ * const db = new Kysely<HostDB>({ dialect, plugins: [new CamelCasePlugin()] });
+ * const users = new UserRepo(db);
+ * await db.transaction().execute(async (trx) => new EventLogRepo(trx).append(event));
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database type: the repositories address their own tables
+export type Executor<DB = any> = Kysely<DB> | Transaction<DB>;
+
+/** The executor a repository runs its own SQL on: schema-kit's tables by bare name. */
+export type ScopedExecutor = Kysely<Database> | Transaction<Database>;
 
 /** Options every repository accepts. */
 export interface RepoOptions {
@@ -16,7 +32,7 @@ export interface RepoOptions {
 export interface RepoContext {
   /** The host's Kysely or transaction without the host's plugins (so a CamelCasePlugin cannot
    * rename columns under it), scoped to the schema. */
-  readonly db: Executor;
+  readonly db: ScopedExecutor;
   /** The validated schema name, for raw SQL (`sql.id(schema, table)`). */
   readonly schema: string;
 }
@@ -24,27 +40,35 @@ export interface RepoContext {
 /** Validates the options and builds the {@link RepoContext} of a repository. */
 export function repoContext(db: Executor, options: RepoOptions | undefined): RepoContext {
   const schema = validateSchemaName(options?.schema ?? DEFAULT_SCHEMA, 'options.schema');
-  return { db: db.withoutPlugins().withSchema(schema), schema };
+  return { db: scoped(db, schema), schema };
+}
+
+/** `db` (the host's, or one of its transactions) without the host's plugins, scoped to `schema`. */
+export function scoped(db: Executor, schema: string): ScopedExecutor {
+  return db.withoutPlugins().withSchema(schema) as ScopedExecutor;
 }
 
 let savepoints = 0;
 
 /**
- * Runs `work` in a transaction: a new one on a Kysely instance, or a savepoint inside the host's
- * transaction, so a throw undoes exactly what `work` did and nothing of the host's. `argument`
- * names the input whose fields a refusal by the database names (see {@link run}).
+ * Runs `work` in a transaction of `db`: a new one on a Kysely instance, or a savepoint inside the
+ * host's transaction, so a throw undoes exactly what `work` did and nothing of the host's. `work`
+ * gets a transaction of the same kind as `db`: schema-kit's scoped executor, or the host's own
+ * (its type and plugins kept) for a handler the host wrote. `argument` names the input whose
+ * fields a refusal by the database names (see {@link run}).
  */
-export async function inTransaction<T>(db: Executor, work: (trx: Transaction<Database>) => Promise<T>, argument?: string): Promise<T> {
+export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {
   if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(toSchemaKitError(error, argument)));
-  const trx = db as Transaction<Database>;
+  const trx = db as Transaction<DB>;
+  const own = trx.withoutPlugins(); // the savepoint statements are schema-kit's: no host plugin rewrites them
   const name = sql.id(`schema_kit_sp_${++savepoints}`);
-  await sql`savepoint ${name}`.execute(trx);
+  await sql`savepoint ${name}`.execute(own);
   try {
     const result = await work(trx);
-    await sql`release savepoint ${name}`.execute(trx);
+    await sql`release savepoint ${name}`.execute(own);
     return result;
   } catch (error) {
-    await sql`rollback to savepoint ${name}`.execute(trx).catch(() => undefined);
+    await sql`rollback to savepoint ${name}`.execute(own).catch(() => undefined);
     throw toSchemaKitError(error, argument);
   }
 }
@@ -72,7 +96,7 @@ export function qualifiedTable(ctx: RepoContext, table: string): string {
  * because building and compiling a query on every call costs about as much client CPU as the
  * driver itself (bench/overhead.bench.mjs).
  */
-export async function runPrepared<R>(db: Executor, text: string, parameters: readonly unknown[]): Promise<R[]> {
+export async function runPrepared<R>(db: ScopedExecutor, text: string, parameters: readonly unknown[]): Promise<R[]> {
   const { rows } = await run(db.executeQuery<R>(CompiledQuery.raw(text, [...parameters])));
   return rows;
 }

@@ -73,3 +73,21 @@ export interface Database {
   guide_difficulty_levels: VocabularyTable;
   broadcast_message_types: VocabularyTable;
 }
+
+/**
+ * Every schema-kit table keyed by its schema-qualified name (`"schema_kit.users"`), for hosts that
+ * query or join schema-kit's tables with their own Kysely: `Kysely<HostDB & QualifiedDatabase>`
+ * type-checks `selectFrom('schema_kit.users')` and refuses the bare `'users'`, which would fail at
+ * run time. `S` is the schema schema-kit was installed into (default `'schema_kit'`).
+ *
+ * ### Examples
+ * ```ts
+ * const db = new Kysely<HostDB & QualifiedDatabase>({ dialect });
+ * await db.selectFrom('orders').innerJoin('schema_kit.users as u', 'u.id', 'orders.user_id')
+ *   .select(['orders.id', 'u.telegram_username']).execute();
+ * // installed with --schema kit: Kysely<HostDB & QualifiedDatabase<'kit'>>
+ * ```
+ */
+export type QualifiedDatabase<S extends string = 'schema_kit'> = {
+  [T in keyof Database as `${S}.${T}`]: Database[T];
+};

@@ -12,7 +12,18 @@ import {
   processOnceOptionsSchema,
   pruneOptionsSchema,
 } from './validation.js';
-import { inTransaction, qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import {
+  inTransaction,
+  qualifiedTable,
+  repoContext,
+  run,
+  runPrepared,
+  scoped,
+  type Executor,
+  type RepoContext,
+  type RepoOptions,
+  type ScopedExecutor,
+} from '../../repos/repo-context.js';
 
 /** Options of {@link ProcessedMessageRepo}: the schema and the default consumer. */
 export interface ProcessedMessageRepoOptions extends RepoOptions {
@@ -29,21 +40,27 @@ export type ProcessOnceResult<T> =
  * Idempotent message handling on `processed_messages`, keyed by (consumer, message_id): a
  * message is claimed once per consumer, whatever the redeliveries and races.
  *
+ * `DB` is the host's database type, inferred from the Kysely instance or transaction it is built
+ * with: {@link ProcessedMessageRepo.processOnce} hands its handler a transaction of that type.
+ *
  * ### Examples
  * ```ts
  * const inbox = new ProcessedMessageRepo(db, { consumer: 'telegram-bot' });
  * if (await inbox.claim(`tg:update:${update.update_id}`)) await handle(update);
  * ```
  */
-export class ProcessedMessageRepo {
+export class ProcessedMessageRepo<DB = Database> {
   readonly #ctx: RepoContext;
+  /** The host's Kysely or transaction as given: handlers run in its transactions. */
+  readonly #host: Executor<DB>;
   readonly #consumer: string;
   readonly #claimSql: string;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
-  constructor(db: Executor, options: ProcessedMessageRepoOptions = {}) {
+  constructor(db: Executor<DB>, options: ProcessedMessageRepoOptions = {}) {
     const { consumer, ...rest } = options;
     this.#ctx = repoContext(db, rest);
+    this.#host = db;
     this.#claimSql = `insert into ${qualifiedTable(this.#ctx, 'processed_messages')} (consumer, message_id)
       values ($1, $2) on conflict do nothing returning 1 as claimed`;
     this.#consumer = consumer === undefined ? 'default' : parseInput(consumerOptionsSchema, { consumer }, 'options').consumer!;
@@ -95,12 +112,16 @@ export class ProcessedMessageRepo {
 
   /**
    * Claims `messageId` and runs `handler` in one transaction (a savepoint inside the host's), so a
-   * throw undoes both and a redelivery can retry. A duplicate does not run the handler; with
-   * `keepResult`, the handler's JSON result is stored and returned to duplicates.
+   * throw undoes both and a redelivery can retry. The handler gets the host's own transaction:
+   * the database type and plugins of the Kysely the repository was built with, not scoped to
+   * schema-kit's schema, so the host's tables and schema-kit's repositories both work on it and
+   * commit or roll back together. A duplicate does not run the handler; with `keepResult`, the
+   * handler's JSON result is stored and returned to duplicates.
    *
    * ### Examples
    * ```ts
    * const outcome = await inbox.processOnce(id, async (trx) => {
+   *   await trx.insertInto('orders').values({ userId, total }).execute(); // the host's own table
    *   await new EventLogRepo(trx).append({ action: 'order.created', entity_type: 'order', entity_id });
    *   return { orderId };
    * }, { keepResult: true });
@@ -108,16 +129,17 @@ export class ProcessedMessageRepo {
    */
   async processOnce<T>(
     messageId: string,
-    handler: (trx: Transaction<Database>) => Promise<T>,
+    handler: (trx: Transaction<DB>) => Promise<T>,
     options: { consumer?: string; keepResult?: boolean } = {},
   ): Promise<ProcessOnceResult<T>> {
     const id = parseInput(messageIdSchema, messageId, 'messageId');
     const parsed = parseInput(processOnceOptionsSchema, options, 'options');
     const consumer = parsed.consumer ?? this.#consumer;
     if (typeof handler !== 'function') throw new SchemaKitValidationError('handler', 'must be a function');
-    return inTransaction(this.#ctx.db, async (trx) => {
-      if (!(await this.#claimIn(trx, consumer, id))) {
-        const kept = await trx
+    return inTransaction(this.#host, async (trx) => {
+      const own = scoped(trx, this.#ctx.schema);
+      if (!(await this.#claimIn(own, consumer, id))) {
+        const kept = await own
           .selectFrom('processed_messages')
           .select('result')
           .where('consumer', '=', consumer)
@@ -128,7 +150,7 @@ export class ProcessedMessageRepo {
       const result = await handler(trx);
       if (parsed.keepResult) {
         const json = parseInput(keptResultSchema, result ?? null, 'result') as JsonValue;
-        await trx
+        await own
           .updateTable('processed_messages')
           .set({ result: JSON.stringify(json) as unknown as JsonValue })
           .where('consumer', '=', consumer)
@@ -164,7 +186,7 @@ export class ProcessedMessageRepo {
     }
   }
 
-  async #claimIn(db: Executor, consumer: string, messageId: string): Promise<boolean> {
+  async #claimIn(db: ScopedExecutor, consumer: string, messageId: string): Promise<boolean> {
     return (await runPrepared(db, this.#claimSql, [consumer, messageId])).length > 0;
   }
 

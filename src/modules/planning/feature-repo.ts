@@ -15,7 +15,7 @@ import {
 import { AuditedRepo, type ChangeOptions } from '../../repos/audited-write.js';
 import { keysetPage } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { run, type Executor } from '../../repos/repo-context.js';
+import { run, type ScopedExecutor } from '../../repos/repo-context.js';
 
 const COLUMNS = [
   'id', 'project_id', 'name', 'description', 'status', 'status_reason', 'assigned_teams', 'assigned_po', 'release_id', 'created_at', 'updated_at',
@@ -121,7 +121,7 @@ export class FeatureRepo extends AuditedRepo {
   }
 
   /** Says why an assignment wrote nothing: no such feature, no such release, or another project's release. */
-  async #refuseAssignment(db: Executor, featureId: string, releaseId: string | null): Promise<never> {
+  async #refuseAssignment(db: ScopedExecutor, featureId: string, releaseId: string | null): Promise<never> {
     const feature = await db.selectFrom('features').select('project_id').where('id', '=', featureId).executeTakeFirst();
     if (!feature || releaseId === null) throw new SchemaKitNotFoundError('features', `No feature ${featureId}.`);
     const release = await db.selectFrom('releases').select('project_id').where('id', '=', releaseId).executeTakeFirst();

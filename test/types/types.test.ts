@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { transformSync } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../helpers/database.js';
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const ROOT = here('../../');
+
+describe('the host types, compiled as a host compiles them (tsc --strict, against the built package)', () => {
+  it('type-checks every repository with a host Kysely and Transaction, the processOnce handler and the qualified type', () => {
+    const tsc = spawnSync(process.execPath, [here('../../node_modules/typescript/bin/tsc'), '-p', here('./tsconfig.json')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  });
+
+  it("README's \"In your service\" code is test/types/in-your-service.ts, word for word", () => {
+    const readme = readFileSync(here('../../README.md'), 'utf8');
+    const block = /<!-- test\/types\/in-your-service\.ts -->\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBe(readFileSync(here('./in-your-service.ts'), 'utf8'));
+  });
+});
+
+describe("README's \"In your service\" code runs", () => {
+  const database = useTestDatabase();
+  const build = here('./.build/');
+  afterAll(() => rmSync(build, { recursive: true, force: true }));
+
+  it('installs, claims, writes the host table and joins it to schema-kit users', () => {
+    const { code } = transformSync(readFileSync(here('./in-your-service.ts'), 'utf8'), { loader: 'ts', format: 'esm' });
+    mkdirSync(build, { recursive: true });
+    writeFileSync(`${build}in-your-service.mjs`, code);
+    const run = spawnSync(process.execPath, [`${build}in-your-service.mjs`], {
+      env: { ...process.env, DATABASE_URL: database().url },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^{ processed: true, result: '[0-9a-f-]{36}' } \[ \{ telegram_username: 'ada', total: '1250' \} \]\n$/);
+  });
+});
