@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { freeText, idText, pageOptions, slug, uuid, uuidCursor, vocabularyValue } from '../../validation/common.js';
+import type { AchievementCategory } from './values.js';
+import { freeText, idText, pageOptions, slug, uuid, uuidCursor, vocabularyField } from '../../validation/common.js';
 import { wholeNumber } from '../../validation/numbers.js';
 
 /** An achievement slug: lower-case letters and digits separated by `-` or `_`, at most 100 characters. */
@@ -15,7 +16,7 @@ export const achievementDefinitionSchema = z
     name: idText(255),
     title: idText(500),
     description: freeText(10_000).nullable().optional(),
-    category: vocabularyValue,
+    category: vocabularyField<AchievementCategory>(),
     requirement_value: wholeNumber().nullable().optional(),
     requirement_description: freeText(2000).nullable().optional(),
     icon_url: freeText(2048).nullable().optional(),

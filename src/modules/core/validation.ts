@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { freeText, idText, jsonObject, vocabularyValue } from '../../validation/common.js';
+import type { SkillLevel } from './values.js';
+import { freeText, idText, jsonObject, vocabularyField } from '../../validation/common.js';
 
 /** A role name as the `roles` table accepts it: lowercase, starting with a letter, at most 32 characters. */
 export const roleNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a role name (a-z, 0-9, _; at most 32 characters)');
@@ -38,7 +39,7 @@ export const newUserSchema = z
     google_id: identitySchema.nullable().optional(),
     name: freeText(512).nullable().optional(),
     avatar_url: freeText(2048).nullable().optional(),
-    skill_level: vocabularyValue.nullable().optional(),
+    skill_level: vocabularyField<SkillLevel>().nullable().optional(),
     programming_language: freeText(128).nullable().optional(),
     learning_style: freeText(512).nullable().optional(),
     career_goals: freeText(10_000).nullable().optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { freeText, jsonValue, pageOptions, uuid, uuidCursor, vocabularyValue } from '../../validation/common.js';
+import type { RiskLevel } from './values.js';
+import { freeText, jsonValue, pageOptions, uuid, uuidCursor, vocabularyField } from '../../validation/common.js';
 import { boundedNumber } from '../../validation/numbers.js';
 
 /** The changes of one interface version: any JSON value. */
@@ -14,7 +15,7 @@ export const newDissonanceSchema = z
     emotions: jsonValue.optional(),
     interpretation: freeText(100_000).nullable().optional(),
     dissonance_score: boundedNumber(0, 1),
-    risk_level: vocabularyValue,
+    risk_level: vocabularyField<RiskLevel>(),
   })
   .strict();
 
@@ -27,7 +28,7 @@ export const insightsPageSchema = pageOptions(uuidCursor);
 /** Options of `DissonanceRepo.list`: risk level(s) and a minimum score (inclusive). */
 export const dissonanceQuerySchema = insightsPageSchema
   .extend({
-    risk_level: z.union([vocabularyValue, z.array(vocabularyValue).min(1, 'must name at least one level')]).optional(),
+    risk_level: z.union([vocabularyField<RiskLevel>(), z.array(vocabularyField<RiskLevel>()).min(1, 'must name at least one level')]).optional(),
     min_score: boundedNumber(0, 1).optional(),
   })
   .strict();

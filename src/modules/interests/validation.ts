@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { freeText, idText, pageOptions, slug, uuid, uuidCursor, vocabularyValue } from '../../validation/common.js';
+import type { ContentCategory, PackageType } from './values.js';
+import { freeText, idText, pageOptions, slug, uuid, uuidCursor, vocabularyField } from '../../validation/common.js';
 
 /** Page options of `listForUser` (cursor: an interest id). */
 export const interestPageSchema = pageOptions(uuidCursor);
@@ -16,8 +17,8 @@ export const packageSlugSchema = slug;
 const packageFields = {
   title: idText(500),
   description: freeText(10_000).nullable().optional(),
-  category: vocabularyValue,
-  package_type: vocabularyValue,
+  category: vocabularyField<ContentCategory>(),
+  package_type: vocabularyField<PackageType>(),
   is_active: z.boolean().optional(),
 };
 

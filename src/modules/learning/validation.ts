@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../schema/column-types.js';
-import { MESSAGE_ROLES } from './values.js';
-import { freeText, idText, jsonObject, jsonValue, pageOptions, uuid, uuidCursor, vocabularyValue } from '../../validation/common.js';
+import { MESSAGE_ROLES, type ExerciseDifficulty, type ExerciseType } from './values.js';
+import { freeText, idText, jsonObject, jsonValue, pageOptions, uuid, uuidCursor, vocabularyField } from '../../validation/common.js';
 import { boundedNumber, wholeNumber } from '../../validation/numbers.js';
 
 /** A JSON array (the shape of `hints`, `test_cases`, `common_questions`, ...). */
@@ -66,8 +66,8 @@ export const newExerciseSchema = z
   .object({
     title: idText(500),
     description: freeText(100_000),
-    exercise_type: vocabularyValue,
-    difficulty: vocabularyValue,
+    exercise_type: vocabularyField<ExerciseType>(),
+    difficulty: vocabularyField<ExerciseDifficulty>(),
     programming_language: freeText(128).nullable().optional(),
     starter_code: freeText(1_000_000).nullable().optional(),
     solution: freeText(1_000_000).nullable().optional(),

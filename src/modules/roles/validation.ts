@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { freeText, idCursor, idText, jsonObject, pageOptions, uuid, vocabularyValue } from '../../validation/common.js';
+import type { ChangeSource } from './values.js';
+import { freeText, idCursor, idText, jsonObject, pageOptions, uuid, vocabularyField } from '../../validation/common.js';
 import { roleNameSchema } from '../core/index.js';
 
 /** The list of allowed roles a RoleChangeLogRepo is configured with. */
@@ -13,7 +14,7 @@ function roleChangeFields(roles: readonly string[]) {
     new_role: allowed,
     changed_by: idText(512),
     reason: freeText(2000).nullable().optional(),
-    change_source: vocabularyValue,
+    change_source: vocabularyField<ChangeSource>(),
     change_metadata: jsonObject.optional(),
   };
   return { fields, allowed };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { freeText, idText, pageOptions, uuid, uuidCursor, validDate, vocabularyValue } from '../../validation/common.js';
+import type { BroadcastMessageType, GuideCategory, GuideDifficultyLevel } from './values.js';
+import { freeText, idText, pageOptions, uuid, uuidCursor, validDate, vocabularyField } from '../../validation/common.js';
 import { wholeNumber } from '../../validation/numbers.js';
 import { roleNameSchema } from '../core/index.js';
 
@@ -9,9 +10,9 @@ export const newGuideSchema = z
     title: idText(500),
     description: freeText(10_000).nullable().optional(),
     content_url: freeText(2048).nullable().optional(),
-    category: vocabularyValue,
+    category: vocabularyField<GuideCategory>(),
     tags: z.array(idText(100)).max(50, 'must hold at most 50 tags').optional(),
-    difficulty_level: vocabularyValue.optional(),
+    difficulty_level: vocabularyField<GuideDifficultyLevel>().optional(),
     is_active: z.boolean().optional(),
   })
   .strict();
@@ -24,7 +25,7 @@ export const newBroadcastSchema = z
   .object({
     title: idText(500),
     message_text: idText(100_000),
-    message_type: vocabularyValue.optional(),
+    message_type: vocabularyField<BroadcastMessageType>().optional(),
     /** `'all'` or a role name. */
     target_audience: roleNameSchema.optional(),
     scheduled_at: validDate.nullable().optional(),
