@@ -23,7 +23,10 @@ export {
   newUserSchema,
   telegramUserSchema,
   telegramIdSchema,
+  newRoleSchema,
   type NewUserInput,
   type TelegramUserInput,
+  type NewRoleInput,
 } from './validation.js';
+export { RoleRepo, type AddRoleResult } from './role-repo.js';
 export { UserRepo, type UpsertTelegramUserResult } from './user-repo.js';

@@ -58,3 +58,16 @@ export const telegramUserSchema = z.object({ telegram_id: telegramIdSchema, ...t
 
 /** The input of {@link telegramUserSchema}. */
 export type TelegramUserInput = z.input<typeof telegramUserSchema>;
+
+/** A new role for `RoleRepo.add`: its name, its rank (0 anyone, 1 member, 2 staff, 3 owner, or any
+ * other non-negative whole number; ranks may tie) and an optional description. */
+export const newRoleSchema = z
+  .object({
+    name: roleNameSchema,
+    rank: z.number().int('must be a whole number').min(0, 'must be at least 0').max(2_147_483_647, 'must fit an integer'),
+    description: freeText(2000).nullable().optional(),
+  })
+  .strict();
+
+/** The input of {@link newRoleSchema}. */
+export type NewRoleInput = z.input<typeof newRoleSchema>;
