@@ -34,9 +34,12 @@ export {
 export {
   newGuideSchema,
   newBroadcastSchema,
+  telegramCommandSchema,
   type NewGuideInput,
   type NewBroadcastInput,
+  type TelegramCommandInput,
 } from './validation.js';
-export { BroadcastRepo, type DeliveryCounts } from './broadcast-repo.js';
+export { BroadcastRepo, type DeliveryCounts, type BroadcastRecipient } from './broadcast-repo.js';
 export { GuideCollectionRepo, type SaveGuideResult } from './guide-collection-repo.js';
 export { GuideRepo } from './guide-repo.js';
+export { TelegramCommandRepo } from './telegram-command-repo.js';

@@ -47,3 +47,21 @@ export const failedDeliverySchema = deliveryCountsSchema.partial().strict();
 
 /** Page options of the telegram listings (cursor: a row id). */
 export const telegramPageSchema = pageOptions(uuidCursor);
+
+/** A bot command without its slash, as Telegram allows it: 1-32 characters of a-z, 0-9 and _. */
+export const commandNameSchema = z.string().regex(/^[a-z0-9_]{1,32}$/, 'must be a bot command (1-32 of a-z, 0-9, _; no slash)');
+
+/** A command for `TelegramCommandRepo.define`. */
+export const telegramCommandSchema = z
+  .object({
+    command: commandNameSchema,
+    /** What the command menu shows: 1-256 characters. */
+    description: idText(256),
+    /** The least role that may run it (compared by rank); default `'public'`. */
+    required_role: roleNameSchema.optional(),
+    is_enabled: z.boolean().optional(),
+  })
+  .strict();
+
+/** The input of {@link telegramCommandSchema}. */
+export type TelegramCommandInput = z.input<typeof telegramCommandSchema>;
