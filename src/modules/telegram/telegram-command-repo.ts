@@ -39,12 +39,12 @@ export class TelegramCommandRepo {
    * it. A `required_role` missing from `roles` is refused naming `command.required_role`. */
   async define(command: TelegramCommandInput): Promise<TelegramCommand> {
     const row = parseInput(telegramCommandSchema, command, 'command');
-    const { command: _key, ...changes } = row;
+    const { description, required_role, is_enabled } = row; // Kysely leaves out the undefined ones
     return run(
       this.#ctx.db
         .insertInto('telegram_commands')
         .values(row)
-        .onConflict((oc) => oc.column('command').doUpdateSet(changes))
+        .onConflict((oc) => oc.column('command').doUpdateSet({ description, required_role, is_enabled }))
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
     ).catch((error: unknown) => Promise.reject(unknownRole(error)));
