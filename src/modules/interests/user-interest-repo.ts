@@ -1,7 +1,8 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { SchemaKitNotFoundError } from '../../errors.js';
 import type { Database } from '../../schema/database.js';
-import type { UserInterest } from './tables.js';
+import type { ContentPackage, UserInterest } from './tables.js';
+import { CONTENT_PACKAGE_COLUMNS } from './content-package-repo.js';
 import { parseInput } from '../../validation/parse.js';
 import { interestKeySchema, interestPageSchema, packageInterestPageSchema } from './validation.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
@@ -14,6 +15,32 @@ export interface AddInterestResult {
 }
 
 const COLUMNS = ['id', 'user_id', 'package_id', 'is_attended', 'attended_at', 'created_at'] as const;
+
+/** An interest with its content package, as the listings return it with `include: 'package'`. */
+export interface UserInterestWithPackage extends UserInterest {
+  readonly package: ContentPackage;
+}
+
+/** Options of the interest listings: a page, and `include: 'package'` to read each interest's
+ * package in the same query. */
+export interface InterestListOptions extends PageOptions {
+  readonly include?: 'package';
+}
+
+/** The interests a listing reads: a filter on `user_interests as i`. */
+type InterestQuery = SelectQueryBuilder<Database & { i: Database['user_interests'] }, 'i', object>;
+type InterestFilter = (query: InterestQuery) => InterestQuery;
+
+/** The package of an interest, as one JSON object built next to the interest's row. */
+const PACKAGE_JSON = sql<Record<string, unknown>>`jsonb_build_object(${sql.join(
+  CONTENT_PACKAGE_COLUMNS.map((column) => sql`${sql.lit(column)}, ${sql.ref(`p.${column}`)}`),
+)})`;
+
+/** A package read back from {@link PACKAGE_JSON}: its times become Dates again. */
+function packageOf(json: Record<string, unknown>): ContentPackage {
+  const row = json as unknown as ContentPackage & { created_at: string; updated_at: string };
+  return { ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) };
+}
 
 /**
  * Users' interests in content packages (`user_interests`, unique per user and package).
@@ -88,20 +115,34 @@ export class UserInterestRepo {
     return result.numDeletedRows > 0n;
   }
 
-  /** One keyset page of the user's interests, newest first. */
-  async listForUser(userId: string, options: PageOptions = {}): Promise<Page<UserInterest>> {
+  /** One keyset page of the user's interests, newest first; with `include: 'package'`, each with
+   * its package, read in the same query. */
+  async listForUser(userId: string, options: InterestListOptions & { include: 'package' }): Promise<Page<UserInterestWithPackage>>;
+  async listForUser(userId: string, options?: InterestListOptions): Promise<Page<UserInterest>>;
+  async listForUser(userId: string, options: InterestListOptions = {}): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
     const user_id = parseInput(interestKeySchema, userId, 'userId');
-    const { after, limit } = parseInput(interestPageSchema, options, 'options');
-    return this.#page(this.#ctx.db.selectFrom('user_interests').select(COLUMNS).where('user_id', '=', user_id), after, limit);
+    const { after, limit, include } = parseInput(interestPageSchema, options, 'options');
+    return this.#page((q) => q.where('i.user_id', '=', user_id), after, limit, include);
   }
 
-  /** One keyset page of the package's interests, newest first; `attended` filters attended or not. */
-  async listForPackage(packageId: string, options: PageOptions & { attended?: boolean } = {}): Promise<Page<UserInterest>> {
+  /** One keyset page of the package's interests, newest first; `attended` filters attended or not;
+   * with `include: 'package'`, each with the package. */
+  async listForPackage(
+    packageId: string,
+    options: InterestListOptions & { attended?: boolean; include: 'package' },
+  ): Promise<Page<UserInterestWithPackage>>;
+  async listForPackage(packageId: string, options?: InterestListOptions & { attended?: boolean }): Promise<Page<UserInterest>>;
+  async listForPackage(
+    packageId: string,
+    options: InterestListOptions & { attended?: boolean } = {},
+  ): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
     const package_id = parseInput(interestKeySchema, packageId, 'packageId');
-    const { after, limit, attended } = parseInput(packageInterestPageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('user_interests').select(COLUMNS).where('package_id', '=', package_id);
-    if (attended !== undefined) query = query.where('is_attended', '=', attended);
-    return this.#page(query, after, limit);
+    const { after, limit, attended, include } = parseInput(packageInterestPageSchema, options, 'options');
+    const filter: InterestFilter = (q) => {
+      const ofPackage = q.where('i.package_id', '=', package_id);
+      return attended === undefined ? ofPackage : ofPackage.where('i.is_attended', '=', attended);
+    };
+    return this.#page(filter, after, limit, include);
   }
 
   #find(user_id: string, package_id: string): Promise<UserInterest | undefined> {
@@ -116,17 +157,23 @@ export class UserInterestRepo {
   }
 
   async #page(
-    query: SelectQueryBuilder<Database, 'user_interests', UserInterest>,
+    filter: InterestFilter,
     after: string | undefined,
     limit: number,
-  ): Promise<Page<UserInterest>> {
-    let q = query;
+    include: 'package' | undefined,
+  ): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
+    let query = filter(this.#ctx.db.selectFrom('user_interests as i'));
     if (after) {
       const table = sql.id(this.#ctx.schema, 'user_interests');
-      q = q.where(sql<boolean>`(created_at, id) < (select c.created_at, c.id from ${table} as c where c.id = ${after})`);
+      query = query.where(sql<boolean>`(i.created_at, i.id) < (select c.created_at, c.id from ${table} as c where c.id = ${after})`);
     }
-    const rows = await run(q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute());
-    return toPage(rows, limit, (row) => row.id);
+    const ordered = query.select(COLUMNS.map((column) => `i.${column}` as const)).orderBy('i.created_at', 'desc').orderBy('i.id', 'desc').limit(limit + 1);
+    if (!include) return toPage(await run(ordered.execute()), limit, (row) => row.id);
+    const rows = await run(ordered.innerJoin('content_packages as p', 'p.id', 'i.package_id').select(PACKAGE_JSON.as('package')).execute());
+    return toPage(
+      rows.map((row) => ({ ...row, package: packageOf(row.package) })),
+      limit,
+      (row) => row.id,
+    );
   }
-
 }

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { ContentCategory, PackageType } from './values.js';
 import { freeText, idText, pageOptions, slug, uuid, uuidCursor, vocabularyField } from '../../validation/common.js';
 
-/** Page options of `listForUser` (cursor: an interest id). */
-export const interestPageSchema = pageOptions(uuidCursor);
+/** Page options of `listForUser` (cursor: an interest id), and `include: 'package'`. */
+export const interestPageSchema = pageOptions(uuidCursor).extend({ include: z.literal('package').optional() }).strict();
 
 /** Page options of `listForPackage`: optionally only attended (true) or not attended (false) interests. */
 export const packageInterestPageSchema = interestPageSchema.extend({ attended: z.boolean().optional() }).strict();
