@@ -8,6 +8,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+
+# size budget, and no install-time scripts (a user's `npm install` must run nothing of ours)
+budget=200000
+size=$(stat -c %s "$work/$tarball")
+if [ "$size" -ge "$budget" ]; then echo "package is $size bytes packed: over the budget of $budget" >&2; exit 1; fi
+echo "packed size $size bytes (budget $budget)"
+scripts=$(tar -xzOf "$work/$tarball" package/package.json | node -e "
+  const s = JSON.parse(require('fs').readFileSync(0, 'utf8')).scripts ?? {};
+  console.log(['preinstall', 'install', 'postinstall', 'prepare'].filter((k) => k in s).join(' '))")
+if [ -n "$scripts" ]; then echo "the package has install scripts: $scripts" >&2; exit 1; fi
+echo "no install scripts"
 npx publint --strict "$work/$tarball"
 npx attw "$work/$tarball" --profile node16
 
@@ -37,3 +48,5 @@ npx tsc --noEmit --strict --target es2022 --module nodenext --moduleResolution n
 echo "host types compile (tsc --strict, no casts)"
 npx --no-install schema-kit --version
 echo "CLI on PATH ok"
+# doctor reads schema/manifest.json from the installed package (ESM and CJS find it alike)
+node -e "const { readFileSync } = require('fs'); JSON.parse(readFileSync(require.resolve('schema-kit/package.json').replace(/package\\.json$/, 'schema/manifest.json'), 'utf8')); console.log('manifest shipped')"

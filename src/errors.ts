@@ -69,7 +69,14 @@ export class SchemaKitMigrationError extends SchemaKitError {
   readonly migration: string | undefined;
 
   constructor(
-    code: 'lock_timeout' | 'checksum_mismatch' | 'missing_migration' | 'migration_failed' | 'database_ahead',
+    code:
+      | 'lock_timeout'
+      | 'checksum_mismatch'
+      | 'missing_migration'
+      | 'migration_failed'
+      | 'database_ahead'
+      | 'not_installed'
+      | 'down_blocked',
     message: string,
     details: { module?: string; migration?: string; cause?: unknown } = {},
   ) {

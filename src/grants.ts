@@ -1,10 +1,16 @@
 import { sql, type Kysely } from 'kysely';
 import { toSchemaKitError } from './database-errors.js';
-import { HISTORY_TABLE } from './migrate/history.js';
+import { RUNNER_TABLES } from './migrate/history.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from './migrate/schema-name.js';
 
 /** The tables whose rows are never changed or removed: the runtime role may only read and append. */
 export const APPEND_ONLY_TABLES: readonly string[] = Object.freeze(['event_log', 'user_role_change_log']);
+
+/** The table privileges {@link grantRuntimeAccess} gives the runtime role on `table`. */
+export function runtimePrivileges(table: string): readonly string[] {
+  if (RUNNER_TABLES.includes(table)) return [];
+  return APPEND_ONLY_TABLES.includes(table) ? ['SELECT', 'INSERT'] : ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+}
 
 /** Options of {@link grantRuntimeAccess}. */
 export interface GrantOptions {
@@ -19,7 +25,7 @@ export interface GrantOptions {
 /**
  * Grants a runtime role exactly what the repositories need on the tables installed in the schema:
  * USAGE on the schema; SELECT and INSERT on the append-only logs; SELECT, INSERT, UPDATE and
- * DELETE on every other table; nothing on the migration history; no DDL (no CREATE on the
+ * DELETE on every other table; nothing on the runner's history and modules tables; no DDL (no CREATE on the
  * schema, no ownership). Privileges the role had on the schema's tables are revoked first. Run it as the owner after `migrateToLatest`, and again after installing
  * more modules. Returns the statements it ran.
  *
@@ -36,7 +42,7 @@ export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptio
   try {
     const { rows } = await sql<{ name: string }>`
       select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = ${schemaName} and c.relkind in ('r', 'p') and c.relname <> ${HISTORY_TABLE}
+      where n.nspname = ${schemaName} and c.relkind in ('r', 'p') and c.relname <> all(${RUNNER_TABLES}::text[])
       order by 1`.execute(plain);
     const statements = [
       // start from nothing, so the result is exact whatever was granted before
@@ -45,8 +51,7 @@ export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptio
       `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
     ];
     for (const { name } of rows) {
-      const privileges = APPEND_ONLY_TABLES.includes(name) ? 'SELECT, INSERT' : 'SELECT, INSERT, UPDATE, DELETE';
-      statements.push(`GRANT ${privileges} ON ${schema}.${quoteIdentifier(name)} TO ${role}`);
+      statements.push(`GRANT ${runtimePrivileges(name).join(', ')} ON ${schema}.${quoteIdentifier(name)} TO ${role}`);
     }
     if (!options.dryRun) {
       await plain.transaction().execute(async (trx) => {

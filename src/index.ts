@@ -20,7 +20,9 @@ export { migrateToLatest } from './migrate/migrate-to-latest.js';
 export { migrateDown } from './migrate/migrate-down.js';
 export { migrationStatus, type MigrationStatusResult } from './migrate/migration-status.js';
 export type { MigrationState, MigrationStatusEntry } from './migrate/reconcile.js';
+export type { ModuleSelection } from './migrate/plan.js';
 export type {
+  DownImpact,
   MigrationOptions,
   MigrateDownOptions,
   MigrationProgress,
@@ -29,6 +31,13 @@ export type {
 } from './migrate/options.js';
 export { DEFAULT_SCHEMA } from './migrate/schema-name.js';
 export { grantRuntimeAccess, APPEND_ONLY_TABLES, type GrantOptions } from './grants.js';
+export {
+  checkSchema,
+  type SchemaCheckOptions,
+  type SchemaCheckResult,
+  type SchemaDifference,
+  type SchemaDifferenceKind,
+} from './schema-check/doctor.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/start-embedded.js';
 export { AuditedRepo, type AuditedRepoOptions, type ChangeOptions } from './repos/audited-write.js';
 export type { Page, PageOptions } from './repos/page.js';

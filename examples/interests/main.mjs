@@ -4,7 +4,7 @@ import { migrateToLatest, UserInterestRepo } from 'schema-kit';
 import { runExample } from '../shared/open-database.mjs';
 
 await runExample(async (db) => {
-  const { error } = await migrateToLatest(db, { modules: ['core', 'interests'] });
+  const { error } = await migrateToLatest(db, { add: ['core', 'interests'] });
   if (error) throw error;
   const interests = new UserInterestRepo(db);
   const tables = db.withSchema('schema_kit');

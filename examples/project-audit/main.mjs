@@ -5,7 +5,7 @@ import { EventLogRepo, FeatureRepo, migrateToLatest, ProjectRepo, ReleaseRepo, U
 import { runExample } from '../shared/open-database.mjs';
 
 await runExample(async (db) => {
-  const { error } = await migrateToLatest(db, { modules: ['planning', 'audit'] });
+  const { error } = await migrateToLatest(db, { add: ['planning', 'audit'] });
   if (error) throw error;
   const projects = new ProjectRepo(db);
   const releases = new ReleaseRepo(db);

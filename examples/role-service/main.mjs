@@ -4,7 +4,7 @@ import { migrateToLatest, RoleChangeLogRepo } from 'schema-kit';
 import { runExample } from '../shared/open-database.mjs';
 
 await runExample(async (db) => {
-  const { error } = await migrateToLatest(db, { modules: ['core', 'roles'] });
+  const { error } = await migrateToLatest(db, { add: ['core', 'roles'] });
   if (error) throw error;
   const roles = new RoleChangeLogRepo(db, { roles: ['public', 'subscriber', 'admin', 'owner'] });
   const users = db.withSchema('schema_kit');

@@ -17,7 +17,7 @@ function reply(update) {
 }
 
 await runExample(async (db) => {
-  const { error } = await migrateToLatest(db, { modules: ['audit', 'idempotency'] });
+  const { error } = await migrateToLatest(db, { add: ['audit', 'idempotency'] });
   if (error) throw error;
   const run = Date.now().toString(36); // a fresh dedup key space for each run of the example
   const inbox = new ProcessedMessageRepo(db, { consumer: `example-bot-${run}` });

@@ -4,7 +4,7 @@ import { MODULE_NAMES, type ModuleName } from '../modules.js';
 import { validateSchemaName } from '../migrate/schema-name.js';
 
 /** The commands the `schema-kit` CLI knows. */
-export const COMMANDS = ['migrate', 'status', 'down', 'grants'] as const;
+export const COMMANDS = ['migrate', 'status', 'down', 'grants', 'doctor'] as const;
 
 /** A parsed, validated command line. */
 export interface CliArgs {
@@ -12,12 +12,16 @@ export interface CliArgs {
   readonly databaseUrl: string | undefined;
   readonly schema: string;
   readonly modules: readonly ModuleName[] | undefined;
+  /** With migrate and status: modules to install in addition to the installed ones. */
+  readonly add: readonly ModuleName[] | undefined;
+  /** With down: go ahead without asking. */
+  readonly yes: boolean;
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly lockTimeoutMs: number | undefined;
   readonly steps: number | undefined;
   readonly exitCode: boolean;
-  /** With `grants`: the runtime role to grant. */
+  /** With `grants`: the runtime role to grant; with `doctor`: the role whose privileges to check. */
   readonly role: string | undefined;
 }
 
@@ -25,25 +29,58 @@ export interface CliArgs {
 export const HELP = `Usage: schema-kit <command> [options]
 
 Commands:
-  migrate            apply every pending migration (the default modules: all)
-  status             list migrations and their state; --exit-code fails when any is pending
-  down               revert the most recent migration (--steps N for more)
+  migrate            upgrade the installed modules; an empty schema gets --modules, else every module
+  status             installed, pending and not-installed modules; --exit-code fails when any
+                     installed module has pending or changed migrations
+  down               revert the most recent migration (--steps N for more); shows the tables and
+                     rows it would drop and asks, or needs --yes; refuses when a host object depends on them
   grants --role NAME grant a runtime role exactly what the repositories need (no DDL,
                      no UPDATE/DELETE/TRUNCATE on the append-only logs)
+  doctor             compare the live schema of the installed modules with the package's
+                     (--role NAME: and that role's privileges with what grants gives)
 
 Options:
-  --database-url URL   the database (else DATABASE_URL; else an embedded PostgreSQL in ./.schema-kit)
+  --database-url URL   a postgres:// URL (else DATABASE_URL; else an embedded PostgreSQL in ./.schema-kit)
   --schema NAME        the target schema (else SCHEMA_KIT_SCHEMA; default schema_kit)
-  --modules a,b        only these modules and their dependencies (${MODULE_NAMES.join(', ')})
+  --modules a,b        only these modules and their dependencies (${MODULE_NAMES.join(', ')});
+                       on an installed schema they must be installed
+  --add a,b            with migrate and status: install these modules (and dependencies) too
   --dry-run            print the SQL that would run and change nothing
   --json               print one JSON document instead of text
   --lock-timeout MS    how long to wait for a concurrent migration's lock (default 60000)
   --steps N            with down: how many migrations to revert (default 1)
+  --yes                with down: revert without asking
   --exit-code          with status: exit 3 when migrations are pending or files changed
-  --role NAME          with grants: the existing role your service connects as
+  --role NAME          with grants and doctor: the existing role your service connects as
   -h, --help           show this help
   -v, --version        show the version
+
+Exit codes: 0 ok; 1 failure (connection, migration, drift found by doctor); 2 bad usage (also: down
+without --yes, a module not installed); 3 status --exit-code with pending or changed migrations.
 `;
+
+function moduleList(flag: string, text: string | undefined): ModuleName[] | undefined {
+  if (text === undefined) return undefined;
+  const modules = text.split(',').map((m) => m.trim()).filter(Boolean) as ModuleName[];
+  const unknown = modules.filter((m) => !MODULE_NAMES.includes(m));
+  if (modules.length === 0 || unknown.length > 0) {
+    throw new SchemaKitValidationError(flag, `unknown module(s) ${JSON.stringify(unknown.join(','))}; known: ${MODULE_NAMES.join(', ')}`);
+  }
+  return modules;
+}
+
+/** Refuses anything but a `postgres://` or `postgresql://` URL, naming only its scheme (never a password). */
+function checkPostgresUrl(text: string, field: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    throw new SchemaKitValidationError(field, 'is not a URL: expected a postgres:// or postgresql:// URL');
+  }
+  if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
+    throw new SchemaKitValidationError(field, `is a ${JSON.stringify(protocol.slice(0, -1))} URL, not a PostgreSQL one: expected a postgres:// or postgresql:// URL`);
+  }
+}
 
 function positiveInt(field: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -63,6 +100,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
         'database-url': { type: 'string' },
         schema: { type: 'string' },
         modules: { type: 'string' },
+        add: { type: 'string' },
+        yes: { type: 'boolean', short: 'y', default: false },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         'lock-timeout': { type: 'string' },
@@ -86,23 +125,24 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   else if ((COMMANDS as readonly string[]).includes(name)) command = name as CliArgs['command'];
   else throw new SchemaKitValidationError('command', `unknown command ${JSON.stringify(name)}; expected one of ${COMMANDS.join(', ')}`);
 
-  let modules: ModuleName[] | undefined;
-  if (values.modules !== undefined) {
-    modules = values.modules.split(',').map((m) => m.trim()).filter(Boolean) as ModuleName[];
-    const unknown = modules.filter((m) => !MODULE_NAMES.includes(m));
-    if (modules.length === 0 || unknown.length > 0) {
-      throw new SchemaKitValidationError('--modules', `unknown module(s) ${JSON.stringify(unknown.join(','))}; known: ${MODULE_NAMES.join(', ')}`);
-    }
-  }
-  if (values.steps !== undefined && command !== 'down') throw new SchemaKitValidationError('--steps', 'only goes with down');
-  if (values['exit-code'] && command !== 'status') throw new SchemaKitValidationError('--exit-code', 'only goes with status');
-  if (values.role !== undefined && command !== 'grants') throw new SchemaKitValidationError('--role', 'only goes with grants');
+  const only = (flag: string, given: boolean, commands: readonly string[]): void => {
+    if (given && !commands.includes(command)) throw new SchemaKitValidationError(flag, `only goes with ${commands.join(' and ')}`);
+  };
+  only('--steps', values.steps !== undefined, ['down']);
+  only('--yes', values.yes, ['down']);
+  only('--exit-code', values['exit-code'], ['status']);
+  only('--add', values.add !== undefined, ['migrate', 'status']);
+  only('--role', values.role !== undefined, ['grants', 'doctor']);
   if (command === 'grants' && values.role === undefined) throw new SchemaKitValidationError('--role', 'grants needs --role NAME');
+  const databaseUrl = values['database-url'] ?? (env.DATABASE_URL || undefined);
+  if (databaseUrl !== undefined) checkPostgresUrl(databaseUrl, values['database-url'] !== undefined ? '--database-url' : 'DATABASE_URL');
   return {
     command,
-    databaseUrl: values['database-url'] ?? (env.DATABASE_URL || undefined),
+    databaseUrl,
     schema: validateSchemaName(values.schema ?? (env.SCHEMA_KIT_SCHEMA || 'schema_kit'), '--schema'),
-    modules,
+    modules: moduleList('--modules', values.modules),
+    add: moduleList('--add', values.add),
+    yes: values.yes,
     dryRun: values['dry-run'],
     json: values.json,
     lockTimeoutMs: positiveInt('--lock-timeout', values['lock-timeout'], 0),

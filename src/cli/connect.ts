@@ -17,9 +17,28 @@ export interface CliTarget {
 /** The folder, under the current directory, of the embedded database used without a URL. */
 export const EMBEDDED_DIR = '.schema-kit';
 
+/** How long connecting, authentication included, may take before the CLI gives up. */
+export const CONNECT_TIMEOUT_MS = 5000;
+
+/** Lends one client of `pool` and gives it back, or fails after `ms` whatever the stage
+ * (pg's own connection timeout stops at the TCP connection: a server waiting for a password the
+ * client cannot give would hold it for the server's authentication_timeout, 60 s by default). */
+async function connectWithin(pool: pg.Pool, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`no answer within ${ms / 1000} s (connecting and authenticating)`)), ms);
+  });
+  try {
+    (await Promise.race([pool.connect(), timeout])).release();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
- * Connects to `databaseUrl`, failing within 5 s (the pool's connection timeout) with a one-line,
- * password-free error when it does not answer; without a URL, starts (or joins) the embedded PostgreSQL in `./.schema-kit`.
+ * Connects to `databaseUrl`, failing within {@link CONNECT_TIMEOUT_MS} with a one-line,
+ * password-free error when it does not answer or authenticate; without a URL, starts (or joins)
+ * the embedded PostgreSQL in `./.schema-kit`.
  */
 export async function openTarget(databaseUrl: string | undefined, cwd: string): Promise<CliTarget> {
   let url = databaseUrl;
@@ -33,15 +52,15 @@ export async function openTarget(databaseUrl: string | undefined, cwd: string): 
     stopEmbedded = embedded.stop;
     description = `no DATABASE_URL given: using the embedded PostgreSQL in ./${EMBEDDED_DIR} (${describeUrl(url)})`;
   }
-  const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 5000, application_name: 'schema-kit' });
+  const pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'schema-kit' });
   // pool.end() returns before its clients' sockets close, so stopping the embedded server right
   // after can cut an idle client off (57P01): without a listener that error would crash the CLI.
   pool.on('error', () => undefined);
   try {
     // connect once now, through the pool that will do the work, to fail fast with one clear line
-    (await pool.connect()).release();
+    await connectWithin(pool, CONNECT_TIMEOUT_MS);
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    void pool.end().catch(() => undefined); // a client still authenticating would hold this up
     await stopEmbedded();
     throw connectFailure(url, error);
   }

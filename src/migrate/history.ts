@@ -4,6 +4,12 @@ import { quoteIdentifier } from './schema-name.js';
 /** The table, inside the target schema, that records each applied migration. */
 export const HISTORY_TABLE = 'schema_kit_migrations';
 
+/** The table, inside the target schema, that records which modules are installed. */
+export const MODULES_TABLE = 'schema_kit_modules';
+
+/** The runner's own tables: never part of a module, never granted to the runtime role. */
+export const RUNNER_TABLES: readonly string[] = Object.freeze([HISTORY_TABLE, MODULES_TABLE]);
+
 /** One applied migration as recorded in the history table. */
 export interface AppliedMigration {
   readonly id: string;
@@ -13,11 +19,22 @@ export interface AppliedMigration {
   readonly appliedAt: Date;
 }
 
-function table(schema: string) {
-  return sql.raw(`${quoteIdentifier(schema)}.${HISTORY_TABLE}`);
+/** What the database says about schema-kit: its applied migrations and its installed modules. */
+export interface InstallState {
+  readonly history: AppliedMigration[];
+  /** The installed modules; empty when nothing was ever installed. */
+  readonly installed: ReadonlySet<string>;
 }
 
-/** Creates the target schema and its history table when they do not exist yet. */
+function table(schema: string, name = HISTORY_TABLE) {
+  return sql.raw(`${quoteIdentifier(schema)}.${name}`);
+}
+
+/**
+ * Creates the target schema, the history table and the modules table when they do not exist yet.
+ * A schema installed before the modules table existed gets it filled from the history: exactly the
+ * modules that have applied migrations are installed.
+ */
 export async function ensureHistory(conn: Kysely<unknown>, schema: string): Promise<void> {
   await sql`create schema if not exists ${sql.raw(quoteIdentifier(schema))}`.execute(conn);
   await sql`
@@ -30,19 +47,41 @@ export async function ensureHistory(conn: Kysely<unknown>, schema: string): Prom
       duration_ms integer not null,
       unique (module, name)
     )`.execute(conn);
+  const { rows } = await sql<{ found: boolean }>`
+    select to_regclass(${`${quoteIdentifier(schema)}.${MODULES_TABLE}`}) is not null as found`.execute(conn);
+  if (rows[0]?.found) return;
+  await sql`
+    create table ${table(schema, MODULES_TABLE)} (
+      module text primary key,
+      installed_at timestamptz not null default now()
+    )`.execute(conn);
+  await sql`
+    insert into ${table(schema, MODULES_TABLE)} (module, installed_at)
+    select module, min(applied_at) from ${table(schema)} group by module`.execute(conn);
 }
 
-/** Every applied migration in the order it was applied; empty when nothing was ever installed. */
-export async function readHistory(conn: Kysely<unknown>, schema: string): Promise<AppliedMigration[]> {
-  const { rows: exists } = await sql<{ found: boolean }>`
-    select to_regclass(${`${quoteIdentifier(schema)}.${HISTORY_TABLE}`}) is not null as found`.execute(conn);
-  if (!exists[0]?.found) return [];
+/**
+ * The applied migrations, in the order they were applied, and the installed modules; both empty
+ * when nothing was ever installed. Reads an install of a release without the modules table as
+ * having installed the modules that have history rows, and writes nothing.
+ */
+export async function readInstallState(conn: Kysely<unknown>, schema: string): Promise<InstallState> {
+  const { rows: found } = await sql<{ history: boolean; modules: boolean }>`
+    select to_regclass(${`${quoteIdentifier(schema)}.${HISTORY_TABLE}`}) is not null as history,
+           to_regclass(${`${quoteIdentifier(schema)}.${MODULES_TABLE}`}) is not null as modules`.execute(conn);
+  if (!found[0]?.history) return { history: [], installed: new Set() };
   const { rows } = await sql<{ id: string; module: string; name: string; checksum: string; applied_at: Date }>`
     select id, module, name, checksum, applied_at from ${table(schema)} order by id`.execute(conn);
-  return rows.map((r) => ({ id: String(r.id), module: r.module, name: r.name, checksum: r.checksum, appliedAt: r.applied_at }));
+  const history = rows.map((r) => ({ id: String(r.id), module: r.module, name: r.name, checksum: r.checksum, appliedAt: r.applied_at }));
+  const installed = new Set(history.map((r) => r.module));
+  if (found[0].modules) {
+    const { rows: modules } = await sql<{ module: string }>`select module from ${table(schema, MODULES_TABLE)}`.execute(conn);
+    modules.forEach((m) => installed.add(m.module));
+  }
+  return { history, installed };
 }
 
-/** Records `module/name` as applied. */
+/** Records `module/name` as applied, and its module as installed. */
 export async function recordApplied(
   conn: Kysely<unknown>,
   schema: string,
@@ -51,9 +90,13 @@ export async function recordApplied(
   await sql`
     insert into ${table(schema)} (module, name, checksum, duration_ms)
     values (${entry.module}, ${entry.name}, ${entry.checksum}, ${Math.round(entry.durationMs)})`.execute(conn);
+  await sql`insert into ${table(schema, MODULES_TABLE)} (module) values (${entry.module}) on conflict do nothing`.execute(conn);
 }
 
-/** Removes `module/name` from the history after its down ran. */
+/** Removes `module/name` from the history after its down ran; a module left with none is uninstalled. */
 export async function recordReverted(conn: Kysely<unknown>, schema: string, module: string, name: string): Promise<void> {
   await sql`delete from ${table(schema)} where module = ${module} and name = ${name}`.execute(conn);
+  await sql`
+    delete from ${table(schema, MODULES_TABLE)} m
+    where m.module = ${module} and not exists (select 1 from ${table(schema)} h where h.module = m.module)`.execute(conn);
 }

@@ -1,16 +1,20 @@
 import type { Kysely } from 'kysely';
 import { SchemaKitMigrationError } from '../errors.js';
 import { SHIPPED_CATALOG, resolveModules, type Catalog } from './catalog.js';
-import { readHistory, type AppliedMigration } from './history.js';
+import { inspectDown } from './down-impact.js';
+import { ensureHistory, readInstallState, type AppliedMigration } from './history.js';
 import type { Migration } from './migration-source.js';
-import type { CatalogOptions, MigrateDownOptions, MigrationRunResult } from './options.js';
+import type { CatalogOptions, DownImpact, MigrateDownOptions, MigrationRunResult } from './options.js';
 import { resolveOptions, resolveSteps } from './options.js';
 import { asRunError, notRun, runAll, runClock, withSchemaLock } from './runner.js';
 
 /**
  * Reverts the `steps` most recently applied migrations (default 1) of the chosen modules, newest
- * first, each in its own transaction, under the same lock as {@link migrateToLatest}. Refuses,
- * before reverting anything, a migration whose file changed or is missing.
+ * first, under the same lock as {@link migrateToLatest}, all in one transaction (unless one of
+ * them opts out of transactions), so a failure reverts nothing. Before reverting anything it
+ * checks what would be dropped (`impact`: tables and their rows) and refuses (`down_blocked`)
+ * when an object outside the schema depends on one of those tables, and refuses a migration whose
+ * file changed or is missing. With `dryRun`, `impact` tells a caller what to confirm.
  *
  * ### Examples
  * ```ts
@@ -52,14 +56,26 @@ export async function migrateCatalogDown(
   const steps = resolveSteps(options.steps);
   if (resolved.modules) resolveModules(catalog, resolved.modules);
   const finish = runClock(resolved.schema);
+  const plan = async (conn: Kysely<unknown>): Promise<{ migrations: Migration[]; impact: DownImpact; error?: SchemaKitMigrationError }> => {
+    const { history } = await readInstallState(conn, resolved.schema);
+    const migrations = toRevert(catalog, resolved.modules, history, steps);
+    const impact = await inspectDown(conn, resolved.schema, migrations);
+    if (impact.dependents.length === 0) return { migrations, impact };
+    const list = impact.dependents.map((d) => `${d.object} (on ${d.table})`).join('; ');
+    const error = new SchemaKitMigrationError('down_blocked',
+      `Nothing was reverted: objects outside schema "${resolved.schema}" depend on tables this down would drop: ${list}. Drop or change them first.`);
+    return { migrations, impact, error };
+  };
   try {
     if (resolved.dryRun) {
-      const migrations = toRevert(catalog, resolved.modules, await readHistory(db.withoutPlugins(), resolved.schema), steps);
-      return finish({ results: migrations.map((m) => notRun(m, 'Down', resolved.schema, 'Planned')) });
+      const { migrations, impact, error } = await plan(db.withoutPlugins());
+      return finish({ results: migrations.map((m) => notRun(m, 'Down', resolved.schema, 'Planned')), impact, ...(error ? { error } : {}) });
     }
     return await withSchemaLock(db, resolved, async (conn) => {
-      const migrations = toRevert(catalog, resolved.modules, await readHistory(conn, resolved.schema), steps);
-      return finish(await runAll(conn, resolved, migrations, 'Down'));
+      const { migrations, impact, error } = await plan(conn);
+      if (error) return finish({ results: migrations.map((m) => notRun(m, 'Down', resolved.schema, 'NotExecuted')), impact, error });
+      if (migrations.length > 0) await ensureHistory(conn, resolved.schema); // an older install gets its modules table
+      return finish({ ...(await runAll(conn, resolved, migrations, 'Down')), impact });
     });
   } catch (error) {
     return finish({ results: [], error: asRunError(error) });

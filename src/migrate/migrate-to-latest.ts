@@ -1,16 +1,19 @@
 import type { Kysely } from 'kysely';
-import { SHIPPED_CATALOG, resolveModules, type Catalog } from './catalog.js';
-import { ensureHistory, readHistory } from './history.js';
+import { SHIPPED_CATALOG, type Catalog } from './catalog.js';
+import { ensureHistory, readInstallState } from './history.js';
 import type { CatalogOptions, MigrationOptions, MigrationRunResult } from './options.js';
 import { resolveOptions } from './options.js';
+import { checkModuleNames, planModules } from './plan.js';
 import { reconcile } from './reconcile.js';
 import { asRunError, notRun, runAll, runClock, withSchemaLock } from './runner.js';
 
 /**
- * Installs every pending migration of the chosen modules (and their dependencies), each in its
- * own transaction, under an advisory lock keyed on the target schema so concurrent runners are
- * safe: one applies, the others wait and find nothing to do. Stops before running anything when
- * an applied migration's file changed or is missing, or the database is ahead of the package.
+ * Upgrades the installed modules and installs the ones named in `add` (an empty schema gets
+ * `modules`, or every module), each migration in its own transaction, under an advisory lock
+ * keyed on the target schema so concurrent runners are safe: one applies, the others wait and
+ * find nothing to do. The installed modules are recorded in the schema. Stops before running
+ * anything when an applied migration's file changed or is missing, the database is ahead of the
+ * package, or `modules` names a module that is not installed (`not_installed`: use `add`).
  *
  * Invalid options throw {@link SchemaKitValidationError} before any SQL runs; every other failure
  * is returned in `error`.
@@ -19,6 +22,7 @@ import { asRunError, notRun, runAll, runClock, withSchemaLock } from './runner.j
  * ```ts
  * const { error, results } = await migrateToLatest(db, { modules: ['audit', 'idempotency'] });
  * if (error) throw error;
+ * await migrateToLatest(db, { add: ['telegram'] }); // later: one more module
  * ```
  */
 export async function migrateToLatest<DB>(db: Kysely<DB>, options?: MigrationOptions): Promise<MigrationRunResult> {
@@ -32,17 +36,21 @@ export async function migrateCatalogToLatest(
   options?: CatalogOptions,
 ): Promise<MigrationRunResult> {
   const resolved = resolveOptions(options);
-  const selected = resolveModules(catalog, resolved.modules);
+  checkModuleNames(catalog, resolved);
   const finish = runClock(resolved.schema);
+  const plan = async (conn: Kysely<unknown>) => {
+    const state = await readInstallState(conn, resolved.schema);
+    return reconcile(catalog, planModules(catalog, state.installed, resolved).target, state.history);
+  };
   try {
     if (resolved.dryRun) {
-      const { pending, problems } = reconcile(catalog, selected, await readHistory(db.withoutPlugins(), resolved.schema));
+      const { pending, problems } = await plan(db.withoutPlugins());
       const results = pending.map((m) => notRun(m, 'Up', resolved.schema, 'Planned'));
       return finish({ results, ...(problems[0] ? { error: problems[0] } : {}) });
     }
     return await withSchemaLock(db, resolved, async (conn) => {
       await ensureHistory(conn, resolved.schema);
-      const { pending, problems } = reconcile(catalog, selected, await readHistory(conn, resolved.schema));
+      const { pending, problems } = await plan(conn);
       if (problems[0]) return finish({ results: [], error: problems[0] });
       return finish(await runAll(conn, resolved, pending, 'Up'));
     });

@@ -7,6 +7,7 @@ export const SCHEMA_PLACEHOLDER = ':SCHEMA_KIT_SCHEMA';
 const UP_MARKER = '-- schema-kit:up';
 const DOWN_MARKER = '-- schema-kit:down';
 const NO_TRANSACTION_MARKER = '-- schema-kit:no-transaction';
+const CREATE_TABLE = /create\s+table\s+(?:if\s+not\s+exists\s+)?:SCHEMA_KIT_SCHEMA\.(\w+)/gi;
 
 /** One migration file, parsed: its up and down SQL (with the placeholder), checksum and mode. */
 export interface Migration {
@@ -19,6 +20,8 @@ export interface Migration {
   readonly transactional: boolean;
   /** sha256 of the file text with line endings normalised. */
   readonly checksum: string;
+  /** The tables its up creates (and its down drops). */
+  readonly tables: readonly string[];
 }
 
 /** Parses the text of `migrations/<module>/<name>.sql` into a {@link Migration}. */
@@ -29,13 +32,15 @@ export function parseMigration(module: string, name: string, text: string): Migr
   if (upAt < 0 || downAt < upAt) {
     throw new Error(`migrations/${module}/${name}.sql: expected '${UP_MARKER}' followed by '${DOWN_MARKER}'`);
   }
+  const up = normalised.slice(upAt + UP_MARKER.length, downAt).trim();
   return {
     module,
     name,
-    up: normalised.slice(upAt + UP_MARKER.length, downAt).trim(),
+    up,
     down: normalised.slice(downAt + DOWN_MARKER.length).trim(),
     transactional: !normalised.slice(0, upAt).includes(NO_TRANSACTION_MARKER),
     checksum: createHash('sha256').update(normalised).digest('hex'),
+    tables: [...up.matchAll(CREATE_TABLE)].map((match) => match[1] as string),
   };
 }
 

@@ -1,16 +1,17 @@
 import type { Kysely } from 'kysely';
 import { toSchemaKitError } from '../database-errors.js';
 import type { SchemaKitMigrationError } from '../errors.js';
-import { SHIPPED_CATALOG, resolveModules, type Catalog } from './catalog.js';
-import { readHistory } from './history.js';
+import { SHIPPED_CATALOG, type Catalog } from './catalog.js';
+import { readInstallState } from './history.js';
 import type { CatalogOptions, MigrationOptions } from './options.js';
 import { resolveOptions } from './options.js';
+import { checkModuleNames, planModules, type ModuleSelection } from './plan.js';
 import { reconcile, type MigrationStatusEntry } from './reconcile.js';
 
 /** The answer of {@link migrationStatus}. */
 export interface MigrationStatusResult {
   readonly schema: string;
-  /** Every migration of the chosen modules, plus applied ones this package no longer ships. */
+  /** Every migration of the modules `migrate` would act on, plus applied ones this package no longer ships. */
   readonly migrations: readonly MigrationStatusEntry[];
   /** How many migrations `migrate` would run. */
   readonly pending: number;
@@ -18,11 +19,22 @@ export interface MigrationStatusResult {
   readonly problems: readonly SchemaKitMigrationError[];
   /** True when nothing is pending and there are no problems. */
   readonly upToDate: boolean;
+  /** The modules installed in the schema, in dependency order. */
+  readonly installed: readonly string[];
+  /** The modules `migrate` would install: all (or those named) on an empty schema, else those of `add`. */
+  readonly toInstall: readonly string[];
+  /** The modules neither installed nor to be installed. */
+  readonly notInstalled: readonly string[];
+  /** Why `migrate` acts on the modules it does: upgrading the `installed` ones, the `named` ones
+   * on an empty schema, or `all` on an empty schema that named nothing. */
+  readonly selection: ModuleSelection;
 }
 
 /**
- * Compares the shipped migrations of the chosen modules with the database's history, without
- * taking a lock or changing anything. Connection failures are thrown as typed errors.
+ * Compares the shipped migrations of the modules `migrate` would act on (the installed ones, or
+ * on an empty schema the named ones or all) with the database's history, without taking a lock
+ * or changing anything. Connection failures, and `modules` naming a module that is not installed
+ * (`not_installed`), are thrown as typed errors.
  *
  * ### Examples
  * ```ts
@@ -37,16 +49,21 @@ export async function migrationStatus<DB>(db: Kysely<DB>, options?: MigrationOpt
 /** {@link migrationStatus} over any catalog: the shipped one, or a test's own modules. */
 export async function catalogStatus(db: Kysely<unknown>, catalog: Catalog, options?: CatalogOptions): Promise<MigrationStatusResult> {
   const resolved = resolveOptions(options);
-  const selected = resolveModules(catalog, resolved.modules);
-  const history = await readHistory(db.withoutPlugins(), resolved.schema).catch((error: unknown) => {
+  checkModuleNames(catalog, resolved);
+  const state = await readInstallState(db.withoutPlugins(), resolved.schema).catch((error: unknown) => {
     throw toSchemaKitError(error);
   });
-  const { entries, pending, problems } = reconcile(catalog, selected, history);
+  const plan = planModules(catalog, state.installed, resolved);
+  const { entries, pending, problems } = reconcile(catalog, plan.target, state.history);
   return {
     schema: resolved.schema,
     migrations: entries,
     pending: pending.length,
     problems,
     upToDate: pending.length === 0 && problems.length === 0,
+    installed: plan.installed,
+    toInstall: plan.toInstall,
+    notInstalled: plan.notInstalled,
+    selection: plan.selection,
   };
 }

@@ -7,8 +7,14 @@ import { DEFAULT_SCHEMA, validateSchemaName } from './schema-name.js';
 export interface MigrationOptions {
   /** The target schema. Default `'schema_kit'`. Validated as an identifier, always quoted. */
   readonly schema?: string;
-  /** The modules to act on; dependencies are added. Default: every module. */
+  /**
+   * The modules to act on; dependencies are added. On an empty schema: what to install (default:
+   * every module). On an installed schema: a subset of the installed modules (default: all of
+   * them); naming one that is not installed is an error (`not_installed`): use `add`.
+   */
   readonly modules?: readonly ModuleName[];
+  /** Modules to install in addition to what is installed (with their dependencies). */
+  readonly add?: readonly ModuleName[];
   /** How long to wait for a concurrent runner's lock, in milliseconds. Default 60000. */
   readonly lockTimeoutMs?: number;
   /** Plan only: report what would run, with its SQL, and change nothing. */
@@ -53,17 +59,28 @@ export interface MigrationRunResult {
   readonly error?: SchemaKitError;
   /** Wall time of the whole call, in milliseconds. */
   readonly durationMs: number;
+  /** With {@link migrateDown}: what the reverted migrations drop, checked before anything ran. */
+  readonly impact?: DownImpact;
+}
+
+/** What a {@link migrateDown} run would drop: each table with its rows, and what depends on them
+ * from outside the schema (a host's foreign key or view), which makes the run refuse. */
+export interface DownImpact {
+  readonly tables: readonly { readonly table: string; readonly rows: number }[];
+  readonly dependents: readonly { readonly object: string; readonly table: string }[];
 }
 
 /** Options as the catalog-level functions take them: module names are any catalog's names. */
-export type CatalogOptions<O extends MigrationOptions = MigrationOptions> = Omit<O, 'modules'> & {
+export type CatalogOptions<O extends MigrationOptions = MigrationOptions> = Omit<O, 'modules' | 'add'> & {
   readonly modules?: readonly string[];
+  readonly add?: readonly string[];
 };
 
 /** Options with defaults applied and every value checked. */
 export interface ResolvedOptions {
   readonly schema: string;
   readonly modules: readonly string[] | undefined;
+  readonly add: readonly string[] | undefined;
   readonly lockTimeoutMs: number;
   readonly dryRun: boolean;
   readonly onProgress: (event: MigrationProgress) => void;
@@ -75,12 +92,16 @@ export function resolveOptions(options: CatalogOptions = {}): ResolvedOptions {
   if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 0) {
     throw new SchemaKitValidationError('lockTimeoutMs', 'must be a whole number of milliseconds, 0 or more');
   }
-  if (options.modules !== undefined && (!Array.isArray(options.modules) || options.modules.length === 0)) {
-    throw new SchemaKitValidationError('modules', 'must be a non-empty list of module names');
+  for (const field of ['modules', 'add'] as const) {
+    const list = options[field];
+    if (list !== undefined && (!Array.isArray(list) || list.length === 0)) {
+      throw new SchemaKitValidationError(field, 'must be a non-empty list of module names');
+    }
   }
   return {
     schema: validateSchemaName(options.schema ?? DEFAULT_SCHEMA),
     modules: options.modules,
+    add: options.add,
     lockTimeoutMs,
     dryRun: options.dryRun ?? false,
     onProgress: options.onProgress ?? (() => undefined),

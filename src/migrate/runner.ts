@@ -27,14 +27,16 @@ export async function withSchemaLock<T>(
 }
 
 /**
- * Runs one migration up or down on `conn`, in its own transaction unless the file opted out, and
- * records it in the history in that same transaction.
+ * Runs one migration up or down on `conn`, in its own transaction unless the file opted out or
+ * the caller already opened one (`inTransaction`), and records it in the history in that same
+ * transaction.
  */
 export async function runMigration(
   conn: Kysely<unknown>,
   schema: string,
   migration: Migration,
   direction: 'Up' | 'Down',
+  inTransaction = false,
 ): Promise<MigrationResult> {
   const text = renderSql(direction === 'Up' ? migration.up : migration.down, schema);
   const started = performance.now();
@@ -44,7 +46,7 @@ export async function runMigration(
     else await recordReverted(conn, schema, migration.module, migration.name);
   };
   try {
-    if (migration.transactional) {
+    if (migration.transactional && !inTransaction) {
       await sql`begin`.execute(conn);
       try {
         await sql.raw(text).execute(conn);
@@ -80,7 +82,9 @@ export async function runMigration(
 
 /**
  * Runs `migrations` in order, reporting progress, and stops at the first failure: the results
- * list every migration, the failed one as `Error` and the rest as `NotExecuted`.
+ * list every migration, the failed one as `Error` and the rest as `NotExecuted`. Up, each
+ * migration commits on its own; down, the whole run is one transaction when every migration
+ * allows it, so a failure reverts nothing (the ones before it are reported `NotExecuted` too).
  */
 export async function runAll(
   conn: Kysely<unknown>,
@@ -88,20 +92,30 @@ export async function runAll(
   migrations: readonly Migration[],
   direction: 'Up' | 'Down',
 ): Promise<{ results: MigrationResult[]; error?: SchemaKitError }> {
+  const atomic = direction === 'Down' && migrations.length > 1 && migrations.every((m) => m.transactional);
   const results: MigrationResult[] = [];
   const planned = (m: Migration, status: MigrationResult['status']) => notRun(m, direction, options.schema, status);
+  if (atomic) await sql`begin`.execute(conn);
   for (const [index, migration] of migrations.entries()) {
     options.onProgress({ phase: 'start', result: planned(migration, 'Planned') });
     try {
-      const result = await runMigration(conn, options.schema, migration, direction);
+      const result = await runMigration(conn, options.schema, migration, direction, atomic);
       results.push(result);
-      options.onProgress({ phase: 'end', result });
+      if (!atomic) options.onProgress({ phase: 'end', result });
     } catch (error) {
       const failed = planned(migration, 'Error');
+      if (atomic) {
+        await sql`rollback`.execute(conn).catch(() => undefined);
+        results.splice(0, results.length, ...migrations.slice(0, index).map((m) => planned(m, 'NotExecuted')));
+      }
       results.push(failed, ...migrations.slice(index + 1).map((m) => planned(m, 'NotExecuted')));
       options.onProgress({ phase: 'end', result: failed });
       return { results, error: error as SchemaKitError };
     }
+  }
+  if (atomic) {
+    await sql`commit`.execute(conn);
+    results.forEach((result) => options.onProgress({ phase: 'end', result }));
   }
   return { results };
 }

@@ -3,7 +3,7 @@ import { historyIn, lines, progressKeys, runCli, shippedMigrations, tablesIn } f
 import { useTestDatabase } from '../helpers/database.js';
 
 const all = shippedMigrations();
-const tablesOf = (migrations: typeof all) => [...migrations.flatMap((m) => m.tables), 'schema_kit_migrations'].sort();
+const tablesOf = (migrations: typeof all) => [...migrations.flatMap((m) => m.tables), 'schema_kit_migrations', 'schema_kit_modules'].sort();
 
 describe('schema-kit down', () => {
   const database = useTestDatabase();
@@ -13,7 +13,7 @@ describe('schema-kit down', () => {
     expect((await runCli(['migrate'], { env: env() })).code).toBe(0);
     expect(await tablesIn(database().pool, 'schema_kit')).toEqual(tablesOf(all));
 
-    const down = await runCli(['down', '--steps', '2'], { env: env() });
+    const down = await runCli(['down', '--steps', '2', '--yes'], { env: env() });
     expect(down.stderr).toBe('');
     expect(down.code).toBe(0);
     const reverted = all.slice(-2).reverse();
@@ -22,9 +22,10 @@ describe('schema-kit down', () => {
     const kept = all.slice(0, -2);
     expect(await historyIn(database().pool, 'schema_kit')).toEqual(kept.map((m) => m.key));
     expect(await tablesIn(database().pool, 'schema_kit')).toEqual(tablesOf(kept));
-    expect((await runCli(['status', '--exit-code'], { env: env() })).code).toBe(3);
+    // a module whose last migration was reverted is no longer installed: nothing pending
+    expect((await runCli(['status', '--exit-code'], { env: env() })).code).toBe(0);
 
-    const up = await runCli(['migrate'], { env: env() });
+    const up = await runCli(['migrate', '--add', reverted.map((m) => m.module).join(',')], { env: env() });
     expect(up.code).toBe(0);
     expect(progressKeys(up.stdout)).toEqual(all.slice(-2).map((m) => m.key));
     expect(await tablesIn(database().pool, 'schema_kit')).toEqual(tablesOf(all));
@@ -34,12 +35,49 @@ describe('schema-kit down', () => {
   it('reverts exactly one migration by default', async () => {
     const schema = 'down_one';
     expect((await runCli(['migrate', '--schema', schema], { env: env() })).code).toBe(0);
-    const down = await runCli(['down', '--schema', schema, '--json'], { env: env() });
+    const down = await runCli(['down', '--schema', schema, '--json', '--yes'], { env: env() });
     expect(down.code).toBe(0);
     const doc = JSON.parse(down.stdout) as { ok: boolean; results: { module: string; migration: string; status: string }[] };
     expect(doc.ok).toBe(true);
     expect(doc.results.map((r) => `${r.module}/${r.migration}:${r.status}`)).toEqual([`${all.at(-1)?.key}:Success`]);
     expect(await historyIn(database().pool, schema)).toEqual(all.slice(0, -1).map((m) => m.key));
+  });
+
+  it('checks before it drops: without --yes it lists tables and rows and changes nothing; a host foreign key blocks it', async () => {
+    const schema = 'down_host';
+    expect((await runCli(['migrate', '--schema', schema, '--modules', 'core,audit,roles'], { env: env() })).code).toBe(0);
+    const pool = database().pool;
+    await pool.query(`insert into ${schema}.users (role) values ('public')`);
+    await pool.query(`insert into ${schema}.event_log (action, entity_type, entity_id) values ('a', 'b', 'c'), ('d', 'e', 'f')`);
+    await pool.query(`create schema if not exists host_app`);
+    await pool.query(`create table host_app.orders (id int primary key, user_id uuid references ${schema}.users (id))`);
+    const history = await historyIn(pool, schema);
+    const tables = await tablesIn(pool, schema);
+
+    // three steps: roles, audit, core; audit's table holds two rows; core is blocked by the host's foreign key
+    const ask = await runCli(['down', '--schema', schema, '--steps', '3'], { env: env() });
+    expect(ask.code).toBe(1);
+    const out = lines(ask.stdout);
+    expect(out).toContain('  drops table event_log (2 rows)');
+    expect(out).toContain('  drops table users (1 row)');
+    expect(out.some((line) => /^ {2}blocked by constraint orders_user_id_fkey on table host_app\.orders, outside the schema, which depends on users$/.test(line))).toBe(true);
+    expect(lines(ask.stderr)).toEqual([expect.stringMatching(/^schema-kit: Nothing was reverted: objects outside schema "down_host" depend on/)]);
+
+    const yes = await runCli(['down', '--schema', schema, '--steps', '3', '--yes'], { env: env() });
+    expect(yes.code).toBe(1);
+    expect(yes.stderr).toContain('host_app.orders');
+    expect(await historyIn(pool, schema)).toEqual(history);
+    expect(await tablesIn(pool, schema)).toEqual(tables);
+
+    // without the host's table in the way, it still asks first, then goes ahead with --yes
+    const two = await runCli(['down', '--schema', schema, '--steps', '2'], { env: env() });
+    expect(two.code).toBe(2);
+    expect(lines(two.stdout)).toContain('  drops table event_log (2 rows)');
+    expect(lines(two.stderr)).toEqual(['schema-kit: down drops tables and their data: nothing was changed; run again with --yes to go ahead']);
+    expect(await historyIn(pool, schema)).toEqual(history);
+    expect((await runCli(['down', '--schema', schema, '--steps', '2', '--yes'], { env: env() })).code).toBe(0);
+    expect(await historyIn(pool, schema)).toEqual(history.slice(0, -2));
+    await pool.query('drop schema host_app cascade');
   });
 
   it('refuses --steps 0 and --steps with another command (exit 2)', async () => {

@@ -1,15 +1,13 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../helpers/temp.js';
 import { lines, progressKeys, runCli, shippedMigrations } from '../helpers/cli.js';
 
 const all = shippedMigrations();
 
 describe('schema-kit without DATABASE_URL', () => {
-  const folder = mkdtempSync(join(tmpdir(), 'schema-kit-cli-embedded-'));
-  chmodSync(folder, 0o755); // as root, the embedded server runs as postgres and must traverse it
-  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const folder = tempFolder('cli-embedded-');
 
   it('uses an embedded PostgreSQL in ./.schema-kit, keeps it between runs and stops it after each', async () => {
     const first = await runCli(['migrate'], { cwd: folder, timeoutMs: 120_000 });

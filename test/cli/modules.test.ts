@@ -14,7 +14,7 @@ describe('schema-kit --modules', () => {
     expect(run.code).toBe(0);
     expect(progressKeys(run.stdout)).toEqual(wanted.map((m) => m.key));
     expect(await historyIn(database().pool, schema)).toEqual(wanted.map((m) => m.key));
-    expect(await tablesIn(database().pool, schema)).toEqual([...wanted.flatMap((m) => m.tables), 'schema_kit_migrations'].sort());
+    expect(await tablesIn(database().pool, schema)).toEqual([...wanted.flatMap((m) => m.tables), 'schema_kit_migrations', 'schema_kit_modules'].sort());
   });
 
   it('adds the dependencies first, and installs more modules later', async () => {
@@ -26,8 +26,13 @@ describe('schema-kit --modules', () => {
     expect(roles.slice(0, core.length)).toEqual(core);
     expect(await historyIn(database().pool, schema)).toEqual(roles);
 
-    const later = await runCli(['migrate', '--schema', schema, '--modules', 'interests'], { env: env() });
+    const refused = await runCli(['migrate', '--schema', schema, '--modules', 'interests'], { env: env() });
+    expect(refused.code).toBe(2);
+    expect(lines(refused.stderr)).toEqual([expect.stringMatching(/^schema-kit: Module\(s\) interests not installed \(installed: core, roles\): install them deliberately with --add interests/)]);
+
+    const later = await runCli(['migrate', '--schema', schema, '--add', 'interests'], { env: env() });
     expect(later.code).toBe(0);
+    expect(lines(later.stdout)[0]).toMatch(/: upgrading the installed modules \(core, roles\); installing interests$/);
     expect(progressKeys(later.stdout)).toEqual(shippedMigrations(['interests']).filter((m) => m.module === 'interests').map((m) => m.key));
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lines, runCli, schemaExists, shippedMigrations } from '../helpers/cli.js';
+import { historyIn, lines, progressKeys, runCli, schemaExists, shippedMigrations } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/database.js';
 
 const all = shippedMigrations();
@@ -21,8 +21,14 @@ describe('schema-kit status', () => {
     const before = await runCli(['status'], { env: env() });
     expect(before.code).toBe(0);
     expect(before.stderr).toBe('');
-    const rows = lines(before.stdout).slice(1, -1);
+    const rows = lines(before.stdout).filter((line) => line.startsWith('  '));
     expect(rows).toEqual(all.map((m) => `  pending  ${m.key}`));
+    const modules = [...new Set(all.map((m) => m.module))].join(', ');
+    expect(lines(before.stdout).slice(-4, -1)).toEqual([
+      'installed: (none)',
+      `to install: ${modules} (empty schema: migrate installs every module)`,
+      'not installed: (none)',
+    ]);
     expect(lines(before.stdout).at(-1)).toBe(`0 applied, ${all.length} pending, 0 changed, 0 missing.`);
     expect(await schemaExists(database().pool, 'schema_kit')).toBe(false); // status changes nothing
 
@@ -37,7 +43,7 @@ describe('schema-kit status', () => {
 
     const after = await runCli(['status', '--exit-code'], { env: env() });
     expect(after.code).toBe(0);
-    const applied = lines(after.stdout).slice(1, -1);
+    const applied = lines(after.stdout).filter((line) => line.startsWith('  '));
     expect(applied).toHaveLength(all.length);
     applied.forEach((line, i) => expect(line).toMatch(new RegExp(`^ {2}applied  ${all[i]?.key} {2}\\d{4}-\\d\\d-\\d\\dT`)));
     expect(lines(after.stdout).at(-1)).toBe(`${all.length} applied, 0 pending, 0 changed, 0 missing.`);
@@ -47,16 +53,41 @@ describe('schema-kit status', () => {
     expect(upToDate.migrations.every((m) => m.state === 'applied' && !Number.isNaN(Date.parse(m.appliedAt ?? '')))).toBe(true);
   });
 
-  it('reports a partly installed schema as pending for the rest', async () => {
-    const schema = 'status_partial';
-    expect((await runCli(['migrate', '--schema', schema, '--modules', 'audit'], { env: env() })).code).toBe(0);
-    const run = await runCli(['status', '--schema', schema, '--exit-code', '--json'], { env: env() });
-    expect(run.code).toBe(3);
-    const doc = JSON.parse(run.stdout) as StatusDocument;
-    expect(doc.pending).toBe(all.length - shippedMigrations(['audit']).length);
-    expect(doc.migrations.filter((m) => m.state === 'applied').map((m) => m.module)).toEqual(['audit']);
+  it('a host that installed six modules: status passes, migrate installs nothing new, --add installs one more', async () => {
+    const schema = 'status_six';
+    const six = ['audit', 'idempotency', 'roles', 'planning', 'learning', 'achievements'];
+    const installed = [...new Set(shippedMigrations(six).map((m) => m.module))];
+    expect(installed).toHaveLength(7); // core comes with roles, learning and achievements
+    expect((await runCli(['migrate', '--schema', schema, '--modules', six.join(',')], { env: env() })).code).toBe(0);
 
-    // scoped to the installed module, nothing is pending
-    expect((await runCli(['status', '--schema', schema, '--modules', 'audit', '--exit-code'], { env: env() })).code).toBe(0);
+    const run = await runCli(['status', '--schema', schema, '--exit-code', '--json'], { env: env() });
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as StatusDocument & { installed: string[]; toInstall: string[]; notInstalled: string[] };
+    expect(doc).toMatchObject({ upToDate: true, pending: 0, installed, toInstall: [], notInstalled: ['interests', 'insights', 'telegram'] });
+    const text = await runCli(['status', '--schema', schema, '--exit-code'], { env: env() });
+    expect(text.code).toBe(0);
+    expect(lines(text.stdout).slice(-3)).toEqual([
+      `installed: ${installed.join(', ')}`,
+      'not installed: interests, insights, telegram',
+      `${shippedMigrations(six).length} applied, 0 pending, 0 changed, 0 missing.`,
+    ]);
+
+    const again = await runCli(['migrate', '--schema', schema], { env: env() });
+    expect(again.code).toBe(0);
+    expect(lines(again.stdout)).toEqual([expect.stringMatching(/: upgrading the installed modules \(/), 'Nothing to do: already up to date.']);
+    expect(await historyIn(database().pool, schema)).toHaveLength(shippedMigrations(six).length);
+
+    // naming a module that is not installed, status and migrate both refuse and point at --add
+    const named = await runCli(['status', '--schema', schema, '--modules', 'telegram', '--exit-code'], { env: env() });
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain('--add telegram');
+    expect((await runCli(['status', '--schema', schema, '--add', 'telegram', '--exit-code'], { env: env() })).code).toBe(3);
+
+    const added = await runCli(['migrate', '--schema', schema, '--add', 'telegram'], { env: env() });
+    expect(added.code).toBe(0);
+    expect(progressKeys(added.stdout)).toEqual(shippedMigrations(['telegram']).filter((m) => m.module === 'telegram').map((m) => m.key));
+    const after = JSON.parse((await runCli(['status', '--schema', schema, '--json'], { env: env() })).stdout) as { installed: string[]; notInstalled: string[] };
+    expect(after.notInstalled).toEqual(['interests', 'insights']);
+    expect(after.installed).toContain('telegram');
   });
 });

@@ -27,7 +27,7 @@ describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migr
     await blocker.connect();
     await blocker.query('begin');
     await blocker.query('lock table schema_kit.users in access exclusive mode');
-    const child = spawn(process.execPath, [CLI_PATH, 'migrate', '--modules', 'interests', '--database-url', url], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI_PATH, 'migrate', '--add', 'interests', '--database-url', url], { stdio: 'ignore' });
     try {
       const pid = await waitFor(async () => {
         const { rows } = await pool.query(
@@ -47,7 +47,7 @@ describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migr
     }
 
     const tables = await pool.query(`select table_name from information_schema.tables where table_schema = 'schema_kit' order by 1`);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['roles', 'schema_kit_migrations', 'users']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['roles', 'schema_kit_migrations', 'schema_kit_modules', 'users']);
     const history = await pool.query(`select module from schema_kit.schema_kit_migrations`);
     expect(history.rows.map((r) => r.module)).toEqual(['core']);
     // pg_locks is server-wide: look at this database's advisory locks only
@@ -55,7 +55,7 @@ describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migr
       where l.locktype = 'advisory' and d.datname = current_database()`);
     expect(locks.rowCount).toBe(0);
 
-    const again = await runCli(['migrate', '--modules', 'interests', '--database-url', url, '--lock-timeout', '2000']);
+    const again = await runCli(['migrate', '--add', 'interests', '--database-url', url, '--lock-timeout', '2000']);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('interests/0001_interests');
   });

@@ -1,9 +1,8 @@
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { tempFolder } from '../helpers/temp.js';
 import { startEmbeddedPostgres } from '../../src/embedded/start-embedded.js';
 import { createSchemaKit, EventLogRepo, migrateToLatest, SchemaKitConnectionError } from '../../src/index.js';
 
@@ -14,8 +13,7 @@ import { createSchemaKit, EventLogRepo, migrateToLatest, SchemaKitConnectionErro
  */
 describe('faults: the database server restarts while repositories are in use', () => {
   it('fails calls with typed errors, hangs none, loses or doubles nothing, and recovers', async () => {
-    const parent = mkdtempSync(join(tmpdir(), 'schema-kit-restart-'));
-    chmodSync(parent, 0o755);
+    const parent = tempFolder('restart-');
     const dataDir = join(parent, 'data');
     let server = await startEmbeddedPostgres({ dataDir, persistent: true });
     const port = Number(new URL(server.url).port);

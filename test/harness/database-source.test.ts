@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, inject } from 'vitest';
 import { SchemaKitConnectionError } from '../../src/errors.js';
 import { resolveDatabaseSource } from '../setup/database-source.js';
 
 describe('test harness: TEST_DATABASE_URL that does not answer', () => {
   it('fails fast with one line naming the host, never the password', async () => {
     const started = Date.now();
-    const error = await resolveDatabaseSource({ TEST_DATABASE_URL: 'postgres://me:hunter2secret@127.0.0.1:1/db' }).catch((e: unknown) => e);
+    const error = await resolveDatabaseSource({ TEST_DATABASE_URL: 'postgres://me:hunter2secret@127.0.0.1:1/db' }, inject('runDir')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SchemaKitConnectionError);
     const message = (error as Error).message;
     expect(message).toMatch(/^TEST_DATABASE_URL: cannot connect to PostgreSQL at me@127\.0\.0\.1:1\/db: /);
@@ -16,7 +16,7 @@ describe('test harness: TEST_DATABASE_URL that does not answer', () => {
 
   it('gives up on a host that never answers instead of hanging', async () => {
     // 10.255.255.1 is not routed here: the connection attempt can only time out
-    const error = await resolveDatabaseSource({ TEST_DATABASE_URL: 'postgres://me:pw@10.255.255.1:5432/db' }).catch((e: unknown) => e);
+    const error = await resolveDatabaseSource({ TEST_DATABASE_URL: 'postgres://me:pw@10.255.255.1:5432/db' }, inject('runDir')).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/cannot connect to PostgreSQL at me@10\.255\.255\.1:5432\/db/);
     expect((error as Error).message).not.toContain(':pw@');
   });

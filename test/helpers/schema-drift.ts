@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Cli } from 'kysely-codegen';
 import pg from 'pg';
 import ts from 'typescript';
-import { HISTORY_TABLE } from '../../src/migrate/history.js';
+import { RUNNER_TABLES } from '../../src/migrate/history.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DATABASE_FILE = join(ROOT, 'src', 'schema', 'database.ts');
@@ -27,7 +27,7 @@ export async function checkDrift(
   schema: string,
   options: DriftOptions = {},
 ): Promise<{ ok: boolean; report: string }> {
-  const ignored = new Set(options.ignoreTables ?? [HISTORY_TABLE]);
+  const ignored = new Set(options.ignoreTables ?? RUNNER_TABLES);
   const generated = await new Cli().generate({
     url: databaseUrl,
     dialect: 'postgres',

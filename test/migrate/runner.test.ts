@@ -49,7 +49,7 @@ describe('migration runner', () => {
       'beta/0001_links:Success',
     ]);
     expect(first.results.every((r) => r.durationMs >= 0)).toBe(true);
-    expect(await tables(db(), schema)).toEqual(['links', 'schema_kit_migrations', 'things']);
+    expect(await tables(db(), schema)).toEqual(['links', 'schema_kit_migrations', 'schema_kit_modules', 'things']);
 
     const again = await migrateCatalogToLatest(db(), catalog, { schema });
     expect(again.error).toBeUndefined();
@@ -65,12 +65,45 @@ describe('migration runner', () => {
 
     await migrateCatalogToLatest(db(), catalog, { schema, modules: ['alpha'] });
     const middle = await catalogStatus(db(), catalog, { schema });
-    expect(middle.migrations.map((m) => m.state)).toEqual(['applied', 'applied', 'pending']);
+    expect(middle.migrations.map((m) => m.state)).toEqual(['applied', 'applied']);
+    expect(middle).toMatchObject({ upToDate: true, installed: ['alpha'], toInstall: [], notInstalled: ['beta'], selection: 'installed' });
+    expect((await migrateCatalogToLatest(db(), catalog, { schema })).results).toEqual([]); // beta stays out
 
-    await migrateCatalogToLatest(db(), catalog, { schema, modules: ['beta'] });
+    // naming a module that is not installed is refused: adding one is deliberate
+    const named = await migrateCatalogToLatest(db(), catalog, { schema, modules: ['beta'] });
+    expect(named.error?.code).toBe('not_installed');
+    expect(named.error?.message).toContain('add');
+    await expect(catalogStatus(db(), catalog, { schema, modules: ['beta'] })).rejects.toMatchObject({ code: 'not_installed' });
+    expect((await catalogStatus(db(), catalog, { schema, add: ['beta'] })).toInstall).toEqual(['beta']);
+
+    const added = await migrateCatalogToLatest(db(), catalog, { schema, add: ['beta'] });
+    expect(added.results.map((r) => `${r.module}/${r.migration}`)).toEqual(['beta/0001_links']);
     const after = await catalogStatus(db(), catalog, { schema });
-    expect(after.upToDate).toBe(true);
+    expect(after).toMatchObject({ upToDate: true, installed: ['alpha', 'beta'], notInstalled: [] });
     expect(after.migrations.every((m) => m.appliedAt instanceof Date)).toBe(true);
+  });
+
+  it('upgrades in place an install made before the modules table existed: its modules are those with history', async () => {
+    const schema = 'runner_previous_release';
+    await migrateCatalogToLatest(db(), catalog, { schema, modules: ['alpha'] });
+    // the previous release (e953d1f) kept the same history table and no modules table
+    await sql`drop table ${sql.id(schema, 'schema_kit_modules')}`.execute(db());
+    const status = await catalogStatus(db(), catalog, { schema });
+    expect(status).toMatchObject({ upToDate: true, installed: ['alpha'], notInstalled: ['beta'] });
+    expect(await tables(db(), schema)).toEqual(['schema_kit_migrations', 'things']); // status wrote nothing
+
+    expect((await migrateCatalogToLatest(db(), catalog, { schema })).results).toEqual([]);
+    const { rows } = await sql<{ module: string }>`select module from ${sql.id(schema, 'schema_kit_modules')}`.execute(db());
+    expect(rows.map((r) => r.module)).toEqual(['alpha']);
+    expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name']);
+  });
+
+  it('uninstalls a module with its last migration reverted, and reinstalls it only when added', async () => {
+    const schema = 'runner_uninstall';
+    await migrateCatalogToLatest(db(), catalog, { schema });
+    expect((await migrateCatalogDown(db(), catalog, { schema, steps: 1 })).error).toBeUndefined();
+    expect(await catalogStatus(db(), catalog, { schema })).toMatchObject({ upToDate: true, installed: ['alpha'], notInstalled: ['beta'] });
+    expect((await migrateCatalogToLatest(db(), catalog, { schema, add: ['beta'] })).results).toHaveLength(1);
   });
 
   it('reverts newest first with down, and migrate brings it back', async () => {
@@ -79,10 +112,11 @@ describe('migration runner', () => {
     const down = await migrateCatalogDown(db(), catalog, { schema, steps: 2 });
     expect(down.error).toBeUndefined();
     expect(down.results.map((r) => r.migration)).toEqual(['0001_links', '0002_things_name']);
-    expect(await tables(db(), schema)).toEqual(['schema_kit_migrations', 'things']);
+    expect(await tables(db(), schema)).toEqual(['schema_kit_migrations', 'schema_kit_modules', 'things']);
     expect(await history(db(), schema)).toEqual(['alpha/0001_things']);
 
-    const up = await migrateCatalogToLatest(db(), catalog, { schema });
+    // beta lost its last migration, so it is no longer installed: it comes back only when added
+    const up = await migrateCatalogToLatest(db(), catalog, { schema, add: ['beta'] });
     expect(up.results.map((r) => r.migration)).toEqual(['0002_things_name', '0001_links']);
     expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name', 'beta/0001_links']);
   });
@@ -137,11 +171,11 @@ describe('migration runner', () => {
       },
     });
     await migrateCatalogToLatest(db(), failing, { schema, modules: ['alpha'] });
-    const result = await migrateCatalogToLatest(db(), failing, { schema });
+    const result = await migrateCatalogToLatest(db(), failing, { schema, add: ['broken'] });
     expect(result.error?.code).toBe('migration_failed');
     expect(result.error?.message).toMatch(/broken\/0001_half.*division by zero/);
     expect(result.results.map((r) => r.status)).toEqual(['Error']);
-    expect(await tables(db(), schema)).toEqual(['schema_kit_migrations', 'things']);
+    expect(await tables(db(), schema)).toEqual(['schema_kit_migrations', 'schema_kit_modules', 'things']);
     expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name']);
 
     const { rows } = await sql<{ held: number }>`

@@ -1,5 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeConnection } from '../../src/connection/probe.js';
 import { describeUrl } from '../../src/connection/redact.js';
@@ -39,9 +38,9 @@ async function fromTestcontainers(): Promise<DatabaseSource | undefined> {
 /**
  * Finds the PostgreSQL the tests run against: `TEST_DATABASE_URL` when set (failing fast when it
  * does not answer), else Testcontainers when a Docker engine answers, else an embedded
- * PostgreSQL started in a temporary folder.
+ * PostgreSQL started in `tempDir` (which the caller removes).
  */
-export async function resolveDatabaseSource(env: NodeJS.ProcessEnv = process.env): Promise<DatabaseSource> {
+export async function resolveDatabaseSource(env: NodeJS.ProcessEnv, tempDir: string): Promise<DatabaseSource> {
   const url = env.TEST_DATABASE_URL;
   if (url) {
     const version = await probeConnection(url, { label: 'TEST_DATABASE_URL' });
@@ -54,10 +53,8 @@ export async function resolveDatabaseSource(env: NodeJS.ProcessEnv = process.env
   }
   const container = await fromTestcontainers();
   if (container) return container;
-  const parent = mkdtempSync(join(tmpdir(), 'schema-kit-test-'));
-  chmodSync(parent, 0o755); // the server runs as the postgres user when the tests run as root
   const embedded = await startEmbeddedPostgres({
-    dataDir: join(parent, 'data'),
+    dataDir: join(tempDir, 'embedded-data'),
     persistent: false,
   });
   const version = await probeConnection(embedded.url);

@@ -16,7 +16,7 @@ interface AppDB extends QualifiedDatabase {
 const db = new Kysely<AppDB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) }) });
 
 // schema-kit's migrations first, then yours (which may reference schema_kit.users).
-const { error } = await migrateToLatest(db, { modules: ['core', 'audit', 'idempotency'] });
+const { error } = await migrateToLatest(db, { add: ['core', 'audit', 'idempotency'] });
 if (error) throw error;
 await sql`create table if not exists orders (
   id uuid primary key default gen_random_uuid(),

@@ -1,0 +1,68 @@
+import { SchemaKitMigrationError } from '../errors.js';
+import { resolveModules, type Catalog, type CatalogModule } from './catalog.js';
+
+/** Why a run acts on the modules it does. */
+export type ModuleSelection = 'installed' | 'named' | 'all';
+
+/** The modules a run acts on, worked out from what the database has installed. */
+export interface ModulePlan {
+  /** The modules to act on, with their dependencies, in dependency order. */
+  readonly target: CatalogModule[];
+  /** The installed modules, in dependency order. */
+  readonly installed: string[];
+  /** The modules of `target` that are not installed yet. */
+  readonly toInstall: string[];
+  /** The modules neither installed nor in `target`. */
+  readonly notInstalled: string[];
+  /** `installed`: upgrading what is installed; `named`: an empty schema gets the named modules;
+   * `all`: an empty schema named nothing and gets every module. */
+  readonly selection: ModuleSelection;
+}
+
+/** What a caller asked for: `modules` scopes the run, `add` installs more. */
+export interface ModuleRequest {
+  readonly modules: readonly string[] | undefined;
+  readonly add: readonly string[] | undefined;
+}
+
+/**
+ * Works out the modules to act on. An empty schema gets `modules` (or every module when nothing is
+ * named) plus `add`; an installed one upgrades its installed modules (or the installed ones among
+ * `modules`) and installs `add`. Naming in `modules` a module that is not installed throws a `not_installed` {@link SchemaKitMigrationError}: adding a module is deliberate (`add`).
+ */
+export function planModules(catalog: Catalog, installedSet: ReadonlySet<string>, request: ModuleRequest): ModulePlan {
+  const named = request.modules ? resolveModules(catalog, request.modules) : undefined;
+  const added = request.add ? resolveModules(catalog, request.add) : [];
+  const installed = catalog.filter((m) => installedSet.has(m.name)).map((m) => m.name);
+  let base: CatalogModule[];
+  let selection: ModuleSelection;
+  if (installed.length === 0) {
+    selection = named ? 'named' : request.add ? 'named' : 'all';
+    base = named ?? (request.add ? [] : [...catalog]);
+  } else {
+    selection = 'installed';
+    base = named ?? catalog.filter((m) => installedSet.has(m.name));
+    const missing = base.filter((m) => !installedSet.has(m.name)).map((m) => m.name);
+    if (missing.length > 0) {
+      throw new SchemaKitMigrationError(
+        'not_installed',
+        `Module(s) ${missing.join(', ')} not installed (installed: ${installed.join(', ')}): install them deliberately with --add ${missing.join(',')} (from code: add: [...]).`,
+      );
+    }
+  }
+  const wanted = new Set([...base, ...added].map((m) => m.name));
+  const target = catalog.filter((m) => wanted.has(m.name));
+  return {
+    target,
+    installed,
+    toInstall: target.filter((m) => !installedSet.has(m.name)).map((m) => m.name),
+    notInstalled: catalog.filter((m) => !wanted.has(m.name) && !installedSet.has(m.name)).map((m) => m.name),
+    selection,
+  };
+}
+
+/** Checks the module names in `modules` and `add` against `catalog`, throwing a validation error. */
+export function checkModuleNames(catalog: Catalog, request: ModuleRequest): void {
+  if (request.modules) resolveModules(catalog, request.modules);
+  if (request.add) resolveModules(catalog, request.add);
+}

@@ -1,0 +1,189 @@
+import { sql, type Kysely } from 'kysely';
+import { toSchemaKitError } from '../database-errors.js';
+import { SchemaKitError } from '../errors.js';
+import { runtimePrivileges } from '../grants.js';
+import { SHIPPED_CATALOG } from '../migrate/catalog.js';
+import { readInstallState } from '../migrate/history.js';
+import { planModules } from '../migrate/plan.js';
+import { reconcile } from '../migrate/reconcile.js';
+import { DEFAULT_SCHEMA, validateSchemaName } from '../migrate/schema-name.js';
+import { readLiveManifest, type SchemaManifest, type TableManifest } from './manifest.js';
+import { readShippedManifest } from './shipped-manifest.js';
+
+/** What a difference found by {@link checkSchema} is about. */
+export type SchemaDifferenceKind =
+  | 'module'
+  | 'migration'
+  | 'table'
+  | 'column'
+  | 'constraint'
+  | 'index'
+  | 'trigger'
+  | 'function'
+  | 'sequence'
+  | 'privilege';
+
+/** One way the live database differs from what the package expects. */
+export interface SchemaDifference {
+  readonly kind: SchemaDifferenceKind;
+  /** The object concerned, e.g. `event_log.event_log_reject_update` or `users.email`. */
+  readonly object: string;
+  /** One line for a person, e.g. `trigger event_log.x is disabled (expected enabled always)`. */
+  readonly message: string;
+}
+
+/** The answer of {@link checkSchema}. */
+export interface SchemaCheckResult {
+  readonly schema: string;
+  /** The installed modules whose objects were compared. */
+  readonly installed: readonly string[];
+  /** The role whose privileges were compared, when one was given. */
+  readonly role: string | undefined;
+  /** True when nothing differs. */
+  readonly ok: boolean;
+  readonly differences: readonly SchemaDifference[];
+}
+
+/** Options of {@link checkSchema}. */
+export interface SchemaCheckOptions {
+  /** The schema schema-kit was installed into. Default `'schema_kit'`. */
+  readonly schema?: string;
+  /** Also compare this runtime role's privileges with what {@link grantRuntimeAccess} gives. */
+  readonly role?: string;
+}
+
+const PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'] as const;
+const TRIGGER_STATE: Record<string, string> = { O: 'enabled', A: 'enabled always', R: 'enabled on replica only', D: 'disabled' };
+
+type Named = { name: string };
+
+/** Differences between two lists of named objects of one table (or of the schema). */
+function compareNamed<T extends Named>(
+  kind: SchemaDifferenceKind,
+  owner: string,
+  expected: readonly T[],
+  live: readonly T[],
+  describe: (want: T, have: T) => string | undefined,
+): SchemaDifference[] {
+  const out: SchemaDifference[] = [];
+  const liveByName = new Map(live.map((item) => [item.name, item]));
+  const expectedNames = new Set(expected.map((item) => item.name));
+  for (const want of expected) {
+    const object = `${owner}${want.name}`;
+    const have = liveByName.get(want.name);
+    if (!have) out.push({ kind, object, message: `${kind} ${object} is missing` });
+    else {
+      const change = describe(want, have);
+      if (change) out.push({ kind, object, message: `${kind} ${object} ${change}` });
+    }
+  }
+  for (const have of live) {
+    if (!expectedNames.has(have.name)) out.push({ kind, object: `${owner}${have.name}`, message: `${kind} ${owner}${have.name} is not in the package's schema` });
+  }
+  return out;
+}
+
+/** `differs: field (expected X, found Y)` for the first fields that differ, or undefined. */
+function fieldChanges<T extends object>(want: T, have: T, fields: readonly (keyof T)[]): string | undefined {
+  const changed = fields.filter((f) => JSON.stringify(want[f]) !== JSON.stringify(have[f]));
+  if (changed.length === 0) return undefined;
+  return `differs: ${changed.map((f) => `${String(f)} is ${JSON.stringify(have[f])}, expected ${JSON.stringify(want[f])}`).join('; ')}`;
+}
+
+function compareTable(want: TableManifest, have: TableManifest): SchemaDifference[] {
+  const owner = `${want.name}.`;
+  return [
+    ...(fieldChanges(want, have, ['kind', 'persistence']) ? [{ kind: 'table' as const, object: want.name, message: `table ${want.name} ${fieldChanges(want, have, ['kind', 'persistence'])}` }] : []),
+    ...compareNamed('column', owner, want.columns, have.columns, (w, h) => fieldChanges(w, h, ['type', 'notNull', 'default', 'identity', 'generated'])),
+    ...compareNamed('constraint', owner, want.constraints, have.constraints, (w, h) => fieldChanges(w, h, ['type', 'definition'])),
+    ...compareNamed('index', owner, want.indexes, have.indexes, (w, h) => fieldChanges(w, h, ['definition'])),
+    ...compareNamed('trigger', owner, want.triggers, have.triggers, (w, h) =>
+      w.enabled !== h.enabled
+        ? `is ${TRIGGER_STATE[h.enabled] ?? h.enabled} (expected ${TRIGGER_STATE[w.enabled] ?? w.enabled})`
+        : fieldChanges(w, h, ['definition'])),
+  ];
+}
+
+/** The part of `manifest` that belongs to `tables`: those tables, their sequences and the functions they call. */
+function restrict(manifest: SchemaManifest, tables: ReadonlySet<string>): SchemaManifest {
+  const kept = manifest.tables.filter((t) => tables.has(t.name));
+  const text = JSON.stringify(kept);
+  return {
+    tables: kept,
+    functions: manifest.functions.filter((f) => text.includes(`.${f.name}(`)),
+    sequences: manifest.sequences.filter((s) => s.ownedBy !== null && tables.has(s.ownedBy.split('.')[0] as string)),
+  };
+}
+
+async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: string): Promise<SchemaDifference[]> {
+  const { rows: found } = await sql<{ superuser: boolean }>`select rolsuper as superuser from pg_roles where rolname = ${role}`.execute(db);
+  if (!found[0]) throw new SchemaKitError('not_found', `Role "${role}" does not exist.`);
+  const out: SchemaDifference[] = [];
+  const privilege = (object: string, message: string): void => void out.push({ kind: 'privilege', object, message: `role "${role}" ${message}` });
+  if (found[0].superuser) privilege(role, 'is a superuser: it bypasses every privilege and the append-only triggers can be disabled by it');
+  const { rows: usage } = await sql<{ usage: boolean; create: boolean }>`
+    select has_schema_privilege(${role}, ${schema}, 'USAGE') as usage, has_schema_privilege(${role}, ${schema}, 'CREATE') as create`.execute(db);
+  if (!usage[0]?.usage) privilege(schema, `lacks USAGE on schema ${schema}`);
+  if (usage[0]?.create) privilege(schema, `has CREATE on schema ${schema}, which grants does not give`);
+  const { rows } = await sql<{ table: string; privilege: string; held: boolean }>`
+    select c.relname as table, p.privilege, has_table_privilege(${role}, c.oid, p.privilege) as held
+    from pg_class c cross join unnest(${[...PRIVILEGES]}::text[]) as p(privilege)
+    where c.relnamespace = (select oid from pg_namespace where nspname = ${schema}) and c.relkind in ('r', 'p')
+    order by 1, array_position(${[...PRIVILEGES]}::text[], p.privilege)`.execute(db);
+  for (const row of rows) {
+    const expected = runtimePrivileges(row.table).includes(row.privilege);
+    if (row.held && !expected) privilege(`${row.table}`, `has ${row.privilege} on ${row.table}, which grants does not give`);
+    if (!row.held && expected) privilege(`${row.table}`, `lacks ${row.privilege} on ${row.table}, which grants gives`);
+  }
+  return out;
+}
+
+/**
+ * Compares the live schema of the installed modules with the schema this package ships (tables,
+ * columns and their types, constraints, indexes, triggers and whether they are enabled, the
+ * functions they call, sequences), and with `role` the runtime role's privileges with what
+ * {@link grantRuntimeAccess} gives. Reads only. Returns one {@link SchemaDifference} per difference.
+ *
+ * ### Examples
+ * ```ts
+ * const { ok, differences } = await checkSchema(db, { role: 'bot_runtime' });
+ * if (!ok) differences.forEach((d) => console.error(d.message));
+ * ```
+ */
+export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOptions = {}): Promise<SchemaCheckResult> {
+  const schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
+  const role = options.role === undefined ? undefined : validateSchemaName(options.role, 'role');
+  const plain = db.withoutPlugins() as Kysely<unknown>;
+  try {
+    const state = await readInstallState(plain, schema);
+    const plan = planModules(SHIPPED_CATALOG, state.installed, { modules: undefined, add: undefined });
+    const differences: SchemaDifference[] = [];
+    if (plan.installed.length === 0) {
+      differences.push({ kind: 'module', object: schema, message: `no schema-kit module is installed in schema "${schema}"` });
+    }
+    const installed = plan.target.filter((m) => plan.installed.includes(m.name));
+    const { entries, problems } = reconcile(SHIPPED_CATALOG, installed, state.history);
+    for (const entry of entries.filter((e) => e.state === 'pending')) {
+      differences.push({ kind: 'migration', object: `${entry.module}/${entry.migration}`, message: `migration ${entry.module}/${entry.migration} is pending: run schema-kit migrate` });
+    }
+    problems.forEach((p) => differences.push({ kind: 'migration', object: `${p.module}/${p.migration}`, message: p.message }));
+
+    const tables = new Set(installed.flatMap((m) => m.migrations.flatMap((migration) => migration.tables)));
+    const expected = restrict(readShippedManifest(), tables);
+    const live = restrict(await readLiveManifest(plain, schema), tables);
+    const liveTables = new Map(live.tables.map((t) => [t.name, t]));
+    for (const want of expected.tables) {
+      const have = liveTables.get(want.name);
+      if (!have) differences.push({ kind: 'table', object: want.name, message: `table ${want.name} is missing` });
+      else differences.push(...compareTable(want, have));
+    }
+    differences.push(
+      ...compareNamed('function', '', expected.functions, live.functions, (w, h) => fieldChanges(w, h, ['arguments', 'definition'])),
+      ...compareNamed('sequence', '', expected.sequences, live.sequences, (w, h) => fieldChanges(w, h, ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle', 'ownedBy'])),
+    );
+    if (role) differences.push(...(await privilegeDifferences(plain, schema, role)));
+    return { schema, installed: plan.installed, role, ok: differences.length === 0, differences };
+  } catch (error) {
+    throw toSchemaKitError(error);
+  }
+}

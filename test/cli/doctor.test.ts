@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { lines, runCli } from '../helpers/cli.js';
+import { useTestDatabase } from '../helpers/database.js';
+
+interface DoctorDocument {
+  ok: boolean;
+  installed: string[];
+  differences: { kind: string; object: string; message: string }[];
+}
+
+describe('schema-kit doctor', () => {
+  const database = useTestDatabase();
+  const env = () => ({ DATABASE_URL: database().url });
+  const doctor = async (schema: string, ...extra: string[]) => {
+    const run = await runCli(['doctor', '--schema', schema, '--json', ...extra], { env: env() });
+    return { code: run.code, doc: JSON.parse(run.stdout) as DoctorDocument };
+  };
+
+  it('finds no drift on a fresh install, then each kind of hand-made drift, one line each', async () => {
+    const schema = 'doctor_drift';
+    const q = (text: string) => database().pool.query(text);
+    expect((await runCli(['migrate', '--schema', schema, '--modules', 'core,audit,idempotency'], { env: env() })).code).toBe(0);
+    const clean = await runCli(['doctor', '--schema', schema], { env: env() });
+    expect(clean.code).toBe(0);
+    expect(lines(clean.stdout).at(-1)).toBe('No drift: 3 installed module(s) match the package.');
+
+    await q(`alter table ${schema}.users alter column email type varchar(200)`);
+    await q(`alter table ${schema}.processed_messages alter column consumer drop default`);
+    const { rows: index } = await database().pool.query<{ name: string }>(
+      `select indexname as name from pg_indexes where schemaname = $1 and tablename = 'event_log' and indexname not like '%pkey' order by 1 limit 1`, [schema]);
+    await q(`drop index ${schema}.${index[0]!.name}`);
+    const { rows: trigger } = await database().pool.query<{ name: string }>(
+      `select tgname as name from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = $1 and c.relname = 'event_log' and not tgisinternal order by 1 limit 1`, [schema]);
+    await q(`alter table ${schema}.event_log disable trigger ${trigger[0]!.name}`);
+    const { rows: check } = await database().pool.query<{ name: string }>(
+      `select conname as name from pg_constraint where conrelid = '${schema}.users'::regclass and contype = 'c' order by 1 limit 1`);
+    await q(`alter table ${schema}.users drop constraint ${check[0]!.name}`);
+    await q(`alter table ${schema}.users add column nickname text`);
+    await q(`create table ${schema}.host_notes (id int)`); // the host's own table: not schema-kit's business
+
+    const { code, doc } = await doctor(schema);
+    expect(code).toBe(1);
+    expect(doc.ok).toBe(false);
+    const byObject = Object.fromEntries(doc.differences.map((d) => [d.object, d]));
+    expect(byObject['users.email']).toMatchObject({ kind: 'column', message: expect.stringMatching(/^column users\.email differs: type is "character varying\(200\)", expected "text"/) });
+    expect(byObject['processed_messages.consumer']).toMatchObject({ kind: 'column', message: expect.stringContaining('default is null') });
+    expect(byObject[`event_log.${index[0]!.name}`]).toMatchObject({ kind: 'index', message: `index event_log.${index[0]!.name} is missing` });
+    expect(byObject[`event_log.${trigger[0]!.name}`]).toMatchObject({ kind: 'trigger', message: expect.stringMatching(/is disabled \(expected enabled always\)$/) });
+    expect(byObject[`users.${check[0]!.name}`]).toMatchObject({ kind: 'constraint', message: expect.stringMatching(/is missing$/) });
+    expect(byObject['users.nickname']).toMatchObject({ kind: 'column', message: 'column users.nickname is not in the package\'s schema' });
+    // the type change shows in the unique index on lower(email) too: seven differences
+    expect(byObject['users.users_email_key']).toMatchObject({ kind: 'index', message: expect.stringContaining('lower((email)::text)') });
+    expect(doc.differences).toHaveLength(7);
+
+    const text = await runCli(['doctor', '--schema', schema], { env: env() });
+    expect(text.code).toBe(1);
+    expect(lines(text.stdout).slice(1, -1)).toEqual(doc.differences.map((d) => `  ${d.message}`));
+    expect(lines(text.stdout).at(-1)).toBe('7 difference(s) in 3 installed module(s).');
+  });
+
+  it('with --role compares the runtime role with what grants gives, both ways', async () => {
+    const schema = 'doctor_role';
+    const role = `${database().name}_doctor`;
+    const q = (text: string) => database().pool.query(text);
+    expect((await runCli(['migrate', '--schema', schema, '--modules', 'audit,planning'], { env: env() })).code).toBe(0);
+    await q(`create role "${role}" login`);
+    try {
+      expect((await runCli(['grants', '--schema', schema, '--role', role], { env: env() })).code).toBe(0);
+      expect((await doctor(schema, '--role', role)).code).toBe(0);
+
+      await q(`grant update on ${schema}.event_log to "${role}"`);
+      await q(`revoke insert on ${schema}.projects from "${role}"`);
+      await q(`grant select on ${schema}.schema_kit_migrations to "${role}"`);
+      const { code, doc } = await doctor(schema, '--role', role);
+      expect(code).toBe(1);
+      expect(doc.differences.map((d) => d.message)).toEqual([
+        `role "${role}" lacks INSERT on projects, which grants gives`,
+        `role "${role}" has UPDATE on event_log, which grants does not give`,
+        `role "${role}" has SELECT on schema_kit_migrations, which grants does not give`,
+      ].sort((a, b) => (a.split(' on ')[1]! < b.split(' on ')[1]! ? -1 : 1)));
+      expect(doc.differences.every((d) => d.kind === 'privilege')).toBe(true);
+
+      const missing = await runCli(['doctor', '--schema', schema, '--role', 'sk_no_such_role'], { env: env() });
+      expect(missing.code).toBe(1);
+      expect(lines(missing.stderr)).toEqual(['schema-kit: Role "sk_no_such_role" does not exist.']);
+    } finally {
+      await q(`drop owned by "${role}"`);
+      await q(`drop role "${role}"`);
+    }
+  });
+});
