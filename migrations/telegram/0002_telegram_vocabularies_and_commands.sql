@@ -5,8 +5,7 @@
 -- instead of an ALTER TABLE.
 -- The shipped guide categories were one trading bot's; the defaults are now general ones. The old
 -- values an install already uses stay valid: they are seeded from its guides.
--- Also: telegram_commands, the bot's command registry with the role each command needs, and the
--- partial indexes on users that resolve a broadcast's audience to its recipients.
+-- Also: telegram_commands, the bot's command registry with the role each command needs.
 
 CREATE TABLE :SCHEMA_KIT_SCHEMA.guide_categories (
   name text NOT NULL,
@@ -85,14 +84,7 @@ CREATE INDEX telegram_commands_required_role_idx ON :SCHEMA_KIT_SCHEMA.telegram_
 CREATE TRIGGER telegram_commands_set_updated_at BEFORE UPDATE ON :SCHEMA_KIT_SCHEMA.telegram_commands
   FOR EACH ROW EXECUTE FUNCTION :SCHEMA_KIT_SCHEMA.core_set_updated_at();
 
-CREATE INDEX users_broadcast_all_id_idx ON :SCHEMA_KIT_SCHEMA.users (id)
-  WHERE is_active AND telegram_id IS NOT NULL;
-CREATE INDEX users_broadcast_role_id_idx ON :SCHEMA_KIT_SCHEMA.users (role, id)
-  WHERE is_active AND telegram_id IS NOT NULL;
-
 -- schema-kit:down
-DROP INDEX :SCHEMA_KIT_SCHEMA.users_broadcast_role_id_idx;
-DROP INDEX :SCHEMA_KIT_SCHEMA.users_broadcast_all_id_idx;
 DROP TABLE :SCHEMA_KIT_SCHEMA.telegram_commands;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.broadcasts DROP CONSTRAINT broadcasts_message_type_fkey;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.broadcasts ADD CONSTRAINT broadcasts_message_type_check
