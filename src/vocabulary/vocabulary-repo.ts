@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SchemaKitNotFoundError } from '../errors.js';
+import { SchemaKitNotFoundError, SchemaKitValidationError } from '../errors.js';
 import { freeText, vocabularyValue } from '../validation/common.js';
 import { parseInput } from '../validation/parse.js';
 import { qualifiedTable, repoContext, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../repos/repo-context.js';
@@ -47,9 +47,9 @@ export class VocabularyRepo {
     const statements = this.#statements(vocabulary);
     const name = parseInput(vocabularyValue, value, 'value');
     const { description = null } = parseInput(addOptions, options, 'options');
-    const [inserted] = await runPrepared<VocabularyEntry>(this.#ctx.db, statements.insert, [name, description]);
+    const [inserted] = await this.#run(vocabulary, statements.insert, [name, description]);
     if (inserted) return { entry: inserted, created: true };
-    const [existing] = await runPrepared<VocabularyEntry>(this.#ctx.db, statements.select, [name]);
+    const [existing] = await this.#run(vocabulary, statements.select, [name]);
     // schema-kit never deletes a value; a host that deletes it meanwhile gets a clear error
     if (!existing) throw new SchemaKitNotFoundError(VOCABULARIES[vocabulary].table, `${name} was removed from ${vocabulary} while being added.`);
     return { entry: existing, created: false };
@@ -57,14 +57,26 @@ export class VocabularyRepo {
 
   /** Every value of the vocabulary, by name. */
   async list(vocabulary: VocabularyName): Promise<VocabularyEntry[]> {
-    return runPrepared<VocabularyEntry>(this.#ctx.db, this.#statements(vocabulary).list, []);
+    return this.#run(vocabulary, this.#statements(vocabulary).list, []);
   }
 
   /** Whether `value` is in the vocabulary. */
   async has<V extends VocabularyName>(vocabulary: V, value: VocabularyValue<V>): Promise<boolean> {
     const statements = this.#statements(vocabulary);
     const name = parseInput(vocabularyValue, value, 'value');
-    return (await runPrepared(this.#ctx.db, statements.select, [name])).length > 0;
+    return (await this.#run(vocabulary, statements.select, [name])).length > 0;
+  }
+
+  /** Runs a statement on the vocabulary's table; a table that does not exist means its module is
+   * not installed, which the error says. */
+  async #run(vocabulary: VocabularyName, text: string, parameters: readonly unknown[]): Promise<VocabularyEntry[]> {
+    try {
+      return await runPrepared<VocabularyEntry>(this.#ctx.db, text, parameters);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== '42P01') throw error;
+      const { module, table } = VOCABULARIES[vocabulary];
+      throw new SchemaKitValidationError('vocabulary', `${vocabulary} is kept in ${table}, which module ${module} creates: it is not installed in schema ${this.#ctx.schema}`, undefined, { cause: error });
+    }
   }
 
   #statements(vocabulary: VocabularyName): { insert: string; select: string; list: string } {

@@ -129,6 +129,15 @@ describe('host-owned vocabularies', () => {
     await expect(new GuideRepo(database().db).create({ title: 'g', category: 'Not a value!' })).rejects.toMatchObject({ field: 'guide.category' });
   });
 
+  it("says when a vocabulary's module is not installed", async () => {
+    expect((await migrateToLatest(database().db, { schema: 'core_only', add: ['core'] })).error).toBeUndefined();
+    const vocabularies = new VocabularyRepo(database().db, { schema: 'core_only' });
+    expect((await vocabularies.list('skill_level')).map((e) => e.name)).toEqual([...VOCABULARIES.skill_level.defaults].sort());
+    const error = await vocabularies.add('guide_category', 'billing').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaKitValidationError);
+    expect(error).toMatchObject({ field: 'vocabulary', message: expect.stringContaining('module telegram') });
+  });
+
   it('keeps a value in use: deleting it is a conflict, not a validation error', async () => {
     await new VocabularyRepo(database().db).add('guide_category', 'in_use');
     await new GuideRepo(database().db).create({ title: 'g', category: 'in_use' });
