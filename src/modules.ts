@@ -31,7 +31,7 @@ export const MODULES: readonly ModuleDefinition[] = Object.freeze([
   { name: 'interests', dependsOn: ['core'], summary: 'content_packages and user_interests' },
   { name: 'roles', dependsOn: ['core'], summary: 'user_role_change_log, append-only' },
   { name: 'planning', dependsOn: [], summary: 'projects, releases, features and user_context' },
-  { name: 'learning', dependsOn: ['core'], summary: 'exercises, user_exercises, conversations, messages, user_memory' },
+  { name: 'learning', dependsOn: ['core'], summary: 'exercises, user_exercises, conversations with their messages, tool calls, summaries and usage, user_memory' },
   { name: 'achievements', dependsOn: ['core'], summary: 'achievements and user_achievements' },
   { name: 'insights', dependsOn: ['core', 'learning'], summary: 'interface_evolution_log and dissonance_records' },
   { name: 'telegram', dependsOn: ['core'], summary: 'guides, broadcasts and user_guide_collections' },

@@ -10,7 +10,10 @@ import type { FeaturesTable, ProjectsTable, ReleasesTable, UserContextTable } fr
 import type { AchievementsTable, UserAchievementsTable } from '../modules/achievements/index.js';
 import type {
   ConversationsTable,
+  ConversationSummariesTable,
+  ConversationUsageTable,
   ExercisesTable,
+  MessageToolCallsTable,
   MessagesTable,
   UserExercisesTable,
   UserMemoryTable,
@@ -53,6 +56,9 @@ export interface Database {
   user_exercises: UserExercisesTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  message_tool_calls: MessageToolCallsTable;
+  conversation_summaries: ConversationSummariesTable;
+  conversation_usage: ConversationUsageTable;
   user_memory: UserMemoryTable;
   exercise_types: VocabularyTable;
   exercise_difficulties: VocabularyTable;

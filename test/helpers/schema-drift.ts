@@ -20,7 +20,8 @@ export interface DriftOptions {
  * database at `databaseUrl`: the same tables, the same columns, and per column the same select,
  * insert and update types (so the same nullability and defaults). A string-literal union of ours
  * counts as codegen's `string`; a `GeneratedAlways` column of ours must be a `GENERATED ALWAYS`
- * identity column (codegen calls those `Generated`).
+ * identity column (codegen calls those `Generated`) or a stored generated column (`GENERATED ALWAYS
+ * AS (...) STORED`, which codegen also calls `Generated` and, not reading the expression, nullable).
  */
 export async function checkDrift(
   databaseUrl: string,
@@ -36,7 +37,8 @@ export async function checkDrift(
     outFile: null,
     logLevel: 'silent',
   });
-  const alwaysIdentity = await readAlwaysIdentityColumns(databaseUrl, schema);
+  const alwaysIdentity = await readGeneratedAlwaysColumns(databaseUrl, schema, 'attidentity');
+  const storedGenerated = await readGeneratedAlwaysColumns(databaseUrl, schema, 'attgenerated');
 
   const cache = join(ROOT, 'node_modules', '.cache');
   await mkdir(cache, { recursive: true });
@@ -44,14 +46,15 @@ export async function checkDrift(
   try {
     await writeFile(join(dir, 'codegen.ts'), generated);
     const compareFile = join(dir, 'compare.ts');
-    await writeFile(compareFile, compareSource(relative(dir, DATABASE_FILE), alwaysIdentity));
+    await writeFile(compareFile, compareSource(relative(dir, DATABASE_FILE), alwaysIdentity, storedGenerated));
     return inspect(compareFile, ignored);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function readAlwaysIdentityColumns(databaseUrl: string, schema: string): Promise<string[]> {
+/** The `table.column` names of the identity columns (`attidentity`) or stored generated columns (`attgenerated`) that are GENERATED ALWAYS. */
+async function readGeneratedAlwaysColumns(databaseUrl: string, schema: string, attribute: 'attidentity' | 'attgenerated'): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -60,8 +63,8 @@ async function readAlwaysIdentityColumns(databaseUrl: string, schema: string): P
        FROM pg_attribute a
        JOIN pg_class c ON c.oid = a.attrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE n.nspname = $1 AND a.attidentity = 'a' AND NOT a.attisdropped`,
-      [schema],
+       WHERE n.nspname = $1 AND a.${attribute} = $2 AND NOT a.attisdropped`,
+      [schema, attribute === 'attidentity' ? 'a' : 's'],
     );
     return rows.map((r) => r.name);
   } finally {
@@ -69,9 +72,10 @@ async function readAlwaysIdentityColumns(databaseUrl: string, schema: string): P
   }
 }
 
-function compareSource(databaseImport: string, alwaysIdentity: string[]): string {
+function compareSource(databaseImport: string, alwaysIdentity: string[], storedGenerated: string[]): string {
   const importPath = databaseImport.split(sep).join('/').replace(/\.ts$/, '.js');
-  const always = alwaysIdentity.length ? alwaysIdentity.map((c) => JSON.stringify(c)).join(' | ') : 'never';
+  const union = (names: string[]) => (names.length ? names.map((c) => JSON.stringify(c)).join(' | ') : 'never');
+  const always = union([...alwaysIdentity, ...storedGenerated]);
   return `import type { InsertType, SelectType, UpdateType } from 'kysely';
 import type { DB } from './codegen.js';
 import type { Database } from '${importPath}';
@@ -80,9 +84,12 @@ type Widen<T> = T extends string ? string : T;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Differs<A, B, Label extends string> = Same<A, B> extends true ? never : Label;
 type AlwaysIdentity = ${always};
+type StoredGenerated = ${union(storedGenerated)};
 
 type ColumnDrift<O, D, Name extends string> =
-  | Differs<Widen<SelectType<O>>, SelectType<D>, 'select'>
+  | (Name extends StoredGenerated
+      ? Differs<Widen<SelectType<O>> | null, SelectType<D>, 'select'>
+      : Differs<Widen<SelectType<O>>, SelectType<D>, 'select'>)
   | (Name extends AlwaysIdentity
       ? Differs<InsertType<O>, never, 'insert (GENERATED ALWAYS: must be never)'>
         | Differs<UpdateType<O>, never, 'update (GENERATED ALWAYS: must be never)'>

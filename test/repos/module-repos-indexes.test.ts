@@ -49,6 +49,9 @@ const FILL: string[][] = [
   [
     `insert into conversations (user_id) select id from users`,
     `insert into messages (conversation_id, role, content) select id, 'user', 'hi' from conversations`,
+    `insert into message_tool_calls (conversation_id, call_id, seq) select id, 'call', 1 from conversations`,
+    `insert into conversation_summaries (conversation_id, through_seq, content, token_count) select id, 1, 's', 1 from conversations`,
+    `insert into conversation_usage (conversation_id, model, input_tokens) select id, 'm', 1 from conversations`,
     `insert into user_memory (user_id) select id from users`,
     `insert into interface_evolution_log (user_id, version, changes) select id, 1, '{}' from users`,
     `insert into dissonance_records (user_id, dissonance_score, risk_level)
@@ -124,6 +127,17 @@ const CALLS: [string, Call][] = [
   ['ConversationRepo.get', (db, f) => new ConversationRepo(db).get(f.conversation)],
   ['ConversationRepo.addMessages', (db, f) => new ConversationRepo(db).addMessages(f.conversation, [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }])],
   ['ConversationRepo.addMessage', (db, f) => new ConversationRepo(db).addMessage(f.conversation, { role: 'user', content: 'c' })],
+  ['ConversationRepo.addMessage (a tool call, then its result)', async (db, f) => {
+    const repo = new ConversationRepo(db);
+    await repo.addMessage(f.conversation, { role: 'assistant', content: '', tool_calls: [{ id: 'call_77', name: 't', arguments: {} }], model: 'm', input_tokens: 5 });
+    await repo.addMessage(f.conversation, { role: 'tool', tool_call_id: 'call_77', content: 'r' });
+    await ignoreFailure(repo.addMessage(f.conversation, { role: 'tool', tool_call_id: 'no_such_call', content: 'r' }));
+  }],
+  ['ConversationRepo.addSummary', async (db, f) => {
+    await new ConversationRepo(db).addSummary(f.conversation, { through_seq: 1, content: 's', token_count: 3 });
+    await ignoreFailure(new ConversationRepo(db).addSummary(f.conversation, { through_seq: 1_000_000, content: 's', token_count: 3 }));
+  }],
+  ['ConversationRepo.contextWindow', (db, f) => new ConversationRepo(db).contextWindow(f.conversation, { maxTokens: 1000 })],
   ['ConversationRepo.listMessages', async (db, f) => new ConversationRepo(db).listMessages(f.conversation, { limit: 1, after: (await new ConversationRepo(db).listMessages(f.conversation, { limit: 1 })).next! })],
   ['ConversationRepo.listForUser', async (db, f) => new ConversationRepo(db).listForUser(f.user, { limit: 1, after: (await new ConversationRepo(db).listForUser(f.user, { limit: 1 })).next! })],
   ['UserMemoryRepo.get', (db, f) => new UserMemoryRepo(db).get(f.user)],

@@ -17,6 +17,16 @@ export {
   type Message,
   type NewMessage,
   type MessageUpdate,
+  type ToolCall,
+  type ContentPart,
+  type ConversationMessage,
+  type MessageToolCallsTable,
+  type MessageToolCall,
+  type ConversationSummariesTable,
+  type ConversationSummary,
+  type NewConversationSummary,
+  type ConversationUsageTable,
+  type ConversationUsage,
   type UserMemoryTable,
   type UserMemory,
   type NewUserMemory,
@@ -37,18 +47,25 @@ export {
 export {
   newConversationSchema,
   newMessageSchema,
+  toolCallSchema,
+  contentPartSchema,
+  newSummarySchema,
+  contextWindowOptionsSchema,
   newExerciseSchema,
   exerciseCompletionSchema,
   memoryMergeSchema,
   memoryAppendSchema,
   type NewConversationInput,
   type NewMessageInput,
+  type NewSummaryInput,
+  type ContextWindowOptions,
   type NewExerciseInput,
   type ExerciseCompletionInput,
   type MemoryMergeInput,
   type MemoryAppendInput,
 } from './validation.js';
 export { ConversationRepo } from './conversation-repo.js';
+export type { ContextWindow, ModelUsage } from './context-window.js';
 export { ExerciseRepo } from './exercise-repo.js';
 export { UserExerciseRepo } from './user-exercise-repo.js';
 export { UserMemoryRepo } from './user-memory-repo.js';

@@ -3,7 +3,7 @@
  * and `user_memory`.
  */
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { Generated, Json, Timestamp } from '../../schema/column-types.js';
+import type { Generated, GeneratedAlways, Int8, Json, JsonValue, Timestamp } from '../../schema/column-types.js';
 import type { ExerciseDifficulty, ExerciseStatus, ExerciseType, MessageRole } from './values.js';
 
 /** `exercises`: a programming exercise. */
@@ -69,8 +69,10 @@ export interface ConversationsTable {
   exercise_id: string | null;
   title: string | null;
   created_at: Generated<Timestamp>;
-  /** Set to now() by a trigger on every update. */
+  /** Set to now() by a trigger on every update (adding messages updates it). */
   updated_at: Generated<Timestamp>;
+  /** The `seq` of the conversation's newest message (0 before the first): the sequence counter. */
+  last_message_seq: Generated<number>;
 }
 
 /** A row of `conversations`. */
@@ -80,24 +82,120 @@ export type NewConversation = Insertable<ConversationsTable>;
 /** A change to a row of `conversations`. */
 export type ConversationUpdate = Updateable<ConversationsTable>;
 
-/** `messages`: one message of a conversation. */
+/** `messages`: one message of a conversation, in the conversation's own order (`seq`). */
 export interface MessagesTable {
   id: Generated<string>;
   conversation_id: string;
   role: MessageRole;
+  /** The message's text; may be empty (an assistant message that only calls tools). */
   content: string;
   /** A JSON object; defaults to `{}`. */
   message_metadata: Generated<Json>;
+  /** The message's size in tokens when it is sent as context (the host's tokenizer count). */
   tokens_used: number | null;
   created_at: Generated<Timestamp>;
+  /**
+   * The message's place in its conversation: 1, 2, 3, ... in the order written, unique per
+   * conversation. A writer that leaves it out (default 0) gets the next one, under the conversation's row lock.
+   */
+  seq: Generated<number>;
+  /** Content beyond plain text: a JSON array of parts (`{ type: 'image', url }`, ...), or null. */
+  content_parts: Json | null;
+  /** An assistant message's tool calls: a JSON array of `{ id, name, arguments }`, or null. */
+  tool_calls: Json | null;
+  /** A `tool` message's call: the id of a tool call an earlier message of the conversation made. */
+  tool_call_id: string | null;
+  /** A `tool` message's call: the `seq` of the message that made it. */
+  call_seq: number | null;
+  /** The model that wrote the message. */
+  model: string | null;
+  /** Input (prompt) tokens of the model call that wrote the message, cached ones included. */
+  input_tokens: number | null;
+  /** Output (completion) tokens of the model call, reasoning ones included. */
+  output_tokens: number | null;
+  /** The part of `input_tokens` read from the provider's prompt cache. */
+  cached_tokens: number | null;
+  /** Why the model stopped, as the provider reports it (`stop`, `tool_calls`, `end_turn`, ...). */
+  finish_reason: string | null;
+  /** How long the model call took, in milliseconds. */
+  latency_ms: number | null;
+  /** What the message takes in a context window: `tokens_used`, else an estimate (4 characters a token). */
+  context_tokens: GeneratedAlways<number>;
 }
 
 /** A row of `messages`. */
 export type Message = Selectable<MessagesTable>;
+
+/** A tool call of an assistant message (`messages.tool_calls`): the provider's call id, the tool and its arguments. */
+export interface ToolCall {
+  /** The provider's call id (OpenAI `call_...`, Anthropic `toolu_...`); unique within the conversation. */
+  readonly id: string;
+  readonly name: string;
+  /** The arguments as JSON; the model's raw text when it produced invalid JSON. */
+  readonly arguments: JsonValue;
+}
+
+/** A content part beyond plain text (`messages.content_parts`): `{ type: 'image', url }`, `{ type: 'file', file_id }`, ... */
+export interface ContentPart {
+  readonly type: string;
+  readonly [key: string]: JsonValue | undefined;
+}
+
+/** A message as `ConversationRepo` returns it: a `messages` row with its tool calls and content parts typed. */
+export type ConversationMessage = Omit<Message, 'tool_calls' | 'content_parts'> & {
+  tool_calls: ToolCall[] | null;
+  content_parts: ContentPart[] | null;
+};
 /** A new row for `messages`. */
 export type NewMessage = Insertable<MessagesTable>;
 /** A change to a row of `messages`. */
 export type MessageUpdate = Updateable<MessagesTable>;
+
+/** `message_tool_calls`: the tool call ids of a conversation (unique), each with the `seq` of the message that made it. */
+export interface MessageToolCallsTable {
+  conversation_id: string;
+  call_id: string;
+  seq: number;
+}
+
+/** A row of `message_tool_calls`. */
+export type MessageToolCall = Selectable<MessageToolCallsTable>;
+
+/** `conversation_summaries`: a summary standing in for a conversation's messages up to `through_seq`; the newest wins. */
+export interface ConversationSummariesTable {
+  /** Grows with every summary: the highest is the newest. */
+  id: GeneratedAlways<Int8>;
+  conversation_id: string;
+  /** The last message `seq` the summary covers (it covers every message up to it). */
+  through_seq: number;
+  content: string;
+  /** The summary's size in tokens. */
+  token_count: number;
+  /** The model that wrote the summary. */
+  model: string | null;
+  /** A JSON object; defaults to `{}`. */
+  summary_metadata: Generated<Json>;
+  created_at: Generated<Timestamp>;
+}
+
+/** A row of `conversation_summaries`. */
+export type ConversationSummary = Selectable<ConversationSummariesTable>;
+/** A new row for `conversation_summaries`. */
+export type NewConversationSummary = Insertable<ConversationSummariesTable>;
+
+/** `conversation_usage`: a conversation's running usage totals per model (`''`: messages stored without a model). */
+export interface ConversationUsageTable {
+  conversation_id: string;
+  model: string;
+  input_tokens: Generated<Int8>;
+  output_tokens: Generated<Int8>;
+  cached_tokens: Generated<Int8>;
+  /** How many messages with usage or a model were counted. */
+  message_count: Generated<number>;
+}
+
+/** A row of `conversation_usage`. */
+export type ConversationUsage = Selectable<ConversationUsageTable>;
 
 /** `user_memory`: what the tutor has learned about a person; exactly one row per user. */
 export interface UserMemoryTable {

@@ -15,21 +15,88 @@ export const newConversationSchema = z
 /** The input of {@link newConversationSchema}. */
 export type NewConversationInput = z.input<typeof newConversationSchema>;
 
-/** A new message for `ConversationRepo.addMessage`. */
+/** A tool call of an assistant message: the provider's call id, the tool's name and its JSON arguments. */
+export const toolCallSchema = z.object({ id: idText(256), name: idText(256), arguments: jsonValue }).strict();
+
+/** A content part beyond plain text: a JSON object with a non-empty string `type`. */
+export const contentPartSchema = jsonObject.refine(
+  (part) => typeof part.type === 'string' && part.type !== '',
+  'must be a JSON object with a non-empty string `type`',
+);
+
+const tokens = () => wholeNumber().nullable().optional();
+
+/** A new message for `ConversationRepo.addMessage`: its text, tool calls or tool result, content parts and usage. */
 export const newMessageSchema = z
   .object({
     role: z.enum(MESSAGE_ROLES),
     content: freeText(1_000_000),
+    content_parts: z.array(contentPartSchema).max(1000, 'must hold at most 1000 parts').nullable().optional(),
+    tool_calls: z.array(toolCallSchema).min(1, 'must hold at least one call (or be left out)').max(1000, 'must hold at most 1000 calls').nullable().optional(),
+    tool_call_id: idText(256).nullable().optional(),
+    model: idText(256).nullable().optional(),
+    input_tokens: tokens(),
+    output_tokens: tokens(),
+    cached_tokens: tokens(),
+    finish_reason: idText(256).nullable().optional(),
+    latency_ms: tokens(),
     message_metadata: jsonObject.optional(),
-    tokens_used: wholeNumber().nullable().optional(),
+    tokens_used: tokens(),
   })
-  .strict();
+  .strict()
+  .superRefine((m, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if (m.role === 'tool' && !m.tool_call_id) issue(['tool_call_id'], 'is required on a tool message: the id of the call it answers');
+    if (m.role !== 'tool' && m.tool_call_id != null) issue(['tool_call_id'], 'only a tool message answers a tool call');
+    if (m.role !== 'assistant' && m.tool_calls != null) issue(['tool_calls'], 'only an assistant message makes tool calls');
+    if (m.cached_tokens != null && !(m.input_tokens != null && m.cached_tokens <= m.input_tokens)) {
+      issue(['cached_tokens'], 'must be at most input_tokens (cached tokens are part of the input)');
+    }
+  });
 
 /** The input of {@link newMessageSchema}. */
 export type NewMessageInput = z.input<typeof newMessageSchema>;
 
-/** Messages for `ConversationRepo.addMessages`: 0-1000. */
-export const newMessageListSchema = z.array(newMessageSchema).max(1000, 'must hold at most 1000 messages');
+/**
+ * Messages for `ConversationRepo.addMessages`: 0-1000, each tool call id made once, and a tool
+ * result after the call it answers when both are in the list.
+ */
+export const newMessageListSchema = z
+  .array(newMessageSchema)
+  .max(1000, 'must hold at most 1000 messages')
+  .superRefine((messages, ctx) => {
+    const madeAt = new Map<string, number>();
+    messages.forEach((m, i) =>
+      m.tool_calls?.forEach((call, j) => {
+        if (madeAt.has(call.id)) ctx.addIssue({ code: 'custom', path: [i, 'tool_calls', j, 'id'], message: 'repeats a tool call id made earlier in the list' });
+        else madeAt.set(call.id, i);
+      }),
+    );
+    messages.forEach((m, i) => {
+      const at = m.tool_call_id == null ? undefined : madeAt.get(m.tool_call_id);
+      if (at !== undefined && at > i) ctx.addIssue({ code: 'custom', path: [i, 'tool_call_id'], message: 'answers a call made later in the list' });
+    });
+  });
+
+/** A new summary for `ConversationRepo.addSummary`: it stands in for the messages up to `through_seq`. */
+export const newSummarySchema = z
+  .object({
+    through_seq: wholeNumber(1),
+    content: freeText(1_000_000),
+    token_count: wholeNumber(),
+    model: idText(256).nullable().optional(),
+    summary_metadata: jsonObject.optional(),
+  })
+  .strict();
+
+/** The input of {@link newSummarySchema}. */
+export type NewSummaryInput = z.input<typeof newSummarySchema>;
+
+/** Options of `ConversationRepo.contextWindow`: the token budget (summary and messages together). */
+export const contextWindowOptionsSchema = z.object({ maxTokens: wholeNumber(1) }).strict();
+
+/** The input of {@link contextWindowOptionsSchema}. */
+export type ContextWindowOptions = z.input<typeof contextWindowOptionsSchema>;
 
 /** Page options of the learning listings (cursor: a row id). */
 export const learningPageSchema = pageOptions(uuidCursor);

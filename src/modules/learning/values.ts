@@ -30,8 +30,11 @@ export const EXERCISE_STATUSES = ['pending', 'in_progress', 'completed', 'skippe
 /** A value of `user_exercises.status`. */
 export type ExerciseStatus = (typeof EXERCISE_STATUSES)[number];
 
-/** `messages.role`: who wrote a conversation message. */
-export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
+/**
+ * `messages.role`: who wrote a conversation message. A `tool` message is the result of a tool call
+ * that an earlier `assistant` message made (its `tool_call_id`).
+ */
+export const MESSAGE_ROLES = ['user', 'assistant', 'system', 'tool'] as const;
 
 /** A value of `messages.role`. */
 export type MessageRole = (typeof MESSAGE_ROLES)[number];

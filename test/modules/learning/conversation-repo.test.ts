@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { SchemaKitConflictError, SchemaKitValidationError } from '../../../src/index.js';
+import { SchemaKitNotFoundError, SchemaKitValidationError } from '../../../src/index.js';
 import { ConversationRepo } from '../../../src/modules/learning/index.js';
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
 
@@ -58,13 +58,13 @@ describe('ConversationRepo', () => {
     expect(third.next).toBeNull();
   });
 
-  it('refuses unknown users, exercises and conversations with a conflict naming the foreign key', async () => {
+  it('refuses unknown users and exercises with a conflict naming the foreign key, and an unknown conversation as not found', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
     await expect(chats().start({ user_id: missing })).rejects.toMatchObject({ constraint: 'conversations_user_id_fkey' });
     await expect(chats().start({ user_id: await createUser(database()), exercise_id: missing })).rejects.toMatchObject({ constraint: 'conversations_exercise_id_fkey' });
     const error = await chats().addMessage(missing, { role: 'user', content: 'hi' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SchemaKitConflictError);
-    expect((error as SchemaKitConflictError).constraint).toBe('messages_conversation_id_fkey');
+    expect(error).toBeInstanceOf(SchemaKitNotFoundError);
+    expect((error as SchemaKitNotFoundError).table).toBe('conversations');
   });
 
   it('refuses bad input with a typed error naming the field, writing nothing', async () => {
