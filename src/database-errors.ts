@@ -64,6 +64,9 @@ export function toSchemaKitError(error: unknown, argument?: string): unknown {
       error,
     );
   }
+  if (pgError.code === '42501') {
+    return new SchemaKitError('permission_denied', `The database refused the call: ${pgError.message ?? 'permission denied'}`, { cause: error });
+  }
   if (isConnectionFailure(pgError)) {
     return new SchemaKitConnectionError(`The database connection failed: ${pgError.message || pgError.code}`, error);
   }

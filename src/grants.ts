@@ -6,9 +6,23 @@ import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from './migrate/s
 /** The tables whose rows are never changed or removed: the runtime role may only read and append. */
 export const APPEND_ONLY_TABLES: readonly string[] = Object.freeze(['event_log', 'user_role_change_log']);
 
+/** Tables the runtime role may only read: the database's own functions write them. */
+const READ_ONLY_TABLES: readonly string[] = Object.freeze(['lifecycle_log']);
+
+/** Functions a runtime role may always run: keeping partitions ahead harms nothing. */
+const RUNTIME_FUNCTIONS: readonly string[] = Object.freeze(['create_partitions(text, integer)']);
+
+/** Functions a runtime role may run only when granted erasure: the sanctioned changes to the logs. */
+const ERASURE_FUNCTIONS: readonly string[] = Object.freeze([
+  'event_log_pseudonymize(text[], text)',
+  'user_role_change_log_pseudonymize(uuid, text[], text)',
+  'record_erasure(text, jsonb)',
+]);
+
 /** The table privileges {@link grantRuntimeAccess} gives the runtime role on `table`. */
 export function runtimePrivileges(table: string): readonly string[] {
   if (RUNNER_TABLES.includes(table)) return [];
+  if (READ_ONLY_TABLES.includes(table)) return ['SELECT'];
   return APPEND_ONLY_TABLES.includes(table) ? ['SELECT', 'INSERT'] : ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
 }
 
@@ -20,13 +34,18 @@ export interface GrantOptions {
   readonly schema?: string;
   /** Return the statements without running them. */
   readonly dryRun?: boolean;
+  /** Also let the role forget users (`forgetUser`): EXECUTE on the logs' pseudonymization functions. Default false. */
+  readonly erasure?: boolean;
 }
 
 /**
  * Grants a runtime role exactly what the repositories need on the tables installed in the schema:
  * USAGE on the schema; SELECT and INSERT on the append-only logs; SELECT, INSERT, UPDATE and
- * DELETE on every other table; nothing on the runner's history and modules tables; no DDL (no CREATE on the
- * schema, no ownership). Privileges the role had on the schema's tables are revoked first. Run it as the owner after `migrateToLatest`, and again after installing
+ * DELETE on every other table; SELECT only on `lifecycle_log`; nothing on the runner's history
+ * and modules tables nor on partitions directly (rows are reached through their parent table); no
+ * DDL (no CREATE on the schema, no ownership). EXECUTE on `create_partitions`, and with `erasure:
+ * true` on the functions `forgetUser` calls. Privileges the role had on the schema's tables are
+ * revoked first. Run it as the owner after `migrateToLatest`, and again after installing
  * more modules. Returns the statements it ran.
  *
  * ### Examples
@@ -43,15 +62,25 @@ export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptio
     const { rows } = await sql<{ name: string }>`
       select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = ${schemaName} and c.relkind in ('r', 'p') and c.relname <> all(${RUNNER_TABLES}::text[])
+        and not c.relispartition and c.relname !~ '_(old|detached)$'
       order by 1`.execute(plain);
+    const { rows: functions } = await sql<{ signature: string }>`
+      select p.proname || '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')' as signature
+      from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = ${schemaName}`.execute(plain);
+    const installed = new Set(functions.map((f) => f.signature));
     const statements = [
       // start from nothing, so the result is exact whatever was granted before
       `REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${role}`,
       `REVOKE CREATE ON SCHEMA ${schema} FROM ${role}`,
+      ...ERASURE_FUNCTIONS.filter((f) => installed.has(f)).map((f) => `REVOKE EXECUTE ON FUNCTION ${schema}.${f} FROM ${role}`),
       `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
     ];
     for (const { name } of rows) {
       statements.push(`GRANT ${runtimePrivileges(name).join(', ')} ON ${schema}.${quoteIdentifier(name)} TO ${role}`);
+    }
+    for (const f of [...RUNTIME_FUNCTIONS, ...(options.erasure ? ERASURE_FUNCTIONS : [])]) {
+      if (installed.has(f)) statements.push(`GRANT EXECUTE ON FUNCTION ${schema}.${f} TO ${role}`);
     }
     if (!options.dryRun) {
       await plain.transaction().execute(async (trx) => {

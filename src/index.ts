@@ -76,6 +76,7 @@ export {
 
 // each module: its tables, value sets, input schemas and repositories (each index lists its
 // public names explicitly)
+export * from './modules/lifecycle/index.js';
 export * from './modules/core/index.js';
 export * from './modules/audit/index.js';
 export * from './modules/idempotency/index.js';

@@ -5,6 +5,7 @@
 
 /** The name of a schema module. */
 export type ModuleName =
+  | 'lifecycle'
   | 'core'
   | 'interests'
   | 'roles'
@@ -25,11 +26,12 @@ export interface ModuleDefinition {
 
 /** Every module, in an order where each module comes after its dependencies. */
 export const MODULES: readonly ModuleDefinition[] = Object.freeze([
-  { name: 'core', dependsOn: [], summary: 'users with optional identities, role and preferences; the role catalogue' },
-  { name: 'audit', dependsOn: [], summary: 'event_log, append-only and enforced by the database' },
+  { name: 'lifecycle', dependsOn: [], summary: 'time partitions, retention and erasure shared by every module; lifecycle_log records them' },
+  { name: 'core', dependsOn: ['lifecycle'], summary: 'users with optional identities, role and preferences; the role catalogue' },
+  { name: 'audit', dependsOn: ['lifecycle'], summary: 'event_log, append-only and enforced by the database' },
   { name: 'idempotency', dependsOn: [], summary: 'processed_messages, keyed by (consumer, message_id)' },
   { name: 'interests', dependsOn: ['core'], summary: 'content_packages and user_interests' },
-  { name: 'roles', dependsOn: ['core'], summary: 'user_role_change_log, append-only' },
+  { name: 'roles', dependsOn: ['core', 'lifecycle'], summary: 'user_role_change_log, append-only' },
   { name: 'planning', dependsOn: [], summary: 'projects, releases, features and user_context' },
   { name: 'learning', dependsOn: ['core'], summary: 'exercises, user_exercises, conversations with their messages, tool calls, summaries and usage, user_memory' },
   { name: 'achievements', dependsOn: ['core'], summary: 'achievements and user_achievements' },

@@ -2,9 +2,10 @@ import { parseArgs } from 'node:util';
 import { SchemaKitValidationError } from '../errors.js';
 import { MODULE_NAMES, type ModuleName } from '../modules.js';
 import { validateSchemaName } from '../migrate/schema-name.js';
+import { PARTITIONED_TABLES, type PartitionedTable } from '../modules/lifecycle/index.js';
 
 /** The commands the `schema-kit` CLI knows. */
-export const COMMANDS = ['migrate', 'status', 'down', 'grants', 'doctor'] as const;
+export const COMMANDS = ['migrate', 'status', 'down', 'grants', 'doctor', 'partitions', 'retention', 'forget'] as const;
 
 /** A parsed, validated command line. */
 export interface CliArgs {
@@ -23,6 +24,20 @@ export interface CliArgs {
   readonly exitCode: boolean;
   /** With `grants`: the runtime role to grant; with `doctor`: the role whose privileges to check. */
   readonly role: string | undefined;
+  /** With `grants`: also grant erasure (`forgetUser`). */
+  readonly erasure: boolean;
+  /** With `partitions`: months ahead to cover. */
+  readonly ahead: number | undefined;
+  /** With `retention`: the partitioned log to trim. */
+  readonly table: PartitionedTable | undefined;
+  /** With `retention`: drop the partitions that end at or before this time. */
+  readonly before: Date | undefined;
+  /** With `retention`: detach instead of dropping. */
+  readonly detach: boolean;
+  /** With `forget`: the user's id. */
+  readonly user: string | undefined;
+  /** With `forget`: other identifiers of the user in the logs. */
+  readonly identifiers: readonly string[];
 }
 
 /** The text `schema-kit --help` prints. */
@@ -35,9 +50,14 @@ Commands:
   down               revert the most recent migration (--steps N for more); shows the tables and
                      rows it would drop and asks, or needs --yes; refuses when a host object depends on them
   grants --role NAME grant a runtime role exactly what the repositories need (no DDL,
-                     no UPDATE/DELETE/TRUNCATE on the append-only logs)
+                     no UPDATE/DELETE/TRUNCATE on the append-only logs); --erasure lets it forget users
   doctor             compare the live schema of the installed modules with the package's
                      (--role NAME: and that role's privileges with what grants gives)
+  partitions         create the logs' missing monthly partitions up to --ahead N months (default 3)
+  retention --table T --before TIME
+                     drop (--detach: detach) the partitions of T that end at or before TIME (owner only)
+  forget --user UUID forget a user across every installed module (--identifiers a,b: their other
+                     ids in the logs, e.g. tg:42)
 
 Options:
   --database-url URL   a postgres:// URL (else DATABASE_URL; else an embedded PostgreSQL in ./.schema-kit)
@@ -108,6 +128,13 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
         steps: { type: 'string' },
         'exit-code': { type: 'boolean', default: false },
         role: { type: 'string' },
+        erasure: { type: 'boolean', default: false },
+        ahead: { type: 'string' },
+        table: { type: 'string' },
+        before: { type: 'string' },
+        detach: { type: 'boolean', default: false },
+        user: { type: 'string' },
+        identifiers: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', short: 'v', default: false },
       },
@@ -134,6 +161,23 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   only('--add', values.add !== undefined, ['migrate', 'status']);
   only('--role', values.role !== undefined, ['grants', 'doctor']);
   if (command === 'grants' && values.role === undefined) throw new SchemaKitValidationError('--role', 'grants needs --role NAME');
+  only('--erasure', values.erasure, ['grants']);
+  only('--ahead', values.ahead !== undefined, ['partitions']);
+  for (const flag of ['table', 'before'] as const) {
+    only(`--${flag}`, values[flag] !== undefined, ['retention']);
+    if (command === 'retention' && values[flag] === undefined) throw new SchemaKitValidationError(`--${flag}`, 'retention needs --table and --before');
+  }
+  only('--detach', values.detach, ['retention']);
+  only('--user', values.user !== undefined, ['forget']);
+  only('--identifiers', values.identifiers !== undefined, ['forget']);
+  if (command === 'forget' && values.user === undefined && values.identifiers === undefined) {
+    throw new SchemaKitValidationError('--user', 'forget needs --user UUID or --identifiers a,b');
+  }
+  if (values.table !== undefined && !(values.table in PARTITIONED_TABLES)) {
+    throw new SchemaKitValidationError('--table', `expected one of ${Object.keys(PARTITIONED_TABLES).join(', ')}, got ${JSON.stringify(values.table)}`);
+  }
+  const before = values.before === undefined ? undefined : new Date(values.before);
+  if (before && Number.isNaN(before.getTime())) throw new SchemaKitValidationError('--before', `expected a date or time, got ${JSON.stringify(values.before)}`);
   const databaseUrl = values['database-url'] ?? (env.DATABASE_URL || undefined);
   if (databaseUrl !== undefined) checkPostgresUrl(databaseUrl, values['database-url'] !== undefined ? '--database-url' : 'DATABASE_URL');
   return {
@@ -149,5 +193,12 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     steps: positiveInt('--steps', values.steps, 1),
     exitCode: values['exit-code'],
     role: values.role === undefined ? undefined : validateSchemaName(values.role, '--role'),
+    erasure: values.erasure,
+    ahead: positiveInt('--ahead', values.ahead, 0),
+    table: values.table as PartitionedTable | undefined,
+    before,
+    detach: values.detach,
+    user: values.user,
+    identifiers: (values.identifiers ?? '').split(',').map((i) => i.trim()).filter(Boolean),
   };
 }

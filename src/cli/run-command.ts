@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { grantRuntimeAccess } from '../grants.js';
 import { describeImpact } from '../migrate/down-impact.js';
+import { createPartitions, dropPartitionsBefore, forgetUser } from '../modules/lifecycle/index.js';
 import { migrateDown } from '../migrate/migrate-down.js';
 import { migrateToLatest } from '../migrate/migrate-to-latest.js';
 import { migrationStatus, type MigrationStatusResult } from '../migrate/migration-status.js';
@@ -113,6 +114,10 @@ export async function migratePlanLine(args: CliArgs, db: Kysely<unknown>): Promi
   return `upgrading the installed modules (${status.installed.join(', ')})${adding}`;
 }
 
+function listOutcome(command: string, args: CliArgs, fields: Record<string, unknown>, lines: string[], last: string): CommandOutcome {
+  return { exitCode: 0, json: { command, schema: args.schema, ok: true, ...fields }, summary: [...lines, last] };
+}
+
 /** Runs the parsed command against `db`, printing progress through `print`. */
 export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (line: string) => void): Promise<CommandOutcome> {
   const base = {
@@ -141,7 +146,7 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
     };
   }
   if (args.command === 'grants') {
-    const statements = await grantRuntimeAccess(db, { role: args.role!, schema: args.schema, dryRun: args.dryRun });
+    const statements = await grantRuntimeAccess(db, { role: args.role!, schema: args.schema, dryRun: args.dryRun, erasure: args.erasure });
     return {
       exitCode: 0,
       json: { command: 'grants', schema: args.schema, role: args.role, ok: true, dryRun: args.dryRun, statements },
@@ -150,6 +155,20 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
         args.dryRun ? 'Dry run: nothing was granted.' : `Granted role "${args.role}" runtime access to schema "${args.schema}".`,
       ],
     };
+  }
+  if (args.command === 'partitions') {
+    const created = await createPartitions(db, { schema: args.schema, ...(args.ahead !== undefined ? { ahead: args.ahead } : {}) });
+    return listOutcome('partitions', args, { created }, created.map((p) => `  + ${p}`), `Created ${created.length} partition(s).`);
+  }
+  if (args.command === 'retention') {
+    const removed = await dropPartitionsBefore(db, { schema: args.schema, table: args.table!, before: args.before!, detach: args.detach });
+    const verb = args.detach ? 'Detached' : 'Dropped';
+    return listOutcome('retention', args, { removed }, removed.map((p) => `  - ${p}`), `${verb} ${removed.length} partition(s) of ${args.table}.`);
+  }
+  if (args.command === 'forget') {
+    const { pseudonym, rows } = await forgetUser(db, { schema: args.schema, ...(args.user ? { userId: args.user } : {}), identifiers: args.identifiers });
+    const lines = Object.entries(rows).map(([table, n]) => `  ${table}: ${n}`);
+    return listOutcome('forget', args, { pseudonym, rows }, lines, `Forgotten: the logs now say ${pseudonym}.`);
   }
   const status = await migrationStatus(db, base);
   const counts = { applied: 0, pending: 0, changed: 0, missing: 0 };

@@ -6,6 +6,7 @@ import { resolveOptions } from './options.js';
 import { checkModuleNames, planModules } from './plan.js';
 import { reconcile } from './reconcile.js';
 import { asRunError, notRun, runAll, runClock, withSchemaLock } from './runner.js';
+import { createPartitions } from '../modules/lifecycle/index.js';
 
 /**
  * Upgrades the installed modules and installs the ones named in `add` (an empty schema gets
@@ -13,7 +14,8 @@ import { asRunError, notRun, runAll, runClock, withSchemaLock } from './runner.j
  * keyed on the target schema so concurrent runners are safe: one applies, the others wait and
  * find nothing to do. The installed modules are recorded in the schema. Stops before running
  * anything when an applied migration's file changed or is missing, the database is ahead of the
- * package, or `modules` names a module that is not installed (`not_installed`: use `add`).
+ * package, or `modules` names a module that is not installed (`not_installed`: use `add`). Then
+ * keeps the partitioned logs' monthly partitions `DEFAULT_MONTHS_AHEAD` (3) months ahead.
  *
  * Invalid options throw {@link SchemaKitValidationError} before any SQL runs; every other failure
  * is returned in `error`.
@@ -52,7 +54,11 @@ export async function migrateCatalogToLatest(
       await ensureHistory(conn, resolved.schema);
       const { pending, problems } = await plan(conn);
       if (problems[0]) return finish({ results: [], error: problems[0] });
-      return finish(await runAll(conn, resolved, pending, 'Up'));
+      const outcome = await runAll(conn, resolved, pending, 'Up');
+      if (outcome.error) return finish(outcome);
+      // keep the partitioned logs a few months ahead on every run, even one with nothing to apply
+      const topUp = await createPartitions(conn, { schema: resolved.schema }).then(() => undefined, asRunError);
+      return finish({ ...outcome, ...(topUp ? { error: topUp } : {}) });
     });
   } catch (error) {
     return finish({ results: [], error: asRunError(error) });

@@ -42,7 +42,8 @@ export function planModules(catalog: Catalog, installedSet: ReadonlySet<string>,
   } else {
     selection = 'installed';
     base = named ?? catalog.filter((m) => installedSet.has(m.name));
-    const missing = base.filter((m) => !installedSet.has(m.name)).map((m) => m.name);
+    // a dependency a newer release gave an installed module is installed with it, unasked
+    const missing = (request.modules ?? []).filter((name) => !installedSet.has(name));
     if (missing.length > 0) {
       throw new SchemaKitMigrationError(
         'not_installed',
@@ -50,7 +51,7 @@ export function planModules(catalog: Catalog, installedSet: ReadonlySet<string>,
       );
     }
   }
-  const wanted = new Set([...base, ...added].map((m) => m.name));
+  const wanted = new Set(resolveModules(catalog, [...base, ...added].map((m) => m.name)).map((m) => m.name));
   const target = catalog.filter((m) => wanted.has(m.name));
   return {
     target,

@@ -129,6 +129,7 @@ async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: s
     select c.relname as table, p.privilege, has_table_privilege(${role}, c.oid, p.privilege) as held
     from pg_class c cross join unnest(${[...PRIVILEGES]}::text[]) as p(privilege)
     where c.relnamespace = (select oid from pg_namespace where nspname = ${schema}) and c.relkind in ('r', 'p')
+      and not c.relispartition
     order by 1, array_position(${[...PRIVILEGES]}::text[], p.privilege)`.execute(db);
   for (const row of rows) {
     const expected = runtimePrivileges(row.table).includes(row.privilege);

@@ -74,7 +74,10 @@ export interface ManifestOptions {
 const TABLES = `
   SELECT c.oid, c.relname AS name, c.relkind AS kind, c.relpersistence AS persistence
   FROM pg_class c
-  WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p')`;
+  WHERE c.relnamespace = $1::regnamespace AND c.relkind IN ('r', 'p')
+    -- the monthly partitions depend on the date of the install and on retention: their parent
+    -- and its DEFAULT partition describe them
+    AND (NOT c.relispartition OR c.relname LIKE '%\\_default')`;
 
 const COLUMNS = `
   SELECT a.attrelid AS table_oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,

@@ -1,10 +1,11 @@
 /** The `Database` interface: every schema-kit table by its bare name (use `withSchema`). */
 // Modules in registry order: this order decides which value-set literals TypeScript meets first,
 // and so the member order the API report (api/schema-kit.api.md) prints for shared literals.
+import type { LifecycleLogTable } from '../modules/lifecycle/index.js';
 import type { RolesTable, UsersTable } from '../modules/core/index.js';
 import type { ContentPackagesTable, UserInterestsTable } from '../modules/interests/index.js';
 import type { UserRoleChangeLogTable } from '../modules/roles/index.js';
-import type { EventLogTable } from '../modules/audit/index.js';
+import type { EventLogPersonalFieldsTable, EventLogTable } from '../modules/audit/index.js';
 import type { ProcessedMessagesTable } from '../modules/idempotency/index.js';
 import type { FeaturesTable, ProjectsTable, ReleasesTable, UserContextTable } from '../modules/planning/index.js';
 import type { AchievementsTable, UserAchievementsTable } from '../modules/achievements/index.js';
@@ -30,12 +31,15 @@ import type { VocabularyTable } from '../vocabulary/types.js';
 /** Every table of every module, keyed by table name (a host-owned vocabulary's lookup table next to
  * the table that uses it); a host only has the modules it installed. */
 export interface Database {
+  // lifecycle
+  lifecycle_log: LifecycleLogTable;
   // core
   roles: RolesTable;
   users: UsersTable;
   skill_levels: VocabularyTable;
   // audit
   event_log: EventLogTable;
+  event_log_personal_fields: EventLogPersonalFieldsTable;
   // idempotency
   processed_messages: ProcessedMessagesTable;
   // interests

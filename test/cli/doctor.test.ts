@@ -22,7 +22,7 @@ describe('schema-kit doctor', () => {
     expect((await runCli(['migrate', '--schema', schema, '--modules', 'core,audit,idempotency'], { env: env() })).code).toBe(0);
     const clean = await runCli(['doctor', '--schema', schema], { env: env() });
     expect(clean.code).toBe(0);
-    expect(lines(clean.stdout).at(-1)).toBe('No drift: 3 installed module(s) match the package.');
+    expect(lines(clean.stdout).at(-1)).toBe('No drift: 4 installed module(s) match the package.');
 
     await q(`alter table ${schema}.users alter column email type varchar(200)`);
     await q(`alter table ${schema}.processed_messages alter column consumer drop default`);
@@ -56,7 +56,7 @@ describe('schema-kit doctor', () => {
     const text = await runCli(['doctor', '--schema', schema], { env: env() });
     expect(text.code).toBe(1);
     expect(lines(text.stdout).slice(1, -1)).toEqual(doc.differences.map((d) => `  ${d.message}`));
-    expect(lines(text.stdout).at(-1)).toBe('7 difference(s) in 3 installed module(s).');
+    expect(lines(text.stdout).at(-1)).toBe('7 difference(s) in 4 installed module(s).');
   });
 
   it('with --role compares the runtime role with what grants gives, both ways', async () => {

@@ -32,7 +32,7 @@ describe('schema-kit --dry-run', () => {
     expect(run.code).toBe(0);
     const doc = JSON.parse(run.stdout) as { dryRun: boolean; results: { module: string; migration: string; status: string; sql: string }[] };
     expect(doc.dryRun).toBe(true);
-    expect(doc.results.map((r) => `${r.module}/${r.migration}`)).toEqual(all.filter((m) => m.module !== 'core').map((m) => m.key));
+    expect(doc.results.map((r) => `${r.module}/${r.migration}`)).toEqual(all.filter((m) => m.module !== 'core' && m.module !== 'lifecycle').map((m) => m.key));
     expect(doc.results.every((r) => r.status === 'Planned' && r.sql.length > 0)).toBe(true);
     expect(doc.results.some((r) => r.sql.includes(`CREATE TABLE "${schema}".`))).toBe(true);
 

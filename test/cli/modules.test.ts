@@ -9,7 +9,7 @@ describe('schema-kit --modules', () => {
   it('installs only the modules asked for', async () => {
     const schema = 'mods_two';
     const wanted = shippedMigrations(['audit', 'idempotency']);
-    expect(wanted.map((m) => m.module)).toEqual(['audit', 'idempotency']);
+    expect(wanted.map((m) => m.module)).toEqual(['lifecycle', 'audit', 'audit', 'idempotency']);
     const run = await runCli(['migrate', '--schema', schema, '--modules', 'audit,idempotency'], { env: env() });
     expect(run.code).toBe(0);
     expect(progressKeys(run.stdout)).toEqual(wanted.map((m) => m.key));
@@ -28,11 +28,11 @@ describe('schema-kit --modules', () => {
 
     const refused = await runCli(['migrate', '--schema', schema, '--modules', 'interests'], { env: env() });
     expect(refused.code).toBe(2);
-    expect(lines(refused.stderr)).toEqual([expect.stringMatching(/^schema-kit: Module\(s\) interests not installed \(installed: core, roles\): install them deliberately with --add interests/)]);
+    expect(lines(refused.stderr)).toEqual([expect.stringMatching(/^schema-kit: Module\(s\) interests not installed \(installed: lifecycle, core, roles\): install them deliberately with --add interests/)]);
 
     const later = await runCli(['migrate', '--schema', schema, '--add', 'interests'], { env: env() });
     expect(later.code).toBe(0);
-    expect(lines(later.stdout)[0]).toMatch(/: upgrading the installed modules \(core, roles\); installing interests$/);
+    expect(lines(later.stdout)[0]).toMatch(/: upgrading the installed modules \(lifecycle, core, roles\); installing interests$/);
     expect(progressKeys(later.stdout)).toEqual(shippedMigrations(['interests']).filter((m) => m.module === 'interests').map((m) => m.key));
   });
 

@@ -57,7 +57,7 @@ describe('schema-kit status', () => {
     const schema = 'status_six';
     const six = ['audit', 'idempotency', 'roles', 'planning', 'learning', 'achievements'];
     const installed = [...new Set(shippedMigrations(six).map((m) => m.module))];
-    expect(installed).toHaveLength(7); // core comes with roles, learning and achievements
+    expect(installed).toHaveLength(8); // core comes with roles, learning and achievements, lifecycle with core, audit and roles
     expect((await runCli(['migrate', '--schema', schema, '--modules', six.join(',')], { env: env() })).code).toBe(0);
 
     const run = await runCli(['status', '--schema', schema, '--exit-code', '--json'], { env: env() });

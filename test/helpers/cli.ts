@@ -92,11 +92,11 @@ export function shippedMigrations(modules?: readonly string[]): ShippedMigration
   );
 }
 
-/** The tables of `schema`, sorted. */
+/** The tables of `schema` (partitioned ones by their parent), sorted. */
 export async function tablesIn(pool: pg.Pool, schema: string): Promise<string[]> {
   const { rows } = await pool.query<{ name: string }>(
-    `select table_name as name from information_schema.tables
-      where table_schema = $1 and table_type = 'BASE TABLE' order by 1`,
+    `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition order by 1`,
     [schema],
   );
   return rows.map((r) => r.name);

@@ -2,10 +2,12 @@ import type pg from 'pg';
 import { BROADCAST_STATUSES } from '../../src/modules/telegram/index.js';
 import { EXERCISE_STATUSES, MESSAGE_ROLES } from '../../src/modules/learning/index.js';
 import { FEATURE_STATUSES, PROJECT_STATUSES, RELEASE_STATUSES } from '../../src/modules/planning/index.js';
+import { LIFECYCLE_ACTIONS } from '../../src/modules/lifecycle/index.js';
 import { VOCABULARIES, VOCABULARY_NAMES } from '../../src/index.js';
 
 /** Every CHECK'd closed value set of the schema, by `table.column`, as values.ts defines it. */
 export const VALUE_SET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  'lifecycle_log.action': LIFECYCLE_ACTIONS,
   'projects.status': PROJECT_STATUSES,
   'releases.status': RELEASE_STATUSES,
   'features.status': FEATURE_STATUSES,
@@ -72,7 +74,7 @@ export async function readCheckValueSets(
      FROM pg_constraint con
      JOIN pg_class c ON c.oid = con.conrelid
      JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE n.nspname = $1 AND con.contype = 'c'`,
+     WHERE n.nspname = $1 AND con.contype = 'c' AND NOT c.relispartition`,
     [schema],
   );
   const sets: [string, string[]][] = [];

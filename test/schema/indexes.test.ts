@@ -92,9 +92,10 @@ const LOOKUPS: [string, string | string[]][] = [
   [`select * from broadcasts where status = 'sending' and updated_at < now() - interval '1 hour'`, 'broadcasts_sending_updated_at_idx'],
 ];
 
-/** The names of every index the plan of `query` reads. */
+/** The names of every index the plan of `query` reads; a partition's index by its parent index's name. */
 function indexesIn(plan: Record<string, unknown>): string[] {
-  const own = typeof plan['Index Name'] === 'string' ? [plan['Index Name']] : [];
+  const name = plan['Index Name'];
+  const own = typeof name === 'string' ? [name.replace(/^(.+)_(p\d{6}|default)_(.+)$/, '$1_$3')] : [];
   const children = (plan.Plans as Record<string, unknown>[] | undefined) ?? [];
   return [...own, ...children.flatMap(indexesIn)];
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { EventLogEntry } from './tables.js';
 import { parseInput } from '../../validation/parse.js';
 import { idText } from '../../validation/common.js';
-import { eventPageSchema, newEventListSchema, newEventSchema, streamOptionsSchema, type NewEvent } from './validation.js';
+import { eventPageSchema, newEventListSchema, newEventSchema, personalFieldListSchema, streamOptionsSchema, type NewEvent, type PersonalField } from './validation.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
 import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
@@ -93,6 +93,24 @@ export class EventLogRepo {
         returning ${COLUMN_LIST}`.execute(this.#ctx.db),
     );
     return stored;
+  }
+
+  /**
+   * Declares JSON fields of event details that carry personal data (a name, an email, a message
+   * text), per action or `'*'` for every action: when a user is forgotten (`forgetUser`), these
+   * fields of the user's events are replaced by the pseudonym. Idempotent; returns how many were new.
+   */
+  async declarePersonalFields(fields: readonly PersonalField[]): Promise<number> {
+    const rows = parseInput(personalFieldListSchema, fields, 'fields');
+    if (rows.length === 0) return 0;
+    const result = await run(
+      this.#ctx.db
+        .insertInto('event_log_personal_fields')
+        .values(rows.map((f) => ({ action: f.action, path: f.path })))
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst(),
+    );
+    return Number(result.numInsertedOrUpdatedRows ?? 0);
   }
 
   /** One keyset page of the events of an entity, newest first unless `order: 'asc'`. */

@@ -21,6 +21,13 @@ export interface EventLogTable {
   tx_id: Generated<string>;
 }
 
+/** `event_log_personal_fields`: the JSON fields of event details that carry personal data, per action (`'*'`: all). */
+export interface EventLogPersonalFieldsTable {
+  action: string;
+  /** The path in `details`, e.g. `['customer', 'email']`. */
+  path: string[];
+}
+
 /** A row of `event_log`. */
 export type EventLogEntry = Selectable<EventLogTable>;
 /** A new row for `event_log` (rows are never updated). */

@@ -16,6 +16,17 @@ export const newEventSchema = z
 /** The input of {@link newEventSchema}. */
 export type NewEvent = z.input<typeof newEventSchema>;
 
+/** A JSON field of event details that carries personal data: the action (`'*'`: every action) and the path. */
+export const personalFieldSchema = z
+  .object({ action: idText(128), path: z.array(idText(128)).min(1, 'must name at least one key').max(16, 'must be at most 16 keys deep') })
+  .strict();
+
+/** The input of {@link personalFieldSchema}. */
+export type PersonalField = z.input<typeof personalFieldSchema>;
+
+/** A list of personal fields for `EventLogRepo.declarePersonalFields`: at most 1000. */
+export const personalFieldListSchema = z.array(personalFieldSchema).max(1000, 'must hold at most 1000 fields');
+
 /** A list of events for `appendMany`: at most 10,000. */
 export const newEventListSchema = z.array(newEventSchema).max(10_000, 'must hold at most 10000 events');
 

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
 import { SchemaKitValidationError } from '../../errors.js';
 import type { Database } from '../../schema/database.js';
 import type { JsonValue } from '../../schema/column-types.js';
@@ -6,6 +6,7 @@ import { parseInput } from '../../validation/parse.js';
 import {
   consumerOptionsSchema,
   cutoffSchema,
+  dedupWindowSchema,
   keptResultSchema,
   messageIdListSchema,
   messageIdSchema,
@@ -168,6 +169,24 @@ export class ProcessedMessageRepo<DB = Database> {
    */
   async pruneOlderThan(cutoff: Date, options: { batchSize?: number; consumer?: string } = {}): Promise<number> {
     const before = parseInput(cutoffSchema, cutoff, 'cutoff');
+    return this.#prune(sql`${before}`, options);
+  }
+
+  /**
+   * Retention that keeps exactly-once within the dedup window: deletes the claims processed more
+   * than `windowMs` ago by the database's clock (never the caller's, so a client clock ahead
+   * cannot shorten the window), in bounded batches, and returns how many it deleted. A redelivery
+   * within the window still finds its claim; make the window longer than the longest time your
+   * producer may redeliver (Telegram: 24 h). Not a partition drop: a claim must stay unique per
+   * (consumer, message_id) whatever its age, and a partitioned table's unique key would have to
+   * include the time (see docs/lifecycle.md).
+   */
+  async pruneOutsideWindow(windowMs: number, options: { batchSize?: number; consumer?: string } = {}): Promise<number> {
+    const ms = parseInput(dedupWindowSchema, windowMs, 'windowMs');
+    return this.#prune(sql`now() - make_interval(secs => ${ms / 1000})`, options);
+  }
+
+  async #prune(before: RawBuilder<unknown>, options: { batchSize?: number; consumer?: string }): Promise<number> {
     const { batchSize = 1000, consumer } = parseInput(pruneOptionsSchema, options, 'options');
     const table = sql.id(this.#ctx.schema, 'processed_messages');
     let total = 0;

@@ -29,5 +29,12 @@ export const pruneOptionsSchema = z
 /** The cut-off of `pruneOlderThan`. */
 export const cutoffSchema = validDate;
 
+/** A dedup window in milliseconds: at least one second, at most ten years. */
+export const dedupWindowSchema = z
+  .number({ error: 'must be a number of milliseconds' })
+  .int('must be a whole number of milliseconds')
+  .min(1000, 'must be at least 1000 (one second)')
+  .max(315_360_000_000, 'must be at most ten years');
+
 /** A handler's result kept by `processOnce`: any JSON value. */
 export const keptResultSchema = jsonValue;

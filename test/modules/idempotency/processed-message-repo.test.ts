@@ -77,6 +77,17 @@ describe('ProcessedMessageRepo', () => {
     expect(await repo().pruneOlderThan(cutoff)).toBe(0);
   });
 
+  it('keeps exactly-once within the dedup window: only claims older than the window go, by the server clock', async () => {
+    const inbox = repo('window');
+    await sql`insert into schema_kit.processed_messages (consumer, message_id, processed_at) values
+      ('window', 'w:inside', now() - interval '59 minutes'), ('window', 'w:outside', now() - interval '61 minutes')`.execute(database().db);
+    expect(await inbox.pruneOutsideWindow(3_600_000, { consumer: 'window', batchSize: 1 })).toBe(1);
+    // a redelivery inside the window is still a duplicate; one after it runs again
+    expect(await inbox.claim('w:inside')).toBe(false);
+    expect(await inbox.claim('w:outside')).toBe(true);
+    expect(await inbox.pruneOutsideWindow(3_600_000, { consumer: 'window' })).toBe(0);
+  });
+
   it('works whatever plugins the host Kysely carries', async () => {
     const camel = database().db.withPlugin(new CamelCasePlugin());
     const inbox = new ProcessedMessageRepo(camel);
@@ -100,6 +111,9 @@ describe('ProcessedMessageRepo', () => {
       [() => repo().processOnce('bad:result2', async () => ({ n: Number.NaN }), { keepResult: true }), 'result.n'],
       [() => repo().pruneOlderThan(new Date('garbage')), 'cutoff'],
       [() => repo().pruneOlderThan(new Date(), { batchSize: 0 }), 'options.batchSize'],
+      [() => repo().pruneOutsideWindow(999), 'windowMs'],
+      [() => repo().pruneOutsideWindow(Number.NaN), 'windowMs'],
+      [() => repo().pruneOutsideWindow(60_000, { consumer: '' }), 'options.consumer'],
     ];
     for (const [call, field] of cases) {
       const error = await call().catch((e: unknown) => e);

@@ -1,0 +1,125 @@
+-- schema-kit:up
+-- event_log becomes range-partitioned by month of created_at (when the row was written, by the
+-- server's clock), with a DEFAULT partition so that no insert ever fails for lack of a partition.
+-- Every row, index, trigger and grant is kept; the primary key becomes (id, created_at), as a
+-- partitioned table's keys must include the partition key (ids still come from one identity).
+-- The append-only guard now lets exactly two sanctioned paths through: the move of rows out of
+-- the DEFAULT partition into their new month partition (lifecycle_create_partition), and the
+-- pseudonymization of a forgotten user (event_log_pseudonymize).
+
+CREATE OR REPLACE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_reject_change() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+DECLARE
+  v_pseudonym text := pg_catalog.current_setting('schemakit.erasure', true);
+BEGIN
+  IF TG_LEVEL = 'ROW' AND TG_OP = 'DELETE' AND TG_TABLE_NAME LIKE '%\_default'
+     AND pg_catalog.current_setting('schemakit.partition_move', true)
+       = pg_catalog.quote_ident(TG_TABLE_SCHEMA) || '.' || pg_catalog.quote_ident(TG_TABLE_NAME) THEN
+    RETURN OLD;
+  END IF;
+  IF TG_LEVEL = 'ROW' AND TG_OP = 'UPDATE' AND v_pseudonym LIKE 'erased:%'
+     AND NEW.id = OLD.id AND NEW.action = OLD.action AND NEW.entity_type = OLD.entity_type
+     AND NEW."timestamp" = OLD."timestamp" AND NEW.created_at = OLD.created_at AND NEW.tx_id = OLD.tx_id
+     AND (NEW.user_id IS NOT DISTINCT FROM OLD.user_id OR NEW.user_id = v_pseudonym)
+     AND (NEW.entity_id = OLD.entity_id OR NEW.entity_id = v_pseudonym) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'event_log is append-only: % is not allowed', TG_OP
+    USING ERRCODE = 'restrict_violation',
+          HINT = 'Append a new event instead of changing or removing history.';
+END
+$$;
+
+-- Which JSON fields of an event's details carry personal data, per action ('*': every action).
+-- Erasure replaces them by the pseudonym in the events of the forgotten user.
+CREATE TABLE :SCHEMA_KIT_SCHEMA.event_log_personal_fields (
+  action text NOT NULL,
+  path text[] NOT NULL,
+  CONSTRAINT event_log_personal_fields_pkey PRIMARY KEY (action, path),
+  CONSTRAINT event_log_personal_fields_action_check CHECK (char_length(action) BETWEEN 1 AND 128),
+  CONSTRAINT event_log_personal_fields_path_check
+    CHECK (cardinality(path) BETWEEN 1 AND 16 AND array_position(path, NULL) IS NULL)
+);
+
+-- The details of an event after erasure: strings equal to one of `p_ids` become `p_pseudonym`
+-- and, in the events of the user (`p_own`), so do the fields declared personal for its action.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_redact_details(p_details jsonb, p_action text, p_own boolean, p_ids text[], p_pseudonym text)
+  RETURNS jsonb
+  LANGUAGE plpgsql STABLE
+  SET search_path = ''
+AS $$
+DECLARE
+  v_details jsonb := :SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(p_details, p_ids, p_pseudonym);
+  v_path text[];
+BEGIN
+  IF p_own THEN
+    FOR v_path IN SELECT f.path FROM :SCHEMA_KIT_SCHEMA.event_log_personal_fields f WHERE f.action IN ('*', p_action) LOOP
+      IF v_details #> v_path IS NOT NULL THEN
+        v_details := pg_catalog.jsonb_set(v_details, v_path, pg_catalog.to_jsonb(p_pseudonym));
+      END IF;
+    END LOOP;
+  END IF;
+  RETURN v_details;
+END
+$$;
+
+-- The one path that changes event rows: in the events of the user known by `p_ids` (as actor or
+-- as entity), those identifiers and the declared personal fields become `p_pseudonym`; in every
+-- other event, a details string equal to one of `p_ids` does. Order, counts, actions, times and
+-- tx_id stay. SECURITY DEFINER: a runtime role may call it only once granted EXECUTE.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_pseudonymize(p_ids text[], p_pseudonym text) RETURNS bigint
+  LANGUAGE plpgsql
+  SECURITY DEFINER
+  SET search_path = ''
+AS $$
+DECLARE
+  v_count bigint;
+  v_needles text[];
+  v_strings text[];
+BEGIN
+  IF p_pseudonym IS NULL OR p_pseudonym !~ '^erased:[0-9a-f-]{36}$' THEN
+    RAISE EXCEPTION 'pseudonym: % is not erased:<uuid>', p_pseudonym USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  p_ids := ARRAY(SELECT DISTINCT i FROM pg_catalog.unnest(p_ids) i WHERE i IS NOT NULL AND i <> '');
+  IF pg_catalog.cardinality(p_ids) = 0 THEN
+    RETURN 0;
+  END IF;
+  -- inside JSON only identifiers that are not bare numbers: a telegram id 42 must not match a
+  -- count of 42 in someone else's event
+  v_strings := ARRAY(SELECT i FROM pg_catalog.unnest(p_ids) i WHERE i !~ '^[0-9]+$');
+  v_needles := ARRAY(SELECT pg_catalog.to_jsonb(i)::text FROM pg_catalog.unnest(v_strings) i);
+  PERFORM pg_catalog.set_config('schemakit.erasure', p_pseudonym, true);
+  UPDATE :SCHEMA_KIT_SCHEMA.event_log e SET
+    user_id = CASE WHEN e.user_id = ANY (p_ids) THEN p_pseudonym ELSE e.user_id END,
+    entity_id = CASE WHEN e.entity_id = ANY (p_ids) THEN p_pseudonym ELSE e.entity_id END,
+    details = :SCHEMA_KIT_SCHEMA.event_log_redact_details(e.details, e.action,
+      e.user_id = ANY (p_ids) OR e.entity_id = ANY (p_ids), v_strings, p_pseudonym)
+  WHERE e.user_id = ANY (p_ids) OR e.entity_id = ANY (p_ids)
+     OR EXISTS (SELECT FROM pg_catalog.unnest(v_needles) n WHERE pg_catalog.strpos(e.details::text, n) > 0);
+  GET DIAGNOSTICS v_count = ROW_COUNT;
+  PERFORM pg_catalog.set_config('schemakit.erasure', '', true);
+  RETURN v_count;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.event_log_pseudonymize(text[], text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.event_log_redact_details(jsonb, text, boolean, text[], text) FROM PUBLIC;
+
+SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('event_log', 'created_at', ARRAY['id', 'created_at'], 3);
+
+-- schema-kit:down
+SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('event_log', NULL, ARRAY['id'], 0);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_pseudonymize(text[], text);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_redact_details(jsonb, text, boolean, text[], text);
+DROP TABLE :SCHEMA_KIT_SCHEMA.event_log_personal_fields;
+CREATE OR REPLACE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_reject_change() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+BEGIN
+  RAISE EXCEPTION 'event_log is append-only: % is not allowed', TG_OP
+    USING ERRCODE = 'restrict_violation',
+          HINT = 'Append a new event instead of changing or removing history.';
+END
+$$;

@@ -1,0 +1,384 @@
+-- schema-kit:up
+-- The data lifecycle every other module shares: the record of retention and erasure (no personal
+-- data in it), monthly range partitions created ahead of time, retention by whole partitions, and
+-- the conversion of a plain log table into a partitioned one with its rows, indexes, triggers and
+-- grants kept. See docs/lifecycle.md.
+
+CREATE TABLE :SCHEMA_KIT_SCHEMA.lifecycle_log (
+  id bigint GENERATED ALWAYS AS IDENTITY,
+  action text NOT NULL,
+  target text NOT NULL,
+  details jsonb NOT NULL DEFAULT '{}',
+  performed_by text NOT NULL DEFAULT session_user,
+  performed_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT lifecycle_log_pkey PRIMARY KEY (id),
+  CONSTRAINT lifecycle_log_action_check
+    CHECK (action IN ('partition.dropped', 'partition.detached', 'user.erased')),
+  CONSTRAINT lifecycle_log_target_check CHECK (char_length(target) BETWEEN 1 AND 512),
+  CONSTRAINT lifecycle_log_details_check CHECK (jsonb_typeof(details) = 'object')
+);
+
+CREATE INDEX lifecycle_log_performed_at_idx ON :SCHEMA_KIT_SCHEMA.lifecycle_log (performed_at);
+
+-- The partitioned table `p_table` of this schema, or an error naming it.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(p_table text) RETURNS regclass
+  LANGUAGE plpgsql STABLE
+  SET search_path = ''
+AS $$
+DECLARE
+  v_parent regclass := pg_catalog.to_regclass(':SCHEMA_KIT_SCHEMA.' || pg_catalog.quote_ident(p_table));
+BEGIN
+  IF p_table IS NULL OR p_table NOT IN ('event_log', 'user_role_change_log') THEN
+    RAISE EXCEPTION 'table: % is not a partitioned schema-kit log (event_log, user_role_change_log)', p_table
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF v_parent IS NULL OR NOT EXISTS (SELECT FROM pg_catalog.pg_partitioned_table WHERE partrelid = v_parent) THEN
+    RAISE EXCEPTION 'table: % is not installed as a partitioned table', p_table
+      USING ERRCODE = 'undefined_table';
+  END IF;
+  RETURN v_parent;
+END
+$$;
+
+-- Statement-level triggers (the TRUNCATE guards) are not cloned to partitions: copy them.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(p_parent regclass, p_partition regclass)
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+DECLARE
+  v_trigger record;
+BEGIN
+  FOR v_trigger IN
+    SELECT t.oid, t.tgname, t.tgenabled FROM pg_catalog.pg_trigger t
+    WHERE t.tgrelid = p_parent AND NOT t.tgisinternal AND (t.tgtype & 1) = 0
+  LOOP
+    EXECUTE pg_catalog.replace(pg_catalog.pg_get_triggerdef(v_trigger.oid),
+      ' ON ' || p_parent::text || ' ', ' ON ' || p_partition::text || ' ');
+    IF v_trigger.tgenabled = 'A' THEN
+      EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', p_partition, v_trigger.tgname);
+    END IF;
+  END LOOP;
+END
+$$;
+
+-- Creates the partition of `p_parent` for the UTC month starting at `p_from`, unless it exists.
+-- Rows that landed in the DEFAULT partition for that month move into it first, in this
+-- transaction (the one DELETE the append-only triggers allow: from the default partition, while
+-- `schemakit.partition_move` names it). Returns the new partition's name, or NULL.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(p_parent regclass, p_from timestamptz)
+  RETURNS text
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+DECLARE
+  v_schema text;
+  v_table text;
+  v_name text;
+  v_key text;
+  v_to timestamptz := ((p_from AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC';
+  v_default regclass;
+  v_partition regclass;
+  v_moved bigint;
+BEGIN
+  SELECT n.nspname, c.relname INTO v_schema, v_table
+  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = p_parent;
+  v_name := v_table || '_p' || pg_catalog.to_char(p_from AT TIME ZONE 'UTC', 'YYYYMM');
+  IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', v_schema, v_name)) IS NOT NULL
+     OR EXISTS (SELECT FROM :SCHEMA_KIT_SCHEMA.lifecycle_partitions(p_parent) p
+                WHERE p.upper_bound > p_from AND (p.lower_bound IS NULL OR p.lower_bound < v_to)) THEN
+    RETURN NULL; -- made already, or covered by another partition (a legacy one: docs/lifecycle.md)
+  END IF;
+  SELECT a.attname, NULLIF(p.partdefid, 0)::regclass INTO v_key, v_default
+  FROM pg_catalog.pg_partitioned_table p
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]
+  WHERE p.partrelid = p_parent;
+
+  EXECUTE pg_catalog.format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)',
+    v_schema, v_name, p_parent);
+  v_partition := pg_catalog.format('%I.%I', v_schema, v_name)::regclass;
+  IF v_default IS NOT NULL THEN
+    -- ATTACH takes this lock anyway; taking it first avoids a lock upgrade between two creators
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_default);
+    EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM %s WHERE %I >= $1 AND %I < $2', v_partition, v_default, v_key, v_key)
+      USING p_from, v_to;
+    GET DIAGNOSTICS v_moved = ROW_COUNT;
+    IF v_moved > 0 THEN
+      PERFORM pg_catalog.set_config('schemakit.partition_move', v_default::text, true);
+      EXECUTE pg_catalog.format('DELETE FROM %s WHERE %I >= $1 AND %I < $2', v_default, v_key, v_key) USING p_from, v_to;
+      PERFORM pg_catalog.set_config('schemakit.partition_move', '', true);
+    END IF;
+  END IF;
+  EXECUTE pg_catalog.format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%L) TO (%L)', p_parent, v_partition, p_from, v_to);
+  PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(p_parent, v_partition);
+  RETURN v_name;
+END
+$$;
+
+-- Creates the monthly partitions of `p_table` from the current UTC month to `p_ahead` months
+-- ahead, those missing only, and returns their names. Safe from many callers at once: creators
+-- of one table queue on an advisory lock, and the later ones find nothing to do. SECURITY
+-- DEFINER, so a runtime role granted EXECUTE (grantRuntimeAccess does) can keep partitions ahead.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.create_partitions(p_table text, p_ahead integer DEFAULT 3)
+  RETURNS SETOF text
+  LANGUAGE plpgsql
+  SECURITY DEFINER
+  SET search_path = ''
+  SET lock_timeout = '10s'
+AS $$
+DECLARE
+  v_parent regclass := :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(p_table);
+  v_month timestamp := pg_catalog.date_trunc('month', pg_catalog.now() AT TIME ZONE 'UTC');
+  v_name text;
+BEGIN
+  IF p_ahead IS NULL OR p_ahead < 0 OR p_ahead > 120 THEN
+    RAISE EXCEPTION 'ahead: % is not a number of months from 0 to 120', p_ahead USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('schemakit.partitions'), pg_catalog.hashtext(v_parent::text));
+  FOR i IN 0..p_ahead LOOP
+    v_name := :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(v_parent, (v_month + pg_catalog.make_interval(months => i)) AT TIME ZONE 'UTC');
+    IF v_name IS NOT NULL THEN
+      RETURN NEXT v_name;
+    END IF;
+  END LOOP;
+END
+$$;
+
+-- The monthly partitions of `p_parent` (not the default) with their bounds, oldest first.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitions(p_parent regclass)
+  RETURNS TABLE (partition regclass, lower_bound timestamptz, upper_bound timestamptz)
+  LANGUAGE sql STABLE
+  SET search_path = ''
+AS $$
+  SELECT c.oid::regclass,
+    pg_catalog.substring(pg_catalog.pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']*)''\)')::timestamptz,
+    pg_catalog.substring(pg_catalog.pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']*)''\)')::timestamptz
+  FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+  WHERE i.inhparent = p_parent AND pg_catalog.pg_get_expr(c.relpartbound, c.oid) <> 'DEFAULT'
+  ORDER BY 3
+$$;
+
+-- Retention: drops (or detaches, to archive them) the whole partitions of `p_table` that end at
+-- or before `p_before`; never a DELETE of rows. Only the table's owner may: the function runs
+-- with the caller's rights and checks ownership first. Each partition removed is recorded in
+-- lifecycle_log. Returns the names of the partitions removed.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.drop_partitions_before(p_table text, p_before timestamptz, p_detach boolean DEFAULT false)
+  RETURNS SETOF text
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+DECLARE
+  v_parent regclass := :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(p_table);
+  v_part record;
+  v_name text;
+  v_bytes bigint;
+BEGIN
+  IF p_before IS NULL OR NOT pg_catalog.isfinite(p_before) THEN
+    RAISE EXCEPTION 'before: % is not a finite time', p_before USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF NOT pg_catalog.pg_has_role(current_user, (SELECT relowner FROM pg_catalog.pg_class WHERE oid = v_parent), 'USAGE') THEN
+    RAISE EXCEPTION 'retention of % is the owner''s act: role % does not own it', v_parent, current_user
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('schemakit.partitions'), pg_catalog.hashtext(v_parent::text));
+  FOR v_part IN SELECT * FROM :SCHEMA_KIT_SCHEMA.lifecycle_partitions(v_parent) WHERE upper_bound <= p_before LOOP
+    v_name := v_part.partition::text;
+    v_bytes := pg_catalog.pg_total_relation_size(v_part.partition);
+    IF p_detach THEN
+      -- renamed, so the month's name is free and the runtime's grants never reach it
+      EXECUTE pg_catalog.format('ALTER TABLE %s DETACH PARTITION %s', v_parent, v_part.partition);
+      EXECUTE pg_catalog.format('ALTER TABLE %s RENAME TO %I', v_part.partition,
+        (SELECT relname FROM pg_catalog.pg_class WHERE oid = v_part.partition) || '_detached');
+    ELSE
+      EXECUTE pg_catalog.format('DROP TABLE %s', v_part.partition);
+    END IF;
+    INSERT INTO :SCHEMA_KIT_SCHEMA.lifecycle_log (action, target, details)
+    VALUES (CASE WHEN p_detach THEN 'partition.detached' ELSE 'partition.dropped' END, v_name,
+      pg_catalog.jsonb_build_object('table', p_table, 'from', v_part.lower_bound, 'to', v_part.upper_bound, 'bytes', v_bytes));
+    RETURN NEXT v_name;
+  END LOOP;
+END
+$$;
+
+-- Rebuilds the table `p_table` in place, as a table range-partitioned by `p_column` (or, when it
+-- is NULL, as a plain table again: the way down). The same columns, defaults, CHECKs and
+-- identity; the primary key becomes (`p_key`); every other index, trigger (with its ENABLE
+-- ALWAYS) and grant is recreated. Partitioned, it gets a DEFAULT partition and monthly partitions
+-- covering every existing row and `p_ahead` months ahead. The rows are copied before any trigger
+-- exists, so every column (tx_id included) keeps its value. The table is rewritten under an
+-- ACCESS EXCLUSIVE lock. A large table is not rewritten when its owner prepared it with a unique
+-- index `<table>_legacy_key` on (id, p_column) (built CONCURRENTLY, without blocking writes): it
+-- is attached whole, after one validating scan, as the partition `<table>_legacy` of every time
+-- before the next UTC month (or the month after its latest row). docs/lifecycle.md.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table(p_table text, p_column text, p_key text[], p_ahead integer)
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+DECLARE
+  v_old regclass := (':SCHEMA_KIT_SCHEMA.' || pg_catalog.quote_ident(p_table))::regclass;
+  v_new regclass;
+  v_indexes text[];
+  v_triggers jsonb;
+  v_trigger jsonb;
+  v_name text;
+  v_grant record;
+  v_first timestamp;
+  v_month timestamp;
+  v_last timestamp;
+  v_bound timestamptz;
+  v_suffix text := '_old';
+BEGIN
+  IF (p_column IS NULL) = NOT EXISTS (SELECT FROM pg_catalog.pg_partitioned_table WHERE partrelid = v_old) THEN
+    RETURN; -- already in the wanted shape: converted by hand beforehand (docs/lifecycle.md, large tables)
+  END IF;
+  EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_old);
+  IF p_column IS NOT NULL AND EXISTS (
+    SELECT FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+    WHERE x.indrelid = v_old AND i.relname = p_table || '_legacy_key') THEN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+                   WHERE x.indrelid = v_old AND i.relname = p_table || '_legacy_key' AND x.indisunique AND x.indisvalid
+                     AND pg_catalog.pg_get_indexdef(x.indexrelid) LIKE pg_catalog.format('%% (id, %s)', pg_catalog.quote_ident(p_column))) THEN
+      RAISE EXCEPTION 'index %_legacy_key must be a valid unique index on (id, %): drop it and CREATE UNIQUE INDEX CONCURRENTLY it again',
+        p_table, p_column USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
+    EXECUTE pg_catalog.format('SELECT pg_catalog.max(%I) FROM %s', p_column, v_old) INTO v_bound;
+    v_bound := (pg_catalog.date_trunc('month', greatest(coalesce(v_bound, pg_catalog.now()), pg_catalog.now()) AT TIME ZONE 'UTC')
+      + interval '1 month') AT TIME ZONE 'UTC';
+    v_suffix := '_legacy';
+  END IF;
+  -- capture definitions while they still name the table
+  SELECT pg_catalog.array_agg(pg_catalog.replace(pg_catalog.pg_get_indexdef(x.indexrelid), ' ON ONLY ', ' ON ') ORDER BY x.indexrelid)
+  INTO v_indexes FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+  WHERE x.indrelid = v_old AND NOT x.indisprimary AND i.relname <> p_table || '_legacy_key';
+  SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', tg.tgname, 'enabled', tg.tgenabled,
+    'definition', pg_catalog.pg_get_triggerdef(tg.oid)) ORDER BY tg.tgname) INTO v_triggers
+  FROM pg_catalog.pg_trigger tg WHERE tg.tgrelid = v_old AND NOT tg.tgisinternal;
+
+  EXECUTE pg_catalog.format('ALTER TABLE %s RENAME TO %I', v_old, p_table || v_suffix);
+  FOR v_name IN SELECT c.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indexrelid
+                WHERE x.indrelid = v_old AND c.relname <> p_table || '_legacy_key' LOOP
+    EXECUTE pg_catalog.format('ALTER INDEX :SCHEMA_KIT_SCHEMA.%I RENAME TO %I', v_name, pg_catalog.left(v_name, 55) || v_suffix);
+  END LOOP;
+
+  EXECUTE pg_catalog.format(
+    'CREATE TABLE :SCHEMA_KIT_SCHEMA.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY INCLUDING STORAGE INCLUDING COMMENTS) %s',
+    p_table, v_old, CASE WHEN p_column IS NULL THEN '' ELSE pg_catalog.format('PARTITION BY RANGE (%I)', p_column) END);
+  v_new := (':SCHEMA_KIT_SCHEMA.' || pg_catalog.quote_ident(p_table))::regclass;
+  EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I PRIMARY KEY (%s)', v_new, p_table || '_pkey',
+    (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(k), ', ') FROM pg_catalog.unnest(p_key) k));
+  FOREACH v_name IN ARRAY coalesce(v_indexes, '{}') LOOP
+    EXECUTE v_name;
+  END LOOP;
+
+  IF v_bound IS NOT NULL THEN
+    -- the old table becomes the partition of everything before the bound: its indexes attach
+    -- as they are, the identity and the guards move to the parent
+    EXECUTE pg_catalog.format('ALTER TABLE %s ALTER COLUMN id DROP IDENTITY IF EXISTS', v_old);
+    FOR v_name IN SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = v_old AND contype = 'p' LOOP
+      EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', v_old, v_name); -- the parent's key takes over
+    END LOOP;
+    FOR v_trigger IN SELECT * FROM pg_catalog.jsonb_array_elements(coalesce(v_triggers, '[]')) LOOP
+      EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_trigger ->> 'name', v_old);
+    END LOOP;
+    EXECUTE pg_catalog.format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (MINVALUE) TO (%L)', v_new, v_old, v_bound);
+  END IF;
+
+  IF p_column IS NOT NULL THEN
+    EXECUTE pg_catalog.format('CREATE TABLE :SCHEMA_KIT_SCHEMA.%I PARTITION OF %s DEFAULT', p_table || '_default', v_new);
+    EXECUTE pg_catalog.format('SELECT pg_catalog.date_trunc(''month'', pg_catalog.min(%I) AT TIME ZONE ''UTC'') FROM %s', p_column, v_old)
+      INTO v_first;
+    v_first := coalesce(pg_catalog.date_trunc('month', v_bound AT TIME ZONE 'UTC'), v_first);
+    v_month := pg_catalog.date_trunc('month', pg_catalog.now() AT TIME ZONE 'UTC');
+    v_last := v_month + pg_catalog.make_interval(months => p_ahead);
+    v_month := least(coalesce(v_first, v_month), v_month);
+    WHILE v_month <= v_last LOOP
+      PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(v_new, v_month AT TIME ZONE 'UTC');
+      v_month := v_month + interval '1 month';
+    END LOOP;
+  END IF;
+
+  IF v_bound IS NULL THEN
+    EXECUTE pg_catalog.format('INSERT INTO %s OVERRIDING SYSTEM VALUE SELECT * FROM %s', v_new, v_old);
+  END IF;
+  IF pg_catalog.pg_get_serial_sequence(v_new::text, 'id') IS NOT NULL THEN
+    EXECUTE pg_catalog.format('SELECT pg_catalog.setval(%L, coalesce(pg_catalog.max(id), 0) + 1, false) FROM %s',
+      pg_catalog.pg_get_serial_sequence(v_new::text, 'id'), v_new);
+  END IF;
+
+  FOR v_trigger IN SELECT * FROM pg_catalog.jsonb_array_elements(coalesce(v_triggers, '[]')) LOOP
+    EXECUTE v_trigger ->> 'definition';
+    EXECUTE pg_catalog.format('ALTER TABLE %s %s TRIGGER %I', v_new,
+      CASE v_trigger ->> 'enabled' WHEN 'A' THEN 'ENABLE ALWAYS' WHEN 'R' THEN 'ENABLE REPLICA' WHEN 'D' THEN 'DISABLE' ELSE 'ENABLE' END,
+      v_trigger ->> 'name');
+  END LOOP;
+  -- the statement triggers now on the parent, onto the partitions created before them
+  FOR v_grant IN SELECT i.inhrelid::regclass AS partition FROM pg_catalog.pg_inherits i WHERE i.inhparent = v_new LOOP
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(v_new, v_grant.partition);
+  END LOOP;
+
+  FOR v_grant IN
+    SELECT a.privilege_type, a.grantee FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) a
+    WHERE c.oid = v_old AND a.grantee <> c.relowner
+  LOOP
+    EXECUTE pg_catalog.format('GRANT %s ON %s TO %s', v_grant.privilege_type, v_new,
+      CASE WHEN v_grant.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_grant.grantee)) END);
+    IF v_bound IS NOT NULL THEN -- rows are reached through the parent only
+      EXECUTE pg_catalog.format('REVOKE %s ON %s FROM %s', v_grant.privilege_type, v_old,
+        CASE WHEN v_grant.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_grant.grantee)) END);
+    END IF;
+  END LOOP;
+  IF v_bound IS NULL THEN
+    EXECUTE pg_catalog.format('DROP TABLE %s', v_old);
+  END IF;
+END
+$$;
+
+-- Erasure helper: `p_doc` with every string equal to one of `p_ids`, at any depth, replaced by
+-- `p_with`.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(p_doc jsonb, p_ids text[], p_with text) RETURNS jsonb
+  LANGUAGE plpgsql IMMUTABLE
+  SET search_path = ''
+AS $$
+BEGIN
+  RETURN CASE pg_catalog.jsonb_typeof(p_doc)
+    WHEN 'object' THEN (SELECT coalesce(pg_catalog.jsonb_object_agg(e.key, :SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(e.value, p_ids, p_with)), '{}')
+                        FROM pg_catalog.jsonb_each(p_doc) e)
+    WHEN 'array' THEN (SELECT coalesce(pg_catalog.jsonb_agg(:SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(e.value, p_ids, p_with) ORDER BY e.n), '[]')
+                       FROM pg_catalog.jsonb_array_elements(p_doc) WITH ORDINALITY e(value, n))
+    WHEN 'string' THEN CASE WHEN (p_doc #>> '{}') = ANY (p_ids) THEN pg_catalog.to_jsonb(p_with) ELSE p_doc END
+    ELSE p_doc
+  END;
+END
+$$;
+
+-- Records an erasure in lifecycle_log: the pseudonym and the counts per table, never who it was.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.record_erasure(p_pseudonym text, p_counts jsonb) RETURNS void
+  LANGUAGE sql
+  SECURITY DEFINER
+  SET search_path = ''
+AS $$
+  INSERT INTO :SCHEMA_KIT_SCHEMA.lifecycle_log (action, target, details)
+  VALUES ('user.erased', p_pseudonym, pg_catalog.jsonb_build_object('rows', p_counts));
+$$;
+
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(regclass, regclass) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(regclass, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.create_partitions(text, integer) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitions(regclass) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.drop_partitions_before(text, timestamptz, boolean) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table(text, text, text[], integer) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.record_erasure(text, jsonb) FROM PUBLIC;
+
+-- schema-kit:down
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.record_erasure(text, jsonb);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(jsonb, text[], text);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table(text, text, text[], integer);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.drop_partitions_before(text, timestamptz, boolean);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitions(regclass);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.create_partitions(text, integer);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(regclass, timestamptz);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(regclass, regclass);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(text);
+DROP TABLE :SCHEMA_KIT_SCHEMA.lifecycle_log;

@@ -1,0 +1,86 @@
+-- schema-kit:up
+-- user_role_change_log becomes range-partitioned by month of changed_at, with a DEFAULT
+-- partition; every row, index, trigger and grant is kept and the primary key becomes
+-- (id, changed_at). The append-only guard lets through the move out of the DEFAULT partition and
+-- the pseudonymization of a forgotten user (user_role_change_log_pseudonymize), nothing else.
+
+CREATE OR REPLACE FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_reject_change() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+DECLARE
+  v_pseudonym text := pg_catalog.current_setting('schemakit.erasure', true);
+BEGIN
+  IF TG_LEVEL = 'ROW' AND TG_OP = 'DELETE' AND TG_TABLE_NAME LIKE '%\_default'
+     AND pg_catalog.current_setting('schemakit.partition_move', true)
+       = pg_catalog.quote_ident(TG_TABLE_SCHEMA) || '.' || pg_catalog.quote_ident(TG_TABLE_NAME) THEN
+    RETURN OLD;
+  END IF;
+  IF TG_LEVEL = 'ROW' AND TG_OP = 'UPDATE' AND v_pseudonym LIKE 'erased:%'
+     AND NEW.id = OLD.id AND NEW.previous_role IS NOT DISTINCT FROM OLD.previous_role
+     AND NEW.new_role = OLD.new_role AND NEW.change_source = OLD.change_source AND NEW.changed_at = OLD.changed_at
+     AND (NEW.user_id = OLD.user_id OR NEW.user_id::text = pg_catalog.substr(v_pseudonym, 8))
+     AND (NEW.changed_by = OLD.changed_by OR NEW.changed_by = v_pseudonym)
+     AND (NEW.reason IS NOT DISTINCT FROM OLD.reason OR NEW.reason = v_pseudonym) THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'user_role_change_log is append-only: % is not allowed', TG_OP
+    USING ERRCODE = 'restrict_violation',
+          HINT = 'Record a new role change instead of changing or removing history.';
+END
+$$;
+
+-- The one path that changes role change rows: for the user `p_user` (also known by `p_ids`), the
+-- subject becomes the pseudonym's uuid, an actor among `p_ids` becomes `p_pseudonym`, the free
+-- text reason of the user's own changes becomes `p_pseudonym`, and metadata strings equal to one
+-- of `p_ids` do too. Roles, sources, times and order stay. SECURITY DEFINER: a runtime role may
+-- call it only once granted EXECUTE.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_pseudonymize(p_user uuid, p_ids text[], p_pseudonym text)
+  RETURNS bigint
+  LANGUAGE plpgsql
+  SECURITY DEFINER
+  SET search_path = ''
+AS $$
+DECLARE
+  v_count bigint;
+  v_needles text[];
+  v_strings text[];
+BEGIN
+  IF p_pseudonym IS NULL OR p_pseudonym !~ '^erased:[0-9a-f-]{36}$' THEN
+    RAISE EXCEPTION 'pseudonym: % is not erased:<uuid>', p_pseudonym USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  p_ids := ARRAY(SELECT DISTINCT i FROM pg_catalog.unnest(p_ids || p_user::text) i WHERE i IS NOT NULL AND i <> '');
+  -- inside JSON only identifiers that are not bare numbers: a telegram id 42 must not match a
+  -- count of 42 in someone else's event
+  v_strings := ARRAY(SELECT i FROM pg_catalog.unnest(p_ids) i WHERE i !~ '^[0-9]+$');
+  v_needles := ARRAY(SELECT pg_catalog.to_jsonb(i)::text FROM pg_catalog.unnest(v_strings) i);
+  PERFORM pg_catalog.set_config('schemakit.erasure', p_pseudonym, true);
+  UPDATE :SCHEMA_KIT_SCHEMA.user_role_change_log l SET
+    user_id = CASE WHEN l.user_id = p_user THEN pg_catalog.substr(p_pseudonym, 8)::uuid ELSE l.user_id END,
+    changed_by = CASE WHEN l.changed_by = ANY (p_ids) THEN p_pseudonym ELSE l.changed_by END,
+    reason = CASE WHEN l.user_id = p_user AND l.reason IS NOT NULL THEN p_pseudonym ELSE l.reason END,
+    change_metadata = :SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(l.change_metadata, v_strings, p_pseudonym)
+  WHERE l.user_id = p_user OR l.changed_by = ANY (p_ids)
+     OR EXISTS (SELECT FROM pg_catalog.unnest(v_needles) n WHERE pg_catalog.strpos(l.change_metadata::text, n) > 0);
+  GET DIAGNOSTICS v_count = ROW_COUNT;
+  PERFORM pg_catalog.set_config('schemakit.erasure', '', true);
+  RETURN v_count;
+END
+$$;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_pseudonymize(uuid, text[], text) FROM PUBLIC;
+
+SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('user_role_change_log', 'changed_at', ARRAY['id', 'changed_at'], 3);
+
+-- schema-kit:down
+SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('user_role_change_log', NULL, ARRAY['id'], 0);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_pseudonymize(uuid, text[], text);
+CREATE OR REPLACE FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_reject_change() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+BEGIN
+  RAISE EXCEPTION 'user_role_change_log is append-only: % is not allowed', TG_OP
+    USING ERRCODE = 'restrict_violation',
+          HINT = 'Record a new role change instead of changing or removing history.';
+END
+$$;

@@ -1,0 +1,20 @@
+/** Tables of the `lifecycle` module: `lifecycle_log`. */
+import type { Selectable } from 'kysely';
+import type { Generated, GeneratedAlways, Int8, Json, Timestamp } from '../../schema/column-types.js';
+import type { LifecycleAction } from './values.js';
+
+/** `lifecycle_log`: what retention and erasure did, without personal data. Written by the database functions only. */
+export interface LifecycleLogTable {
+  id: GeneratedAlways<Int8>;
+  action: LifecycleAction;
+  /** The partition removed, or the pseudonym of the forgotten user. */
+  target: string;
+  /** Bounds and size of a partition; rows changed per table of an erasure. */
+  details: Generated<Json>;
+  /** The session's role. */
+  performed_by: Generated<string>;
+  performed_at: Generated<Timestamp>;
+}
+
+/** A row of `lifecycle_log`. */
+export type LifecycleLogEntry = Selectable<LifecycleLogTable>;
