@@ -62,13 +62,18 @@ export async function createBenchDatabase({ poolSize = 16 } = {}) {
   };
 }
 
-/** A Kysely on `pool` that records every compiled query it runs (sql text and parameters). */
+/**
+ * A Kysely on `pool` that records every compiled query it runs (sql text, statement name when it
+ * ran named, parameters), leaving out schema-kit's one-time probe of named statements.
+ */
 export function capturingKysely(pool) {
   const queries = [];
   const db = new Kysely({
     dialect: new PostgresDialect({ pool: { connect: () => pool.connect(), end: async () => undefined } }),
     log(event) {
-      if (event.level === 'query') queries.push({ sql: event.query.sql, parameters: [...event.query.parameters] });
+      const { sql, parameters } = event.query;
+      if (event.level !== 'query' || sql.name === 'schema_kit_probe') return;
+      queries.push({ sql: String(sql), name: sql.name ?? null, parameters: [...parameters] });
     },
   });
   return { db, queries };
@@ -125,6 +130,27 @@ export async function alternate(variants, rounds) {
     }
   }
   return results;
+}
+
+/**
+ * Runs every variant (`op(id)`) from `concurrency` async workers in interleaved slices of `ms`:
+ * one warm-up round of 250 ms slices (JIT, connections, plan caches), then `rounds`; every op gets
+ * a fresh id under `prefix`. Returns each variant's list of {@link throughput} results, by round.
+ */
+export async function interleavedThroughput(variants, { concurrency, ms, rounds, prefix }) {
+  let slice = 0;
+  const runner = (sliceMs) =>
+    Object.fromEntries(
+      Object.entries(variants).map(([name, op]) => [
+        name,
+        () => {
+          const ids = `${prefix}:${name}:${slice++}`;
+          return throughput((i) => op(`${ids}:${i}`), { concurrency, ms: sliceMs });
+        },
+      ]),
+    );
+  await alternate(runner(250), 1);
+  return alternate(runner(ms), rounds);
 }
 
 export function table(headers, rows) {

@@ -9,7 +9,7 @@
 import { CompiledQuery, DummyDriver, Kysely, PostgresAdapter, PostgresDialect, PostgresIntrospector, PostgresQueryCompiler, sql } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
-import { alternate, createBenchDatabase, fmt, loadKit, median, table, tag, throughput } from './lib.mjs';
+import { createBenchDatabase, fmt, interleavedThroughput, loadKit, median, table, tag } from './lib.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 400);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
@@ -117,19 +117,7 @@ async function partB(bench) {
     'alternative: zod + sql`` template': (id) => sqlTemplateClaim(scoped, id),
     'alternative: zod + builder compiled once': compiledOnceClaim(scoped),
   };
-  let slice = 0;
-  const runner = (ms) =>
-    Object.fromEntries(
-      Object.entries(variants).map(([name, op]) => [
-        name,
-        () => {
-          const prefix = `${run}:${slice++}`;
-          return throughput((i) => op(`${prefix}:${i}`), { concurrency: 16, ms });
-        },
-      ]),
-    );
-  await alternate(runner(250), 1);
-  const r = await alternate(runner(MS), ROUNDS);
+  const r = await interleavedThroughput(variants, { concurrency: 16, ms: MS, rounds: ROUNDS, prefix: run });
   await db.destroy();
   await pool.end();
   return Object.keys(variants).map((name) => [name, fmt(median(r[name].map((x) => x.opsPerSec))), fmt(median(r[name].map((x) => x.cpuUsPerOp)))]);

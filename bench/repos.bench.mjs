@@ -12,7 +12,7 @@
 import { deepStrictEqual } from 'node:assert';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { alternate, capturingKysely, createBenchDatabase, fmt, loadKit, machine, median, table, tag, throughput, timeOnce, verdict } from './lib.mjs';
+import { alternate, capturingKysely, createBenchDatabase, fmt, interleavedThroughput, loadKit, machine, median, table, tag, timeOnce, verdict } from './lib.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 400);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -77,19 +77,7 @@ async function measureSingles(label, pool, db, sql) {
   const rows = [];
   for (const [method, variants] of Object.entries(singleWrites(pool, db, sql))) {
     for (const concurrency of [1, 16]) {
-      let slice = 0;
-      const runner = (ms) =>
-        Object.fromEntries(
-          Object.keys(variants).map((name) => [
-            name,
-            () => {
-              const prefix = `${run}:${label}:${method}:${name}:${concurrency}:${slice++}`;
-              return throughput((i) => variants[name](`${prefix}:${i}`), { concurrency, ms });
-            },
-          ]),
-        );
-      await alternate(runner(250), 1); // warm-up: JIT, pool connections, plan caches
-      const r = await alternate(runner(MS), ROUNDS);
+      const r = await interleavedThroughput(variants, { concurrency, ms: MS, rounds: ROUNDS, prefix: `${run}:${label}:${method}:${concurrency}` });
       const ops = (name) => median(r[name].map((x) => x.opsPerSec));
       const cpu = (name) => median(r[name].map((x) => x.cpuUsPerOp));
       const ratio = median(r.repo.map((x, i) => x.opsPerSec / r.raw[i].opsPerSec)); // round by round

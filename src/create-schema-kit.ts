@@ -16,6 +16,8 @@ export interface CreateSchemaKitOptions {
   readonly roles?: readonly string[];
   /** The default consumer of `ProcessedMessageRepo`. Default `'default'`. */
   readonly consumer?: string;
+  /** Named prepared statements on the hot paths (see `RepoOptions.preparedStatements`). Default on. */
+  readonly preparedStatements?: boolean;
 }
 
 /** A Kysely instance over the host's pool and the four core repositories built on it; construct
@@ -42,7 +44,7 @@ export interface SchemaKit {
  * ```
  */
 export function createSchemaKit(options: CreateSchemaKitOptions): SchemaKit {
-  const { pool, schema, roles, consumer } = options;
+  const { pool, schema, roles, consumer, preparedStatements } = options;
   // A client whose connection drops emits 'error': pg-pool only listens while the client is idle,
   // so without these listeners a server restart would crash the host process instead of failing
   // the calls in flight (they still fail, with SchemaKitConnectionError).
@@ -59,7 +61,7 @@ export function createSchemaKit(options: CreateSchemaKitOptions): SchemaKit {
   // the pool belongs to the host: destroying our Kysely must not end it
   const borrowed = { connect, end: async () => undefined };
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: borrowed }) });
-  const repoOptions = schema === undefined ? {} : { schema };
+  const repoOptions = { ...(schema === undefined ? {} : { schema }), ...(preparedStatements === undefined ? {} : { preparedStatements }) };
   return {
     db,
     processedMessages: new ProcessedMessageRepo(db, { ...repoOptions, ...(consumer === undefined ? {} : { consumer }) }),

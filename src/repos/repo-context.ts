@@ -1,7 +1,8 @@
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
 import { toSchemaKitError } from '../database-errors.js';
+import { preparedStatementsOption, type PreparedSql } from './prepared.js';
 
 /**
  * What every repository accepts: the host's Kysely instance, or a transaction of it, typed with
@@ -26,6 +27,14 @@ export type ScopedExecutor = Kysely<Database> | Transaction<Database>;
 export interface RepoOptions {
   /** The schema schema-kit was installed into. Default `'schema_kit'`. */
   readonly schema?: string;
+  /**
+   * Run the hot statements (claim, claimMany, append, appendMany, processOnce's, the listings and
+   * the stream) as named prepared statements where the host's Kysely runs on node-postgres: the
+   * server parses and plans each once per connection. Turn off for a pooler that cannot keep
+   * prepared statements (PgBouncer before 1.21 in transaction mode). Default: on, unless the
+   * environment sets `SCHEMA_KIT_PREPARED_STATEMENTS=off`.
+   */
+  readonly preparedStatements?: boolean;
 }
 
 /** Where a repository runs its SQL: an executor scoped to the schema, and the schema's name. */
@@ -35,12 +44,18 @@ export interface RepoContext {
   readonly db: ScopedExecutor;
   /** The validated schema name, for raw SQL (`sql.id(schema, table)`). */
   readonly schema: string;
+  /** The host's Kysely or transaction without its plugins, for SQL text that names its schema. */
+  readonly plain: Executor;
+  /** Whether prepared SQL may run as named statements (the `preparedStatements` option). */
+  readonly named: boolean;
 }
 
 /** Validates the options and builds the {@link RepoContext} of a repository. */
 export function repoContext(db: Executor, options: RepoOptions | undefined): RepoContext {
   const schema = validateSchemaName(options?.schema ?? DEFAULT_SCHEMA, 'options.schema');
-  return { db: scoped(db, schema), schema };
+  const named = preparedStatementsOption(options?.preparedStatements);
+  const plain = db.withoutPlugins();
+  return { db: plain.withSchema(schema) as ScopedExecutor, schema, plain, named };
 }
 
 /** `db` (the host's, or one of its transactions) without the host's plugins, scoped to `schema`. */
@@ -92,11 +107,12 @@ export function qualifiedTable(ctx: RepoContext, table: string): string {
 }
 
 /**
- * Runs SQL text prepared once (with `$n` parameters) and returns its rows: the hot paths use it,
- * because building and compiling a query on every call costs about as much client CPU as the
- * driver itself (bench/overhead.bench.mjs).
+ * Runs SQL prepared once (with `$n` parameters) on the repository's executor, or on `db` (one of
+ * the host's transactions), and returns its rows: named where the connection allows it and the
+ * repository's `preparedStatements` option does. The hot paths use it, because building and
+ * compiling a query on every call costs about as much client CPU as the driver itself, and a named
+ * statement saves the server's parse and plan (bench/overhead.bench.mjs, bench/peers.bench.mjs).
  */
-export async function runPrepared<R>(db: ScopedExecutor, text: string, parameters: readonly unknown[]): Promise<R[]> {
-  const { rows } = await run(db.executeQuery<R>(CompiledQuery.raw(text, [...parameters])));
-  return rows;
+export function runPrepared<R>(ctx: RepoContext, statement: PreparedSql, parameters: readonly unknown[], db: Executor = ctx.plain): Promise<R[]> {
+  return statement.run<R>(db, parameters, ctx.named);
 }

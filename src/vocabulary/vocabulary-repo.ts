@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SchemaKitNotFoundError, SchemaKitValidationError } from '../errors.js';
 import { freeText, vocabularyValue } from '../validation/common.js';
 import { parseInput } from '../validation/parse.js';
+import { PreparedSql } from '../repos/prepared.js';
 import { qualifiedTable, repoContext, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../repos/repo-context.js';
 import { VOCABULARIES, VOCABULARY_NAMES, type VocabularyName, type VocabularyValue } from './registry.js';
 import type { VocabularyEntry } from './types.js';
@@ -32,7 +33,7 @@ export interface AddVocabularyValueResult {
  */
 export class VocabularyRepo {
   readonly #ctx: RepoContext;
-  readonly #sql = new Map<VocabularyName, { insert: string; select: string; list: string }>();
+  readonly #sql = new Map<VocabularyName, { insert: PreparedSql; select: PreparedSql; list: PreparedSql }>();
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
@@ -69,9 +70,9 @@ export class VocabularyRepo {
 
   /** Runs a statement on the vocabulary's table; a table that does not exist means its module is
    * not installed, which the error says. */
-  async #run(vocabulary: VocabularyName, text: string, parameters: readonly unknown[]): Promise<VocabularyEntry[]> {
+  async #run(vocabulary: VocabularyName, statement: PreparedSql, parameters: readonly unknown[]): Promise<VocabularyEntry[]> {
     try {
-      return await runPrepared<VocabularyEntry>(this.#ctx.db, text, parameters);
+      return await runPrepared<VocabularyEntry>(this.#ctx, statement, parameters);
     } catch (error) {
       if ((error as { code?: unknown }).code !== '42P01') throw error;
       const { module, table } = VOCABULARIES[vocabulary];
@@ -79,16 +80,16 @@ export class VocabularyRepo {
     }
   }
 
-  #statements(vocabulary: VocabularyName): { insert: string; select: string; list: string } {
+  #statements(vocabulary: VocabularyName): { insert: PreparedSql; select: PreparedSql; list: PreparedSql } {
     const known = this.#sql.get(vocabulary);
     if (known) return known;
     const name = parseInput(vocabularyName, vocabulary, 'vocabulary') as VocabularyName;
     const table = qualifiedTable(this.#ctx, VOCABULARIES[name].table);
     const columns = 'name, description, created_at';
     const statements = {
-      insert: `insert into ${table} (name, description) values ($1, $2) on conflict (name) do nothing returning ${columns}`,
-      select: `select ${columns} from ${table} where name = $1`,
-      list: `select ${columns} from ${table} order by name`,
+      insert: new PreparedSql(`insert into ${table} (name, description) values ($1, $2) on conflict (name) do nothing returning ${columns}`),
+      select: new PreparedSql(`select ${columns} from ${table} where name = $1`),
+      list: new PreparedSql(`select ${columns} from ${table} order by name`),
     };
     this.#sql.set(name, statements);
     return statements;

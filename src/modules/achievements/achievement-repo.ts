@@ -4,7 +4,7 @@ import { type AchievementCategory } from './values.js';
 import { achievementDefinitionSchema, achievementPageSchema, achievementSlugSchema, type AchievementDefinitionInput } from './validation.js';
 import { uuid, vocabularyValue } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
@@ -38,10 +38,14 @@ const DEFINED = [
  */
 export class AchievementRepo {
   readonly #ctx: RepoContext;
+  readonly #byCategory: KeysetListing<Achievement>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#byCategory = new KeysetListing(this.#ctx, { table: 'achievements', column: 'display_order', order: 'asc' }, (value) =>
+      this.#ctx.db.selectFrom('achievements').select(COLUMNS).where('category', '=', value('category')),
+    );
   }
 
   /**
@@ -79,7 +83,6 @@ export class AchievementRepo {
   async listByCategory(category: AchievementCategory, options: PageOptions = {}): Promise<Page<Achievement>> {
     const key = parseInput(vocabularyValue, category, 'category');
     const page = parseInput(achievementPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('achievements').select(COLUMNS).where('category', '=', key);
-    return keysetPage(this.#ctx, query, { table: 'achievements', column: 'display_order', order: 'asc' }, page);
+    return this.#byCategory.page({ category: key }, page);
   }
 }

@@ -4,7 +4,7 @@ import type { UserAchievement } from './tables.js';
 import { achievementKeySchema, progressIncrementSchema, userAchievementPageSchema } from './validation.js';
 import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
@@ -59,10 +59,15 @@ function advance(
  */
 export class UserAchievementRepo {
   readonly #ctx: RepoContext;
+  readonly #forUser: KeysetListing<UserAchievement>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#forUser = new KeysetListing(this.#ctx, { table: 'user_achievements', column: 'created_at', order: 'desc' }, (value, has) => {
+      const query = this.#ctx.db.selectFrom('user_achievements').select(COLUMNS).where('user_id', '=', value('user_id'));
+      return has('earned') ? query.where('earned', '=', value('earned')) : query;
+    });
   }
 
   /**
@@ -92,9 +97,7 @@ export class UserAchievementRepo {
   async listForUser(userId: string, options: PageOptions & { earned?: boolean } = {}): Promise<Page<UserAchievement>> {
     const user_id = parseInput(uuid, userId, 'userId');
     const { earned, ...page } = parseInput(userAchievementPageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('user_achievements').select(COLUMNS).where('user_id', '=', user_id);
-    if (earned !== undefined) query = query.where('earned', '=', earned);
-    return keysetPage(this.#ctx, query, { table: 'user_achievements', column: 'created_at', order: 'desc' }, page);
+    return this.#forUser.page({ user_id, earned }, page);
   }
 
   async #advanceExisting(user_id: string, keyColumn: 'a.id' | 'a.slug', key: string, inc: number): Promise<AchievementProgress | undefined> {

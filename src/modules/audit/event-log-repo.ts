@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
 import type { EventLogEntry } from './tables.js';
 import { parseInput } from '../../validation/parse.js';
 import { idText } from '../../validation/common.js';
 import { eventPageSchema, newEventListSchema, newEventSchema, personalFieldListSchema, streamOptionsSchema, type NewEvent, type PersonalField } from './validation.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
 import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { PreparedSql } from '../../repos/prepared.js';
 
 /** An event read by {@link EventLogRepo.stream}: the row plus its `position` in the global feed. */
 export type StreamedEvent = EventLogEntry & {
@@ -32,7 +32,10 @@ export interface StreamOptions {
 }
 
 const COLUMNS = ['id', 'user_id', 'action', 'entity_type', 'entity_id', 'timestamp', 'details', 'created_at', 'tx_id'] as const;
-const COLUMN_LIST = sql.join(COLUMNS.map((c) => sql.id(c)));
+const COLUMN_LIST = COLUMNS.map((c) => `"${c}"`).join(', ');
+
+/** What a listing page filters on: an entity, or a user. */
+type Match = { entity_type: string; entity_id: string } | { user_id: string };
 
 // built once: building a zod schema costs far more than parsing with it
 const entityTypeSchema = idText(128);
@@ -51,20 +54,37 @@ const userIdSchema = idText(512);
  */
 export class EventLogRepo {
   readonly #ctx: RepoContext;
-  readonly #appendSql: string;
+  readonly #table: string;
+  readonly #append: PreparedSql;
+  readonly #appendMany: PreparedSql;
+  readonly #stream: PreparedSql;
+  /** The listing statements, one per shape (filter, order, with or without a cursor), built on first use. */
+  readonly #pages = new Map<string, PreparedSql>();
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
-    this.#appendSql = `insert into ${qualifiedTable(this.#ctx, 'event_log')} (user_id, action, entity_type, entity_id, details, "timestamp")
-      values ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now()))
-      returning ${COLUMNS.map((c) => `"${c}"`).join(', ')}`;
+    const table = (this.#table = qualifiedTable(this.#ctx, 'event_log'));
+    this.#append = new PreparedSql(
+      `insert into ${table} (user_id, action, entity_type, entity_id, details, "timestamp") values ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now())) returning ${COLUMN_LIST}`,
+    );
+    this.#appendMany = new PreparedSql(
+      `insert into ${table} (user_id, action, entity_type, entity_id, details, "timestamp") ` +
+        'select user_id, action, entity_type, entity_id, details, coalesce(ts, now()) ' +
+        'from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[]) with ordinality as t(user_id, action, entity_type, entity_id, details, ts, n) ' +
+        `order by n returning ${COLUMN_LIST}`,
+    );
+    this.#stream = new PreparedSql(
+      // the server writes `position`: cheaper than adding a property to every row in JS
+      `select ${COLUMN_LIST}, tx_id::text || ':' || id::text as position from ${table} ` +
+        'where (tx_id, id) > ($1::xid8, $2::bigint) and tx_id < pg_snapshot_xmin(pg_current_snapshot()) order by tx_id, id limit $3',
+    );
   }
 
   /** Appends one event and returns the stored row. */
   async append(event: NewEvent): Promise<EventLogEntry> {
     const row = parseInput(newEventSchema, event, 'event');
-    const rows = await runPrepared<EventLogEntry>(this.#ctx.db, this.#appendSql, [
+    const rows = await runPrepared<EventLogEntry>(this.#ctx, this.#append, [
       row.user_id ?? null,
       row.action,
       row.entity_type,
@@ -80,19 +100,14 @@ export class EventLogRepo {
     const rows = parseInput(newEventListSchema, events, 'events');
     if (rows.length === 0) return [];
     const column = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
-    const { rows: stored } = await run(
-      sql<EventLogEntry>`
-        insert into ${sql.id(this.#ctx.schema, 'event_log')} (user_id, action, entity_type, entity_id, details, "timestamp")
-        select user_id, action, entity_type, entity_id, details, coalesce(ts, now())
-        from unnest(
-          ${column((r) => r.user_id ?? null)}::text[], ${column((r) => r.action)}::text[],
-          ${column((r) => r.entity_type)}::text[], ${column((r) => r.entity_id)}::text[],
-          ${column((r) => JSON.stringify(r.details ?? {}))}::jsonb[], ${column((r) => r.timestamp ?? null)}::timestamptz[]
-        ) with ordinality as t(user_id, action, entity_type, entity_id, details, ts, n)
-        order by n
-        returning ${COLUMN_LIST}`.execute(this.#ctx.db),
-    );
-    return stored;
+    return runPrepared<EventLogEntry>(this.#ctx, this.#appendMany, [
+      column((r) => r.user_id ?? null),
+      column((r) => r.action),
+      column((r) => r.entity_type),
+      column((r) => r.entity_id),
+      column((r) => JSON.stringify(r.details ?? {})),
+      column((r) => r.timestamp ?? null),
+    ]);
   }
 
   /**
@@ -131,25 +146,17 @@ export class EventLogRepo {
    * older than every transaction still running, so an event whose transaction commits late is
    * yielded once it commits, never skipped. Memory stays bounded by `batchSize`. Transaction ids
    * are server-wide: a transaction left open anywhere on the server, in any database, holds the
-   * feed back until it ends.
+   * feed back until it ends. Each event is the driver's row itself (`position` computed by the
+   * server): no copy.
    */
   async *stream(options: StreamOptions = {}): AsyncGenerator<StreamedEvent, void, undefined> {
     const { after, batchSize, follow, pollIntervalMs, signal } = parseInput(streamOptionsSchema, options, 'options');
     let [tx, id] = (after ?? '0:0').split(':') as [string, string];
-    const table = sql.id(this.#ctx.schema, 'event_log');
     while (!signal?.aborted) {
-      const { rows } = await run(
-        sql<EventLogEntry>`
-          select ${COLUMN_LIST} from ${table}
-          where (tx_id, id) > (${tx}::xid8, ${id}::bigint)
-            and tx_id < pg_snapshot_xmin(pg_current_snapshot())
-          order by tx_id, id
-          limit ${batchSize}`.execute(this.#ctx.db),
-      );
-      for (const row of rows) {
-        [tx, id] = [row.tx_id, row.id];
-        yield { ...row, position: `${row.tx_id}:${row.id}` };
-      }
+      const rows = await runPrepared<StreamedEvent>(this.#ctx, this.#stream, [tx, id, batchSize]);
+      for (const row of rows) yield row;
+      const last = rows.at(-1);
+      if (last) [tx, id] = [last.tx_id, last.id];
       if (rows.length < batchSize) {
         if (!follow) return;
         await sleep(pollIntervalMs, signal);
@@ -157,12 +164,25 @@ export class EventLogRepo {
     }
   }
 
-  async #page(match: { entity_type: string; entity_id: string } | { user_id: string }, options: EventPageOptions): Promise<Page<EventLogEntry>> {
+  async #page(match: Match, options: EventPageOptions): Promise<Page<EventLogEntry>> {
     const { after, limit, order } = parseInput(eventPageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('event_log').select(COLUMNS).where((eb) => eb.and(match));
-    if (after) query = query.where('id', order === 'desc' ? '<' : '>', after);
-    const rows = await run(query.orderBy('id', order).limit(limit + 1).execute());
+    const keys = 'user_id' in match ? [match.user_id] : [match.entity_type, match.entity_id];
+    const parameters = after ? [...keys, after, limit + 1] : [...keys, limit + 1];
+    const rows = await runPrepared<EventLogEntry>(this.#ctx, this.#pageSql('user_id' in match ? 'user' : 'entity', order, Boolean(after)), parameters);
     return toPage(rows, limit, (row) => row.id);
+  }
+
+  /** The listing statement of one shape: by entity or user, in `order`, after a cursor or from the start. */
+  #pageSql(by: 'entity' | 'user', order: 'asc' | 'desc', cursor: boolean): PreparedSql {
+    const shape = `${by}:${order}:${cursor}`;
+    let statement = this.#pages.get(shape);
+    if (!statement) {
+      const filter = by === 'user' ? ['user_id = $1'] : ['entity_type = $1', 'entity_id = $2'];
+      if (cursor) filter.push(`id ${order === 'desc' ? '<' : '>'} $${filter.length + 1}`);
+      statement = new PreparedSql(`select ${COLUMN_LIST} from ${this.#table} where ${filter.join(' and ')} order by id ${order} limit $${filter.length + 1}`);
+      this.#pages.set(shape, statement);
+    }
+    return statement;
   }
 }
 

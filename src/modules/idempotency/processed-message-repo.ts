@@ -19,12 +19,11 @@ import {
   repoContext,
   run,
   runPrepared,
-  scoped,
   type Executor,
   type RepoContext,
   type RepoOptions,
-  type ScopedExecutor,
 } from '../../repos/repo-context.js';
+import { PreparedSql } from '../../repos/prepared.js';
 
 /** Options of {@link ProcessedMessageRepo}: the schema and the default consumer. */
 export interface ProcessedMessageRepoOptions extends RepoOptions {
@@ -55,15 +54,27 @@ export class ProcessedMessageRepo<DB = Database> {
   /** The host's Kysely or transaction as given: handlers run in its transactions. */
   readonly #host: Executor<DB>;
   readonly #consumer: string;
-  readonly #claimSql: string;
+  readonly #sql: {
+    readonly claim: PreparedSql;
+    readonly claimMany: PreparedSql;
+    readonly keptResult: PreparedSql;
+    readonly keepResult: PreparedSql;
+  };
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor<DB>, options: ProcessedMessageRepoOptions = {}) {
     const { consumer, ...rest } = options;
     this.#ctx = repoContext(db, rest);
     this.#host = db;
-    this.#claimSql = `insert into ${qualifiedTable(this.#ctx, 'processed_messages')} (consumer, message_id)
-      values ($1, $2) on conflict do nothing returning 1 as claimed`;
+    const table = qualifiedTable(this.#ctx, 'processed_messages');
+    this.#sql = {
+      claim: new PreparedSql(`insert into ${table} (consumer, message_id) values ($1, $2) on conflict do nothing returning 1 as claimed`),
+      claimMany: new PreparedSql(
+        `insert into ${table} (consumer, message_id) select $1, id from unnest($2::text[]) as t(id) on conflict do nothing returning message_id`,
+      ),
+      keptResult: new PreparedSql(`select result from ${table} where consumer = $1 and message_id = $2`),
+      keepResult: new PreparedSql(`update ${table} set result = $3 where consumer = $1 and message_id = $2`),
+    };
     this.#consumer = consumer === undefined ? 'default' : parseInput(consumerOptionsSchema, { consumer }, 'options').consumer!;
   }
 
@@ -74,7 +85,7 @@ export class ProcessedMessageRepo<DB = Database> {
   async claim(messageId: string, options: { consumer?: string } = {}): Promise<boolean> {
     const id = parseInput(messageIdSchema, messageId, 'messageId');
     const consumer = this.#consumerOf(options);
-    return this.#claimIn(this.#ctx.db, consumer, id);
+    return this.#claimIn(this.#ctx.plain, consumer, id);
   }
 
   /**
@@ -85,13 +96,7 @@ export class ProcessedMessageRepo<DB = Database> {
     const ids = parseInput(messageIdListSchema, messageIds, 'messageIds');
     const consumer = this.#consumerOf(options);
     if (ids.length === 0) return [];
-    const { rows } = await run(
-      sql<{ message_id: string }>`
-        insert into ${sql.id(this.#ctx.schema, 'processed_messages')} (consumer, message_id)
-        select ${consumer}, id from unnest(${ids}::text[]) as t(id)
-        on conflict do nothing
-        returning message_id`.execute(this.#ctx.db),
-    );
+    const rows = await runPrepared<{ message_id: string }>(this.#ctx, this.#sql.claimMany, [consumer, ids]);
     const claimed = new Set(rows.map((r) => r.message_id));
     return [...new Set(ids)].filter((id) => claimed.has(id));
   }
@@ -138,25 +143,15 @@ export class ProcessedMessageRepo<DB = Database> {
     const consumer = parsed.consumer ?? this.#consumer;
     if (typeof handler !== 'function') throw new SchemaKitValidationError('handler', 'must be a function');
     return inTransaction(this.#host, async (trx) => {
-      const own = scoped(trx, this.#ctx.schema);
+      const own = trx.withoutPlugins();
       if (!(await this.#claimIn(own, consumer, id))) {
-        const kept = await own
-          .selectFrom('processed_messages')
-          .select('result')
-          .where('consumer', '=', consumer)
-          .where('message_id', '=', id)
-          .executeTakeFirst();
+        const [kept] = await runPrepared<{ result: JsonValue | null }>(this.#ctx, this.#sql.keptResult, [consumer, id], own);
         return { processed: false, result: kept?.result ?? null };
       }
       const result = await handler(trx);
       if (parsed.keepResult) {
         const json = parseInput(keptResultSchema, result ?? null, 'result') as JsonValue;
-        await own
-          .updateTable('processed_messages')
-          .set({ result: JSON.stringify(json) as unknown as JsonValue })
-          .where('consumer', '=', consumer)
-          .where('message_id', '=', id)
-          .execute();
+        await runPrepared(this.#ctx, this.#sql.keepResult, [consumer, id, JSON.stringify(json)], own);
       }
       return { processed: true, result };
     });
@@ -205,8 +200,8 @@ export class ProcessedMessageRepo<DB = Database> {
     }
   }
 
-  async #claimIn(db: ScopedExecutor, consumer: string, messageId: string): Promise<boolean> {
-    return (await runPrepared(db, this.#claimSql, [consumer, messageId])).length > 0;
+  async #claimIn(db: Executor, consumer: string, messageId: string): Promise<boolean> {
+    return (await runPrepared(this.#ctx, this.#sql.claim, [consumer, messageId], db)).length > 0;
   }
 
   #consumerOf(options: { consumer?: string }): string {

@@ -1,10 +1,11 @@
+import { sql } from 'kysely';
 import type { JsonValue } from '../../schema/column-types.js';
 import type { DissonanceRecord } from './tables.js';
 import type { RiskLevel } from './values.js';
 import { uuid } from '../../validation/common.js';
 import { dissonanceQuerySchema, insightsPageSchema, newDissonanceSchema, type NewDissonanceInput } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
@@ -31,10 +32,21 @@ const COLUMNS = ['id', 'user_id', 'conversation_id', 'transcript', 'emotions', '
  */
 export class DissonanceRepo {
   readonly #ctx: RepoContext;
+  readonly #all: KeysetListing<DissonanceRecord>;
+  readonly #forUser: KeysetListing<DissonanceRecord>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    const records = () => this.#ctx.db.selectFrom('dissonance_records').select(COLUMNS);
+    this.#all = new KeysetListing(this.#ctx, { table: 'dissonance_records', column: 'dissonance_score', order: 'desc' }, (value, has) => {
+      let query = records();
+      if (has('risk_levels')) query = query.where('risk_level', '=', sql<RiskLevel>`any(${value('risk_levels')}::text[])`);
+      return has('min_score') ? query.where('dissonance_score', '>=', value('min_score')) : query;
+    });
+    this.#forUser = new KeysetListing(this.#ctx, { table: 'dissonance_records', column: 'created_at', order: 'desc' }, (value) =>
+      records().where('user_id', '=', value('user_id')),
+    );
   }
 
   /** Records a detection; `emotions` is any JSON (null or left out: none). */
@@ -54,17 +66,13 @@ export class DissonanceRepo {
    * highest score first. */
   async list(options: DissonanceQuery = {}): Promise<Page<DissonanceRecord>> {
     const { risk_level, min_score, ...page } = parseInput(dissonanceQuerySchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('dissonance_records').select(COLUMNS);
-    if (risk_level !== undefined) query = query.where('risk_level', 'in', [risk_level].flat());
-    if (min_score !== undefined) query = query.where('dissonance_score', '>=', min_score);
-    return keysetPage(this.#ctx, query, { table: 'dissonance_records', column: 'dissonance_score', order: 'desc' }, page);
+    return this.#all.page({ risk_levels: risk_level === undefined ? undefined : [risk_level].flat(), min_score }, page);
   }
 
   /** One keyset page of the user's records, newest first. */
   async listForUser(userId: string, options: PageOptions = {}): Promise<Page<DissonanceRecord>> {
     const user_id = parseInput(uuid, userId, 'userId');
     const page = parseInput(insightsPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('dissonance_records').select(COLUMNS).where('user_id', '=', user_id);
-    return keysetPage(this.#ctx, query, { table: 'dissonance_records', column: 'created_at', order: 'desc' }, page);
+    return this.#forUser.page({ user_id }, page);
   }
 }

@@ -13,7 +13,7 @@ import {
   type ContentPackagePatchInput,
   type NewContentPackageInput,
 } from './validation.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
@@ -39,10 +39,15 @@ export interface GetOrCreatePackageResult {
  */
 export class ContentPackageRepo {
   readonly #ctx: RepoContext;
+  readonly #byCategory: KeysetListing<ContentPackage>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#byCategory = new KeysetListing(this.#ctx, { table: 'content_packages', column: 'created_at', order: 'desc' }, (value, has) => {
+      const query = this.#ctx.db.selectFrom('content_packages').select(CONTENT_PACKAGE_COLUMNS).where('category', '=', value('category'));
+      return has('is_active') ? query.where('is_active', '=', value('is_active')) : query;
+    });
   }
 
   /** Creates a package; a taken `slug` throws `SchemaKitConflictError` (`content_packages_slug_key`). */
@@ -102,9 +107,7 @@ export class ContentPackageRepo {
   async listByCategory(category: ContentCategory, options: PageOptions & { includeInactive?: boolean } = {}): Promise<Page<ContentPackage>> {
     const key = parseInput(vocabularyValue, category, 'category');
     const { includeInactive, ...page } = parseInput(packagePageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('content_packages').select(CONTENT_PACKAGE_COLUMNS).where('category', '=', key);
-    if (!includeInactive) query = query.where('is_active', '=', true);
-    return keysetPage(this.#ctx, query, { table: 'content_packages', column: 'created_at', order: 'desc' }, page);
+    return this.#byCategory.page({ category: key, is_active: includeInactive ? undefined : true }, page);
   }
 
   #find(column: 'id' | 'slug', value: string): Promise<ContentPackage | undefined> {

@@ -5,7 +5,8 @@ import type { ContentPackage, UserInterest } from './tables.js';
 import { CONTENT_PACKAGE_COLUMNS } from './content-package-repo.js';
 import { parseInput } from '../../validation/parse.js';
 import { interestKeySchema, interestPageSchema, packageInterestPageSchema } from './validation.js';
-import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import type { Page, PageOptions } from '../../repos/page.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 /** The outcome of {@link UserInterestRepo.add}: the interest, and whether this call created it. */
@@ -27,19 +28,19 @@ export interface InterestListOptions extends PageOptions {
   readonly include?: 'package';
 }
 
-/** The interests a listing reads: a filter on `user_interests as i`. */
-type InterestQuery = SelectQueryBuilder<Database & { i: Database['user_interests'] }, 'i', object>;
-type InterestFilter = (query: InterestQuery) => InterestQuery;
+/** An interest row with its package as JSON, before {@link withPackage}. */
+type InterestPackageRow = UserInterest & { package: Record<string, unknown> };
 
-/** The package of an interest, as one JSON object built next to the interest's row. */
-const PACKAGE_JSON = sql<Record<string, unknown>>`jsonb_build_object(${sql.join(
-  CONTENT_PACKAGE_COLUMNS.map((column) => sql`${sql.lit(column)}, ${sql.ref(`p.${column}`)}`),
-)})`;
-
-/** A package read back from {@link PACKAGE_JSON}: its times become Dates again. */
-function packageOf(json: Record<string, unknown>): ContentPackage {
+/** The row with its package's times as Dates again (JSON carries them as text). */
+function withPackage({ package: json, ...interest }: InterestPackageRow): UserInterestWithPackage {
   const row = json as unknown as ContentPackage & { created_at: string; updated_at: string };
-  return { ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) };
+  return { ...interest, package: { ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) } };
+}
+
+/** The interest and its package, for each listing, with or without the package. */
+interface InterestListings {
+  readonly plain: KeysetListing<UserInterest>;
+  readonly withPackage: KeysetListing<InterestPackageRow>;
 }
 
 /**
@@ -54,10 +55,29 @@ function packageOf(json: Record<string, unknown>): ContentPackage {
  */
 export class UserInterestRepo {
   readonly #ctx: RepoContext;
+  readonly #forUser: InterestListings;
+  readonly #forPackage: InterestListings;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    const order = { table: 'user_interests', column: 'created_at', order: 'desc' } as const;
+    // the package as one JSON object from a subquery on its primary key: no join, so the listing's
+    // unqualified (created_at, id) order stays the interest's
+    const packageJson = sql<Record<string, unknown>>`(select jsonb_build_object(${sql.join(
+      CONTENT_PACKAGE_COLUMNS.map((column) => sql`${sql.lit(column)}, ${sql.ref(`p.${column}`)}`),
+    )}) from ${sql.id(this.#ctx.schema, 'content_packages')} as p where p.id = user_interests.package_id)`;
+    const plain = () => this.#ctx.db.selectFrom('user_interests').select(COLUMNS);
+    const full = () => plain().select(packageJson.as('package'));
+    const forUser = <O extends UserInterest>(base: () => SelectQueryBuilder<Database, 'user_interests', O>) =>
+      new KeysetListing<O>(this.#ctx, order, (value) => base().where('user_id', '=', value('user_id')));
+    const forPackage = <O extends UserInterest>(base: () => SelectQueryBuilder<Database, 'user_interests', O>) =>
+      new KeysetListing<O>(this.#ctx, order, (value, has) => {
+        const query = base().where('package_id', '=', value('package_id'));
+        return has('attended') ? query.where('is_attended', '=', value('attended')) : query;
+      });
+    this.#forUser = { plain: forUser(plain), withPackage: forUser(full) };
+    this.#forPackage = { plain: forPackage(plain), withPackage: forPackage(full) };
   }
 
   /**
@@ -122,7 +142,7 @@ export class UserInterestRepo {
   async listForUser(userId: string, options: InterestListOptions = {}): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
     const user_id = parseInput(interestKeySchema, userId, 'userId');
     const { after, limit, include } = parseInput(interestPageSchema, options, 'options');
-    return this.#page((q) => q.where('i.user_id', '=', user_id), after, limit, include);
+    return this.#page(this.#forUser, { user_id }, { after, limit }, include);
   }
 
   /** One keyset page of the package's interests, newest first; `attended` filters attended or not;
@@ -138,11 +158,18 @@ export class UserInterestRepo {
   ): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
     const package_id = parseInput(interestKeySchema, packageId, 'packageId');
     const { after, limit, attended, include } = parseInput(packageInterestPageSchema, options, 'options');
-    const filter: InterestFilter = (q) => {
-      const ofPackage = q.where('i.package_id', '=', package_id);
-      return attended === undefined ? ofPackage : ofPackage.where('i.is_attended', '=', attended);
-    };
-    return this.#page(filter, after, limit, include);
+    return this.#page(this.#forPackage, { package_id, attended }, { after, limit }, include);
+  }
+
+  async #page(
+    listings: InterestListings,
+    values: Readonly<Record<string, unknown>>,
+    page: { after?: string | undefined; limit: number },
+    include: 'package' | undefined,
+  ): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
+    if (!include) return listings.plain.page(values, page);
+    const { items, next } = await listings.withPackage.page(values, page);
+    return { items: items.map(withPackage), next };
   }
 
   #find(user_id: string, package_id: string): Promise<UserInterest | undefined> {
@@ -156,24 +183,4 @@ export class UserInterestRepo {
     );
   }
 
-  async #page(
-    filter: InterestFilter,
-    after: string | undefined,
-    limit: number,
-    include: 'package' | undefined,
-  ): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
-    let query = filter(this.#ctx.db.selectFrom('user_interests as i'));
-    if (after) {
-      const table = sql.id(this.#ctx.schema, 'user_interests');
-      query = query.where(sql<boolean>`(i.created_at, i.id) < (select c.created_at, c.id from ${table} as c where c.id = ${after})`);
-    }
-    const ordered = query.select(COLUMNS.map((column) => `i.${column}` as const)).orderBy('i.created_at', 'desc').orderBy('i.id', 'desc').limit(limit + 1);
-    if (!include) return toPage(await run(ordered.execute()), limit, (row) => row.id);
-    const rows = await run(ordered.innerJoin('content_packages as p', 'p.id', 'i.package_id').select(PACKAGE_JSON.as('package')).execute());
-    return toPage(
-      rows.map((row) => ({ ...row, package: packageOf(row.package) })),
-      limit,
-      (row) => row.id,
-    );
-  }
 }

@@ -16,7 +16,7 @@ import {
 } from './validation.js';
 import { contextWindowQuery, MESSAGE_COLUMNS, toContextWindow, type ContextWindow } from './context-window.js';
 import { parseInput } from '../../validation/parse.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
 import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError } from '../../errors.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
@@ -51,10 +51,14 @@ function madeInList(messages: ParsedMessage[]): Map<string, number> {
  */
 export class ConversationRepo {
   readonly #ctx: RepoContext;
+  readonly #forUser: KeysetListing<Conversation>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#forUser = new KeysetListing(this.#ctx, { table: 'conversations', column: 'created_at', order: 'desc' }, (value) =>
+      this.#ctx.db.selectFrom('conversations').select(COLUMNS).where('user_id', '=', value('user')),
+    );
   }
 
   /** Starts a conversation of a user, optionally about an exercise. */
@@ -105,8 +109,7 @@ export class ConversationRepo {
   async listForUser(userId: string, options: PageOptions = {}): Promise<Page<Conversation>> {
     const user = parseInput(uuid, userId, 'userId');
     const page = parseInput(learningPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('conversations').select(COLUMNS).where('user_id', '=', user);
-    return keysetPage(this.#ctx, query, { table: 'conversations', column: 'created_at', order: 'desc' }, page);
+    return this.#forUser.page({ user }, page);
   }
 
   /**

@@ -13,7 +13,7 @@ import {
   type NewFeatureInput,
 } from './validation.js';
 import { AuditedRepo, type ChangeOptions } from '../../repos/audited-write.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { run, type ScopedExecutor } from '../../repos/repo-context.js';
 
@@ -37,6 +37,10 @@ const COLUMNS = [
  * ```
  */
 export class FeatureRepo extends AuditedRepo {
+  readonly #byProject = new KeysetListing<Feature>(this.ctx, { table: 'features', column: 'created_at', order: 'desc' }, (value, has) => {
+    const query = this.ctx.db.selectFrom('features').select(COLUMNS).where('project_id', '=', value('project'));
+    return has('status') ? query.where('status', '=', value('status')) : query;
+  });
   /** Creates a feature, not planned into any release. */
   async create(feature: NewFeatureInput, options: ChangeOptions = {}): Promise<Feature> {
     const row = parseInput(newFeatureSchema, feature, 'feature');
@@ -63,9 +67,7 @@ export class FeatureRepo extends AuditedRepo {
   async listByProject(projectId: string, options: PageOptions & { status?: FeatureStatus } = {}): Promise<Page<Feature>> {
     const project = parseInput(uuid, projectId, 'projectId');
     const { status, ...page } = parseInput(featurePageSchema, options, 'options');
-    let query = this.ctx.db.selectFrom('features').select(COLUMNS).where('project_id', '=', project);
-    if (status) query = query.where('status', '=', status);
-    return keysetPage(this.ctx, query, { table: 'features', column: 'created_at', order: 'desc' }, page);
+    return this.#byProject.page({ project, status }, page);
   }
 
   /** Sets the feature's status and `status_reason` (`options.reason`, null when not given); throws

@@ -6,7 +6,7 @@ import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { changeOptionsSchema, newReleaseSchema, planningPageSchema, type NewReleaseInput } from './validation.js';
 import { AuditedRepo, type ChangeOptions } from '../../repos/audited-write.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { run } from '../../repos/repo-context.js';
 
@@ -25,6 +25,9 @@ const COLUMNS = ['id', 'project_id', 'version', 'target_date', 'status', 'create
  * ```
  */
 export class ReleaseRepo extends AuditedRepo {
+  readonly #byProject = new KeysetListing<Release>(this.ctx, { table: 'releases', column: 'created_at', order: 'desc' }, (value) =>
+    this.ctx.db.selectFrom('releases').select(COLUMNS).where('project_id', '=', value('project')),
+  );
   /** Creates a release; `target_date` is a `'YYYY-MM-DD'` day (a Date counts as its UTC day). A
    * version taken in the project throws `SchemaKitConflictError` (`releases_project_id_version_key`). */
   async create(release: NewReleaseInput, options: ChangeOptions = {}): Promise<Release> {
@@ -49,8 +52,7 @@ export class ReleaseRepo extends AuditedRepo {
   async listByProject(projectId: string, options: PageOptions = {}): Promise<Page<Release>> {
     const project = parseInput(uuid, projectId, 'projectId');
     const page = parseInput(planningPageSchema, options, 'options');
-    const query = this.ctx.db.selectFrom('releases').select(COLUMNS).where('project_id', '=', project);
-    return keysetPage(this.ctx, query, { table: 'releases', column: 'created_at', order: 'desc' }, page);
+    return this.#byProject.page({ project }, page);
   }
 
   /** Sets the release's status; throws {@link SchemaKitNotFoundError} for an unknown release. */

@@ -6,7 +6,8 @@ import { type ChangeSource } from './values.js';
 import { idText, uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { changeRoleSchema, recordRoleChangeSchema, roleHistoryPageSchema, roleListSchema } from './validation.js';
-import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import type { Page, PageOptions } from '../../repos/page.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 // built once: building a zod schema costs far more than parsing with it
@@ -68,12 +69,18 @@ export class RoleChangeLogRepo {
   readonly #recordSchema: ReturnType<typeof recordRoleChangeSchema>;
   /** Whether `new_role` is checked against the `roles` table (no list given). */
   readonly #checkTable: boolean;
+  readonly #history: Record<'user_id' | 'changed_by', KeysetListing<UserRoleChange>>;
 
   /** Wraps the host's Kysely instance or transaction; `options.roles` limits `new_role` to a list
    * of the host's instead of the `roles` table. */
   constructor(db: Executor, options: RoleChangeLogRepoOptions = {}) {
     const { roles, ...rest } = options;
     this.#ctx = repoContext(db, rest);
+    const listing = (column: 'user_id' | 'changed_by') =>
+      new KeysetListing<UserRoleChange>(this.#ctx, { table: 'user_role_change_log', column: 'changed_at', order: 'desc' }, (value) =>
+        this.#ctx.db.selectFrom('user_role_change_log').select(COLUMNS).where(column, '=', value(column)),
+      );
+    this.#history = { user_id: listing('user_id'), changed_by: listing('changed_by') };
     const allowed = roles === undefined ? undefined : parseInput(roleListSchema, roles, 'options.roles');
     this.#checkTable = allowed === undefined;
     this.#changeSchema = changeRoleSchema(allowed);
@@ -141,16 +148,7 @@ export class RoleChangeLogRepo {
   }
 
   async #page(column: 'user_id' | 'changed_by', value: string, options: PageOptions): Promise<Page<UserRoleChange>> {
-    const { after, limit } = parseInput(roleHistoryPageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('user_role_change_log').select(COLUMNS).where(column, '=', value);
-    if (after) {
-      // the cursor is the last row's id; its exact changed_at is read back from the row itself
-      const table = sql.id(this.#ctx.schema, 'user_role_change_log');
-      query = query.where(
-        sql<boolean>`(changed_at, id) < (select c.changed_at, c.id from ${table} as c where c.id = ${after})`,
-      );
-    }
-    const rows = await run(query.orderBy('changed_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute());
-    return toPage(rows, limit, (row) => row.id);
+    const page = parseInput(roleHistoryPageSchema, options, 'options');
+    return this.#history[column].page({ [column]: value }, page);
   }
 }

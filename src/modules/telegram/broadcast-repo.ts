@@ -8,6 +8,7 @@ import { parseInput } from '../../validation/parse.js';
 import { claimLimitSchema, deliveryCountsSchema, failedDeliverySchema, newBroadcastSchema, telegramPageSchema, type NewBroadcastInput } from './validation.js';
 import type { User } from '../core/index.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import { PreparedSql } from '../../repos/prepared.js';
 import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 /** A user a broadcast goes to: what a sender needs to address and greet them. */
@@ -43,7 +44,7 @@ const COLUMNS = [
  */
 export class BroadcastRepo {
   readonly #ctx: RepoContext;
-  readonly #recipientStatements = new Map<boolean, string>();
+  readonly #recipientStatements = new Map<boolean, PreparedSql>();
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
@@ -155,7 +156,7 @@ export class BroadcastRepo {
     const broadcastId = parseInput(uuid, id, 'id');
     const { after, limit } = parseInput(telegramPageSchema, options, 'options');
     const rows = await runPrepared<{ broadcast: string } & { [K in keyof BroadcastRecipient]: BroadcastRecipient[K] | null }>(
-      this.#ctx.db,
+      this.#ctx,
       this.#recipientsSql(after !== undefined),
       after === undefined ? [broadcastId, limit + 1] : [broadcastId, limit + 1, after],
     );
@@ -166,7 +167,7 @@ export class BroadcastRepo {
 
   /** The recipients statement, with or without a cursor ($3): one branch per kind of audience,
    * each gated on the broadcast's audience, so each uses its own partial index. */
-  #recipientsSql(withCursor: boolean): string {
+  #recipientsSql(withCursor: boolean): PreparedSql {
     const cached = this.#recipientStatements.get(withCursor);
     if (cached) return cached;
     const users = qualifiedTable(this.#ctx, 'users');
@@ -181,8 +182,9 @@ export class BroadcastRepo {
       ) r on true
       where b.id = $1
       order by r.id`;
-    this.#recipientStatements.set(withCursor, text);
-    return text;
+    const statement = new PreparedSql(text);
+    this.#recipientStatements.set(withCursor, statement);
+    return statement;
   }
 
   /** Applies `set` to the broadcast if its status is one of `from`, in one statement; otherwise

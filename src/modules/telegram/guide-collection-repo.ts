@@ -4,7 +4,7 @@ import type { UserGuideCollection } from './tables.js';
 import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { telegramPageSchema } from './validation.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
@@ -29,10 +29,14 @@ const COLUMNS = ['id', 'user_id', 'guide_id', 'is_read', 'times_viewed', 'last_v
  */
 export class GuideCollectionRepo {
   readonly #ctx: RepoContext;
+  readonly #forUser: KeysetListing<UserGuideCollection>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#forUser = new KeysetListing(this.#ctx, { table: 'user_guide_collections', column: 'saved_at', order: 'desc' }, (value) =>
+      this.#ctx.db.selectFrom('user_guide_collections').select(COLUMNS).where('user_id', '=', value('user_id')),
+    );
   }
 
   /** Saves the guide for the user, idempotently and without a check-then-insert race
@@ -87,8 +91,7 @@ export class GuideCollectionRepo {
   async listForUser(userId: string, options: PageOptions = {}): Promise<Page<UserGuideCollection>> {
     const user_id = parseInput(uuid, userId, 'userId');
     const page = parseInput(telegramPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('user_guide_collections').select(COLUMNS).where('user_id', '=', user_id);
-    return keysetPage(this.#ctx, query, { table: 'user_guide_collections', column: 'saved_at', order: 'desc' }, page);
+    return this.#forUser.page({ user_id }, page);
   }
 
   #keys(userId: string, guideId: string): [string, string] {

@@ -4,7 +4,7 @@ import { type GuideCategory } from './values.js';
 import { uuid, vocabularyValue } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { newGuideSchema, telegramPageSchema, type NewGuideInput } from './validation.js';
-import { keysetPage } from '../../repos/keyset.js';
+import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
@@ -22,10 +22,14 @@ const COLUMNS = ['id', 'title', 'description', 'content_url', 'category', 'tags'
  */
 export class GuideRepo {
   readonly #ctx: RepoContext;
+  readonly #byCategory: KeysetListing<Guide>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    this.#byCategory = new KeysetListing(this.#ctx, { table: 'guides', column: 'created_at', order: 'desc' }, (value) =>
+      this.#ctx.db.selectFrom('guides').select(COLUMNS).where('category', '=', value('category')),
+    );
   }
 
   /** Creates a guide. */
@@ -44,8 +48,7 @@ export class GuideRepo {
   async listByCategory(category: GuideCategory, options: PageOptions = {}): Promise<Page<Guide>> {
     const key = parseInput(vocabularyValue, category, 'category');
     const page = parseInput(telegramPageSchema, options, 'options');
-    const query = this.#ctx.db.selectFrom('guides').select(COLUMNS).where('category', '=', key);
-    return keysetPage(this.#ctx, query, { table: 'guides', column: 'created_at', order: 'desc' }, page);
+    return this.#byCategory.page({ category: key }, page);
   }
 
   /** Counts one view of the guide (`views_count + 1`, atomic) and returns it; throws
