@@ -60,6 +60,22 @@ export class SchemaKitConnectionError extends SchemaKitError {
   }
 }
 
+/**
+ * The database refused a statement for a reason no other class names (e.g. a missing table when a
+ * module is not installed, or a statement after a failed one in an aborted transaction: code
+ * `'transaction_aborted'`). `sqlState` is PostgreSQL's SQLSTATE when it sent one; the driver's
+ * error is the `cause`.
+ */
+export class SchemaKitDatabaseError extends SchemaKitError {
+  /** PostgreSQL's SQLSTATE (e.g. `'42P01'`), when the server sent one. */
+  readonly sqlState: string | undefined;
+
+  constructor(code: 'database' | 'transaction_aborted', message: string, sqlState: string | undefined, cause: unknown) {
+    super(code, message, { cause });
+    this.sqlState = sqlState;
+  }
+}
+
 /** A migration could not run: the lock was not acquired in time, history and files disagree, or
  * a migration's SQL failed. `module` and `migration` name the migration when there is one. */
 export class SchemaKitMigrationError extends SchemaKitError {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { toSchemaKitError } from './database-errors.js';
+import { SchemaKitError } from './errors.js';
 import { RUNNER_TABLES } from './migrate/history.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from './migrate/schema-name.js';
 
@@ -36,6 +37,13 @@ export interface GrantOptions {
   readonly dryRun?: boolean;
   /** Also let the role forget users (`forgetUser`): EXECUTE on the logs' pseudonymization functions. Default false. */
   readonly erasure?: boolean;
+  /**
+   * When PUBLIC may CREATE in the schema (the `public` schema before PostgreSQL 15, or after
+   * `GRANT CREATE ON SCHEMA ... TO PUBLIC`), every role could still create tables, views and
+   * functions there. By default `grantRuntimeAccess` then refuses; `true` closes it instead, with
+   * `REVOKE CREATE ON SCHEMA ... FROM PUBLIC` (which also applies to every other role relying on it).
+   */
+  readonly revokePublicCreate?: boolean;
 }
 
 /**
@@ -46,7 +54,10 @@ export interface GrantOptions {
  * DDL (no CREATE on the schema, no ownership). EXECUTE on `create_partitions`, and with `erasure:
  * true` on the functions `forgetUser` calls. Privileges the role had on the schema's tables are
  * revoked first. Run it as the owner after `migrateToLatest`, and again after installing
- * more modules. Returns the statements it ran.
+ * more modules. Returns the statements it ran. Throws a {@link SchemaKitError}
+ * (`runtime_may_create`) and grants nothing when the role could still create objects in the
+ * schema afterwards: through PUBLIC (see `revokePublicCreate`), as the schema's owner, or through
+ * a role it is a member of.
  *
  * ### Examples
  * ```ts
@@ -70,6 +81,7 @@ export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptio
       where n.nspname = ${schemaName}`.execute(plain);
     const installed = new Set(functions.map((f) => f.signature));
     const statements = [
+      ...(options.revokePublicCreate ? [`REVOKE CREATE ON SCHEMA ${schema} FROM PUBLIC`] : []),
       // start from nothing, so the result is exact whatever was granted before
       `REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${role}`,
       `REVOKE CREATE ON SCHEMA ${schema} FROM ${role}`,
@@ -82,13 +94,40 @@ export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptio
     for (const f of [...RUNTIME_FUNCTIONS, ...(options.erasure ? ERASURE_FUNCTIONS : [])]) {
       if (installed.has(f)) statements.push(`GRANT EXECUTE ON FUNCTION ${schema}.${f} TO ${role}`);
     }
-    if (!options.dryRun) {
-      await plain.transaction().execute(async (trx) => {
+    // run in a transaction even for a dry run, rolled back: the check sees the result of the grants
+    await plain
+      .transaction()
+      .execute(async (trx) => {
+        // concurrent GRANTs on one object fail with "tuple concurrently updated": replicas
+        // granting at the same start-up take turns instead
+        await sql`select pg_advisory_xact_lock(hashtext(${`schema_kit.grants:${schemaName}`}))`.execute(trx);
         for (const statement of statements) await sql.raw(statement).execute(trx);
+        await refuseRemainingCreate(trx, options.role, schemaName);
+        if (options.dryRun) throw DRY_RUN;
+      })
+      .catch((error: unknown) => {
+        if (error !== DRY_RUN) throw error;
       });
-    }
     return statements;
   } catch (error) {
     throw toSchemaKitError(error);
   }
+}
+
+const DRY_RUN = Symbol('dry run');
+
+/** Throws when `role` may still CREATE in `schema`, saying through what. */
+async function refuseRemainingCreate(db: Kysely<unknown>, role: string, schema: string): Promise<void> {
+  const { rows } = await sql<{ can: boolean; public_can: boolean; owner: string }>`
+    select has_schema_privilege(${role}, n.oid, 'CREATE') as can,
+           exists (select 1 from aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a where a.grantee = 0 and a.privilege_type = 'CREATE') as public_can,
+           pg_get_userbyid(n.nspowner) as owner
+    from pg_namespace n where n.nspname = ${schema}`.execute(db);
+  const state = rows[0];
+  if (!state?.can) return;
+  const target = quoteIdentifier(schema);
+  const why = state.public_can
+    ? `PUBLIC may CREATE in schema ${target}, so every role can create tables, views and functions there. Run \`REVOKE CREATE ON SCHEMA ${target} FROM PUBLIC\` as its owner (or pass revokePublicCreate: true)`
+    : `role "${role}" may CREATE in schema ${target} as its owner (${state.owner}) or through a role it is a member of. Connect your service as a role that neither owns the schema nor belongs to one that may create there`;
+  throw new SchemaKitError('runtime_may_create', `Cannot grant least privilege: ${why}. Nothing was granted.`);
 }

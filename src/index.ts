@@ -13,6 +13,7 @@ export {
   SchemaKitConflictError,
   SchemaKitNotFoundError,
   SchemaKitConnectionError,
+  SchemaKitDatabaseError,
   SchemaKitMigrationError,
 } from './errors.js';
 export { MODULES, MODULE_NAMES, type ModuleName, type ModuleDefinition } from './modules.js';

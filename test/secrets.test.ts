@@ -1,8 +1,10 @@
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { probeConnection } from '../src/connection/probe.js';
+import { describeUrl, passwordOf, redactSecrets } from '../src/connection/redact.js';
 import { createSchemaKit, migrateToLatest, migrationStatus, SchemaKitConnectionError, type Database } from '../src/index.js';
 import { useTestDatabase } from './helpers/database.js';
 import { runCli } from './helpers/cli.js';
@@ -72,4 +74,39 @@ describe('secrets: no password in any output, error, --json result or log line',
     for (const text of rendered) expect(text).not.toContain(SECRET);
     expect(rendered.join('\n')).toContain('nosuchrole'); // the failures were real and rendered
   });
+
+  it('a password that is not percent-encoded and holds / (issue 14 item 7), in text and --json', async () => {
+    const port = new URL(database().url).port;
+    const url = `postgresql://app:4242/xyZleakA@127.0.0.1:${port}/db`;
+    for (const args of [['status', '--database-url', url], ['status', '--database-url', url, '--json'], ['migrate', '--database-url', url, '--dry-run']]) {
+      const out = await runCli(args);
+      expect(`${out.stdout}\n${out.stderr}`, args.join(' ')).not.toMatch(/xyZleakA|4242\//);
+      expect(out.code).not.toBe(0); // pg reads host "app", port 4242: the connection fails, and says so without the password
+    }
+  });
+
+  it('every password a URL can hold un-encoded: describeUrl never shows it, redactSecrets removes it', () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/=@:?#&!$*';
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...alphabet), minLength: 8, maxLength: 40 }), fc.constantFrom('', '/db', '/db?sslmode=disable'), (password, tail) => {
+        fc.pre(/[A-Za-z0-9]{4}/.test(password)); // a password with a piece long enough to be told from ordinary text
+        const url = `postgresql://app:${password}@db.example.com:5432${tail}`;
+        const secret = passwordOf(url);
+        expect(secret === undefined ? password : secret).toBe(decodeOrSelf(password));
+        const rendered = redactSecrets(`${url} ${describeUrl(url)} database "${password.split('/').at(-1)}" does not exist`, secret);
+        for (const piece of password.split(/[/?#@:]/).filter((p) => p.length >= 4)) expect(rendered).not.toContain(piece);
+        expect(describeUrl(url)).toBe(`app@db.example.com:5432${tail.replace(/\?.*$/, '')}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
+
+function decodeOrSelf(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+

@@ -76,7 +76,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (reuse) return { url: `postgres://postgres@127.0.0.1:${reuse}/postgres`, stop: async () => undefined };
 
   const EmbeddedPostgresCtor = await loadEmbeddedPostgres();
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await freePort().catch((error: unknown) => {
+    throw new SchemaKitError('embedded_unavailable', 'No free port on 127.0.0.1 for the embedded PostgreSQL.', { cause: error });
+  }));
   const server = new EmbeddedPostgresCtor({
     databaseDir: dataDir,
     port,
@@ -94,16 +96,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: () => undefined,
     onError: () => undefined,
   });
-  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
-    mkdirSync(dataDir, { recursive: true });
-    await server.initialise();
-  }
   try {
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+      mkdirSync(dataDir, { recursive: true });
+      await server.initialise();
+    }
     await server.start();
   } catch (error) {
     throw new SchemaKitError('embedded_unavailable', `The embedded PostgreSQL in ${dataDir} did not start.`, {
       cause: error,
     });
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+  const stop = async (): Promise<void> => {
+    try {
+      await server.stop();
+    } catch (error) {
+      throw new SchemaKitError('embedded_unavailable', `The embedded PostgreSQL in ${dataDir} did not stop.`, { cause: error });
+    }
+  };
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
 }

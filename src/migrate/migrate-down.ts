@@ -6,7 +6,8 @@ import { ensureHistory, readInstallState, type AppliedMigration } from './histor
 import type { Migration } from './migration-source.js';
 import type { CatalogOptions, DownImpact, MigrateDownOptions, MigrationRunResult } from './options.js';
 import { resolveOptions, resolveSteps } from './options.js';
-import { asRunError, notRun, runAll, runClock, withSchemaLock } from './runner.js';
+import { toSchemaKitError } from '../database-errors.js';
+import { notRun, runAll, runClock, withSchemaLock } from './runner.js';
 
 /**
  * Reverts the `steps` most recently applied migrations (default 1) of the chosen modules, newest
@@ -78,6 +79,6 @@ export async function migrateCatalogDown(
       return finish({ ...(await runAll(conn, resolved, migrations, 'Down')), impact });
     });
   } catch (error) {
-    return finish({ results: [], error: asRunError(error) });
+    return finish({ results: [], error: toSchemaKitError(error) });
   }
 }

@@ -5,7 +5,8 @@ import type { CatalogOptions, MigrationOptions, MigrationRunResult } from './opt
 import { resolveOptions } from './options.js';
 import { checkModuleNames, planModules } from './plan.js';
 import { reconcile } from './reconcile.js';
-import { asRunError, notRun, runAll, runClock, withSchemaLock } from './runner.js';
+import { toSchemaKitError } from '../database-errors.js';
+import { notRun, runAll, runClock, withSchemaLock } from './runner.js';
 import { createPartitions } from '../modules/lifecycle/index.js';
 
 /**
@@ -57,10 +58,10 @@ export async function migrateCatalogToLatest(
       const outcome = await runAll(conn, resolved, pending, 'Up');
       if (outcome.error) return finish(outcome);
       // keep the partitioned logs a few months ahead on every run, even one with nothing to apply
-      const topUp = await createPartitions(conn, { schema: resolved.schema }).then(() => undefined, asRunError);
+      const topUp = await createPartitions(conn, { schema: resolved.schema }).then(() => undefined, toSchemaKitError);
       return finish({ ...outcome, ...(topUp ? { error: topUp } : {}) });
     });
   } catch (error) {
-    return finish({ results: [], error: asRunError(error) });
+    return finish({ results: [], error: toSchemaKitError(error) });
   }
 }

@@ -143,9 +143,3 @@ export function runClock(schema: string): (partial: Omit<MigrationRunResult, 'sc
   return (partial) => ({ schema, ...partial, durationMs: performance.now() - started });
 }
 
-/** Wraps an unexpected failure (e.g. the server went away) into a typed error for a run result. */
-export function asRunError(error: unknown): SchemaKitError {
-  const mapped = toSchemaKitError(error);
-  if (mapped instanceof SchemaKitError) return mapped;
-  return new SchemaKitError('unexpected', (mapped as Error)?.message ?? String(mapped), { cause: error });
-}

@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
+import { sqlStateOf } from '../database-errors.js';
 import { SchemaKitError, SchemaKitValidationError } from '../errors.js';
 import type { Database } from '../schema/database.js';
 import { parseInput } from '../validation/parse.js';
@@ -65,7 +66,7 @@ export class AuditedWriter {
       const row = await change.write(trx);
       const event = change.event(row, before);
       await new EventLogRepo(trx, { schema: this.#ctx.schema }).append({ ...event, user_id: actor }).catch((error: unknown) => {
-        if ((error as { code?: string }).code !== '42P01') throw error;
+        if (sqlStateOf(error) !== '42P01') throw error;
         throw new SchemaKitError('audit_not_installed', 'event_log does not exist: install the audit module, or construct the repository with { audit: false }', { cause: error });
       });
       return row;

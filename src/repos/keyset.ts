@@ -1,13 +1,17 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
+import { SchemaKitValidationError } from '../errors.js';
+import { sqlStateOf } from '../database-errors.js';
+import { CURSOR_MESSAGE, encodeCursor, type Cursor } from './cursor.js';
 import { toPage, type Page } from './page.js';
 import { PreparedSql } from './prepared.js';
 import { runPrepared, type RepoContext } from './repo-context.js';
 
 /** How a keyset page is ordered: by `column`, then `id`, both `order`. */
 export interface KeysetOrder {
-  readonly table: string;
   readonly column: string;
   readonly order: 'asc' | 'desc';
+  /** The column alone orders the listing's rows (it is unique within the listing): no `id` tie-break. */
+  readonly unique?: boolean;
 }
 
 /**
@@ -30,12 +34,17 @@ interface Shape {
 // a parameter value no caller passes: it marks where a placeholder's value goes
 const MARK = '\u0000schema-kit:';
 
+/** The sort key of a row as text that casts back to the exact value (`to_jsonb` renders a
+ * timestamptz in ISO 8601 with its microseconds and offset, whatever the session's DateStyle). */
+const KEY = '__schema_kit_cursor_key';
+
 /**
  * A keyset listing ordered by (`column`, id), whose SQL is compiled once per shape (which optional
  * filters the call gives, with or without a cursor) and then run as prepared SQL, instead of
- * building, transforming and compiling a query on every call. The cursor is the last row's id;
- * its exact `column` value is read back from the row itself with a subquery on the id (a JS Date
- * would lose the microseconds of a timestamptz).
+ * building, transforming and compiling a query on every call. The cursor carries the last row's
+ * sort key and id themselves, so the next page continues after it even when that row has since
+ * been removed. Its values reach SQL as parameters typed by the columns they are compared with;
+ * one that does not cast is a {@link SchemaKitValidationError} on `options.after`.
  */
 export class KeysetListing<O extends { id: string }> {
   readonly #ctx: RepoContext;
@@ -51,12 +60,18 @@ export class KeysetListing<O extends { id: string }> {
   }
 
   /** One page: `values` fill the filter's placeholders (an undefined value leaves its filter out). */
-  async page(values: Readonly<Record<string, unknown>>, { after, limit }: { after?: string | undefined; limit: number }): Promise<Page<O>> {
-    const given: Readonly<Record<string, unknown>> = { ...values, after, limit: limit + 1 };
+  async page(values: Readonly<Record<string, unknown>>, { after, limit }: { after?: Cursor | undefined; limit: number }): Promise<Page<O>> {
+    const given: Readonly<Record<string, unknown>> = { ...values, after_key: after?.key, after_id: after?.id, limit: limit + 1 };
     const shape = this.#shape(given);
     const parameters = shape.sources.map((source) => ('name' in source ? given[source.name] : source.constant));
-    const rows = await runPrepared<O>(this.#ctx, shape.statement, parameters);
-    return toPage(rows, limit, (row) => row.id);
+    const rows = await runPrepared<O & { [KEY]: string }>(this.#ctx, shape.statement, parameters).catch((error: unknown) => {
+      // the cursor's key and id are the only values of this query not validated by type: a data
+      // exception (22xxx) means they do not cast to the listing's columns
+      if (after && /^22/.test(sqlStateOf(error) ?? '')) throw new SchemaKitValidationError('options.after', CURSOR_MESSAGE);
+      throw error;
+    });
+    const page = toPage(rows, limit, (row) => encodeCursor({ key: row[KEY], id: row.id }));
+    return { items: page.items.map(({ [KEY]: _key, ...item }) => item as unknown as O), next: page.next };
   }
 
   #shape(given: Readonly<Record<string, unknown>>): Shape {
@@ -72,16 +87,20 @@ export class KeysetListing<O extends { id: string }> {
   }
 
   #compile(has: (name: string) => boolean): Shape {
-    const { table, column, order } = this.#order;
+    const { column, order, unique = false } = this.#order;
     const value: Placeholder = (name) => `${MARK}${name}`;
-    let query = this.#query(value, has);
-    if (has('after')) {
+    let query = this.#query(value, has).select(sql<string>`to_jsonb(${sql.ref(column)}) #>> '{}'`.as(KEY));
+    if (has('after_key')) {
       const past = order === 'asc' ? sql`>` : sql`<`;
       query = query.where(
-        sql<boolean>`(${sql.ref(column)}, ${sql.ref('id')}) ${past} (select c.${sql.ref(column)}, c.id from ${sql.id(this.#ctx.schema, table)} as c where c.id = ${value('after')})`,
+        unique
+          ? sql<boolean>`${sql.ref(column)} ${past} ${value('after_key')}`
+          : sql<boolean>`(${sql.ref(column)}, ${sql.ref('id')}) ${past} (${value('after_key')}, ${value('after_id')})`,
       );
     }
-    const compiled = query.orderBy(sql.ref(column), order).orderBy(sql.ref('id'), order).limit(value('limit')).compile();
+    query = query.orderBy(sql.ref(column), order);
+    if (!unique) query = query.orderBy(sql.ref('id'), order);
+    const compiled = query.limit(value('limit')).compile();
     const sources = compiled.parameters.map((p) => (typeof p === 'string' && p.startsWith(MARK) ? { name: p.slice(MARK.length) } : { constant: p }));
     return { statement: new PreparedSql(compiled.sql), sources };
   }

@@ -1,7 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
-import { toSchemaKitError } from '../database-errors.js';
+import { isDatabaseError, toSchemaKitError } from '../database-errors.js';
+import { SchemaKitConflictError } from '../errors.js';
 import { preparedStatementsOption, type PreparedSql } from './prepared.js';
 
 /**
@@ -73,19 +74,42 @@ let savepoints = 0;
  * fields a refusal by the database names (see {@link run}).
  */
 export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {
-  if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(toSchemaKitError(error, argument)));
+  if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(unwrapFailure(error, argument)));
   const trx = db as Transaction<DB>;
   const own = trx.withoutPlugins(); // the savepoint statements are schema-kit's: no host plugin rewrites them
   const name = sql.id(`schema_kit_sp_${++savepoints}`);
-  await sql`savepoint ${name}`.execute(own);
+  await run(sql`savepoint ${name}`.execute(own));
   try {
     const result = await work(trx);
     await sql`release savepoint ${name}`.execute(own);
     return result;
   } catch (error) {
     await sql`rollback to savepoint ${name}`.execute(own).catch(() => undefined);
-    throw toSchemaKitError(error, argument);
+    throw unwrapFailure(error, argument);
   }
+}
+
+/** An error the host's own code threw inside a schema-kit transaction. */
+class HostFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * Runs code the host wrote (a `processOnce` handler) inside {@link inTransaction}: an error of
+ * the host's own (not the database's) leaves the transaction as it was thrown; a database error
+ * from the host's statements is typed like schema-kit's own.
+ */
+export async function hostCode<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new HostFailure(error);
+  }
+}
+
+function unwrapFailure(error: unknown, argument?: string): unknown {
+  if (!(error instanceof HostFailure)) return toSchemaKitError(error, argument);
+  return isDatabaseError(error.error) ? toSchemaKitError(error.error) : error.error;
 }
 
 /**
@@ -115,4 +139,26 @@ export function qualifiedTable(ctx: RepoContext, table: string): string {
  */
 export function runPrepared<R>(ctx: RepoContext, statement: PreparedSql, parameters: readonly unknown[], db: Executor = ctx.plain): Promise<R[]> {
   return statement.run<R>(db, parameters, ctx.named);
+}
+
+/**
+ * Runs an upsert that can lose an insert race on a unique key other than its ON CONFLICT arbiter
+ * (PostgreSQL checks only the arbiter speculatively: a concurrent insert of the same row fails on
+ * the other keys). A conflict that `lostRace` says was such a race is retried, a few times: by
+ * then the winner has committed, and the retry updates its row. Inside the host's transaction
+ * each try runs in a savepoint, so a lost race leaves the transaction usable.
+ */
+export async function retryLostInsertRace<T>(
+  db: Executor,
+  upsert: (db: Executor) => Promise<T>,
+  lostRace: (error: SchemaKitConflictError) => Promise<boolean>,
+  argument?: string,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (db.isTransaction ? inTransaction(db, upsert, argument) : run(upsert(db), argument));
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof SchemaKitConflictError) || !(await lostRace(error))) throw error;
+    }
+  }
 }

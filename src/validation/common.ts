@@ -74,14 +74,19 @@ export const jsonObject = jsonValue.refine(
   'must be a JSON object',
 ) as unknown as z.ZodType<Record<string, unknown>>;
 
-/** A cursor naming a `bigint` id, as log tables return in `next`. */
-export const idCursor = z.string().regex(/^[1-9]\d{0,18}$/, 'must be a cursor returned as `next` by a previous page');
+/** The largest `bigint` (PostgreSQL's int8). */
+export const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
-/** A cursor naming a uuid row, as entity tables return in `next`. */
-export const uuidCursor = uuid.refine(() => true, 'must be a cursor returned as `next` by a previous page');
+/** A positive whole number as digits, at most `max` (default: the largest `bigint`). */
+export function positiveDigits(message: string, max = MAX_BIGINT) {
+  return z.string().regex(/^[1-9]\d{0,19}$/, message).refine((digits) => /^\d+$/.test(digits) && BigInt(digits) <= max, message);
+}
+
+/** A cursor naming a `bigint` id, as `event_log` listings return in `next`. */
+export const idCursor = positiveDigits('must be a cursor returned as `next` by a previous page');
 
 /** A page request: an opaque `after` cursor from a previous page's `next`, and a `limit` (1-1000, default 50). */
-export function pageOptions<C extends z.ZodType<string>>(cursor: C) {
+export function pageOptions<C extends z.ZodType>(cursor: C) {
   return z
     .object({
       after: cursor.optional(),
@@ -90,8 +95,47 @@ export function pageOptions<C extends z.ZodType<string>>(cursor: C) {
     .strict();
 }
 
-/** A valid Date (not `new Date('garbage')`). */
-export const validDate = z.date({ error: 'must be a Date' }).refine((d) => !Number.isNaN(d.getTime()), 'must be a valid Date');
+/** The earliest instant a `timestamptz` holds: 4714-11-24 00:00:00 UTC BC (the latest is beyond
+ * any JS Date). */
+const MIN_TIMESTAMPTZ = Date.UTC(-4713, 10, 24);
+
+/** A valid Date (not `new Date('garbage')`) that a `timestamptz` column holds: from 4714-11-24 BC. */
+export const validDate = z
+  .date({ error: 'must be a Date' })
+  .refine((d) => !Number.isNaN(d.getTime()), 'must be a valid Date')
+  .refine((d) => Number.isNaN(d.getTime()) || d.getTime() >= MIN_TIMESTAMPTZ, 'must be no earlier than 4714-11-24 BC (PostgreSQL timestamptz)');
+
+/**
+ * A list of at most `maxItems` items of `item`, together at most `maxChars` characters of JSON:
+ * each item is bounded on its own, but a list of many large ones would build a statement larger
+ * than the client can hold (`RangeError: Invalid string length` near 1 GB). The total is checked
+ * first, stopping at the limit, so an oversized list is refused before its items are parsed.
+ */
+export function boundedList<I extends z.ZodType>(item: I, { maxItems, maxChars, noun }: { maxItems: number; maxChars: number; noun: string }) {
+  return z
+    .array(z.unknown())
+    .max(maxItems, `must hold at most ${maxItems} ${noun}`)
+    .superRefine((items, ctx) => {
+      let total = 0;
+      for (const value of items) {
+        total += jsonLength(value);
+        if (total > maxChars) {
+          ctx.addIssue({ code: 'custom', message: `must total at most ${maxChars} characters of JSON: split the ${noun} into smaller calls` });
+          return;
+        }
+      }
+    })
+    .pipe(z.array(item));
+}
+
+/** The length of `value` as JSON, or 0 when it has none (the item's own schema refuses it). */
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return 0;
+  }
+}
 
 /** A value of a host-owned vocabulary, checked for format only: whether the value exists is the
  * database's to say (a foreign key onto the vocabulary's lookup table). */

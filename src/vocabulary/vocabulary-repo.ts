@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SchemaKitNotFoundError, SchemaKitValidationError } from '../errors.js';
+import { SchemaKitDatabaseError, SchemaKitNotFoundError, SchemaKitValidationError } from '../errors.js';
 import { freeText, vocabularyValue } from '../validation/common.js';
 import { parseInput } from '../validation/parse.js';
 import { PreparedSql } from '../repos/prepared.js';
@@ -74,7 +74,7 @@ export class VocabularyRepo {
     try {
       return await runPrepared<VocabularyEntry>(this.#ctx, statement, parameters);
     } catch (error) {
-      if ((error as { code?: unknown }).code !== '42P01') throw error;
+      if (!(error instanceof SchemaKitDatabaseError) || error.sqlState !== '42P01') throw error;
       const { module, table } = VOCABULARIES[vocabulary];
       throw new SchemaKitValidationError('vocabulary', `${vocabulary} is kept in ${table}, which module ${module} creates: it is not installed in schema ${this.#ctx.schema}`, undefined, { cause: error });
     }

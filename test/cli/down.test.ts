@@ -54,9 +54,11 @@ describe('schema-kit down', () => {
     const history = await historyIn(pool, schema);
     const tables = await tablesIn(pool, schema);
 
-    // seven steps: roles (0005, 0002, 0001), audit (0005, 0001), core (0002, 0001); audit's table
-    // holds two rows; core is blocked by the host's foreign key
-    const ask = await runCli(['down', '--schema', schema, '--steps', '7'], { env: env() });
+    // every step down to core (roles', audit's migrations, core's); audit's table holds two rows; core is blocked by the host's foreign key
+    const core = history.findIndex((key) => key.startsWith('core/'));
+    const every = String(history.length - core);
+    const allButCore = String(history.length - core - 1);
+    const ask = await runCli(['down', '--schema', schema, '--steps', every], { env: env() });
     expect(ask.code).toBe(1);
     const out = lines(ask.stdout);
     expect(out).toContain('  drops table event_log (2 rows)');
@@ -64,20 +66,20 @@ describe('schema-kit down', () => {
     expect(out.some((line) => /^ {2}blocked by constraint orders_user_id_fkey on table host_app\.orders, outside the schema, which depends on users$/.test(line))).toBe(true);
     expect(lines(ask.stderr)).toEqual([expect.stringMatching(/^schema-kit: Nothing was reverted: objects outside schema "down_host" depend on/)]);
 
-    const yes = await runCli(['down', '--schema', schema, '--steps', '7', '--yes'], { env: env() });
+    const yes = await runCli(['down', '--schema', schema, '--steps', every, '--yes'], { env: env() });
     expect(yes.code).toBe(1);
     expect(yes.stderr).toContain('host_app.orders');
     expect(await historyIn(pool, schema)).toEqual(history);
     expect(await tablesIn(pool, schema)).toEqual(tables);
 
     // without the host's table in the way, it still asks first, then goes ahead with --yes
-    const five = await runCli(['down', '--schema', schema, '--steps', '5'], { env: env() });
-    expect(five.code).toBe(2);
-    expect(lines(five.stdout)).toContain('  drops table event_log (2 rows)');
-    expect(lines(five.stderr)).toEqual(['schema-kit: down drops tables and their data: nothing was changed; run again with --yes to go ahead']);
+    const two = await runCli(['down', '--schema', schema, '--steps', allButCore], { env: env() });
+    expect(two.code).toBe(2);
+    expect(lines(two.stdout)).toContain('  drops table event_log (2 rows)');
+    expect(lines(two.stderr)).toEqual(['schema-kit: down drops tables and their data: nothing was changed; run again with --yes to go ahead']);
     expect(await historyIn(pool, schema)).toEqual(history);
-    expect((await runCli(['down', '--schema', schema, '--steps', '5', '--yes'], { env: env() })).code).toBe(0);
-    expect(await historyIn(pool, schema)).toEqual(history.slice(0, -5));
+    expect((await runCli(['down', '--schema', schema, '--steps', allButCore, '--yes'], { env: env() })).code).toBe(0);
+    expect(await historyIn(pool, schema)).toEqual(history.slice(0, core + 1));
     await pool.query('drop schema host_app cascade');
   });
 

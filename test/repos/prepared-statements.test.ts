@@ -210,7 +210,8 @@ describe('named prepared statements', () => {
     const names = sent.map((s) => s.name);
     expect(names[2]).toBe(names[0]); // same shape, same statement
     expect(new Set(names).size).toBe(4); // user, user after a cursor, package with attended, package
-    expect(sent[1]!.text).toMatch(/\(select c\."created_at", c\.id from "schema_kit"\."user_interests" as c where c\.id = \$2\)/);
+    // the cursor carries the sort key and id themselves (issue 14): no lookup of the cursor's row
+    expect(sent[1]!.text).toMatch(/\("created_at", "id"\) < \(\$2, \$3\)/);
   });
 
   it('a preparedStatements option that is not a boolean is refused, naming it', () => {

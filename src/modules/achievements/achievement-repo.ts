@@ -6,7 +6,7 @@ import { uuid, vocabularyValue } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, retryLostInsertRace, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 /** The outcome of {@link AchievementRepo.define}: the achievement, and whether this call created it. */
 export interface DefineAchievementResult {
@@ -43,7 +43,7 @@ export class AchievementRepo {
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
-    this.#byCategory = new KeysetListing(this.#ctx, { table: 'achievements', column: 'display_order', order: 'asc' }, (value) =>
+    this.#byCategory = new KeysetListing(this.#ctx, { column: 'display_order', order: 'asc' }, (value) =>
       this.#ctx.db.selectFrom('achievements').select(COLUMNS).where('category', '=', value('category')),
     );
   }
@@ -51,17 +51,24 @@ export class AchievementRepo {
   /**
    * Creates the achievement, or redefines the one with this slug, in one statement (INSERT ... ON
    * CONFLICT (slug) DO UPDATE): the stored definition becomes exactly the given one, fields left
-   * out taking their defaults. Safe to run at every start-up.
+   * out taking their defaults. Safe to run at every start-up, from any number of replicas at once:
+   * a replica that loses the race to insert the same definition updates the winner's row (the
+   * upsert's arbiter is the slug; the unique name, checked too, can only be retried).
    */
   async define(definition: AchievementDefinitionInput): Promise<DefineAchievementResult> {
     const row = parseInput(achievementDefinitionSchema, definition, 'definition');
-    const { created, ...achievement } = await run(
-      this.#ctx.db
+    const upsert = (db: Executor) =>
+      db
         .insertInto('achievements')
         .values(row)
         .onConflict((oc) => oc.column('slug').doUpdateSet((eb) => Object.fromEntries(DEFINED.map((c) => [c, eb.ref(`excluded.${c}`)]))))
         .returning([...COLUMNS, sql<boolean>`xmax = 0`.as('created')])
-        .executeTakeFirstOrThrow(),
+        .executeTakeFirstOrThrow();
+    const { created, ...achievement } = await retryLostInsertRace(
+      this.#ctx.db,
+      upsert,
+      // the name was taken by a concurrent definition of this same slug, now committed: update it
+      async (error) => error.constraint === 'achievements_name_key' && (await this.findBySlug(row.slug)) !== undefined,
       'definition',
     );
     return { achievement, created };

@@ -1,4 +1,5 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Database } from '../../schema/database.js';
 import { SchemaKitNotFoundError } from '../../errors.js';
 import type { UserAchievement } from './tables.js';
 import { achievementKeySchema, progressIncrementSchema, userAchievementPageSchema } from './validation.js';
@@ -7,6 +8,7 @@ import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { MAX_INT4, saturatingAdd } from '../../repos/counters.js';
 
 /** The outcome of {@link UserAchievementRepo.progress}. */
 export interface AchievementProgress {
@@ -35,11 +37,12 @@ function advance(
   increment: number,
 ) {
   const { repeatable, target } = achievement;
-  const progress = sql<number>`(${current.progress} + ${increment}::integer)`;
+  // in bigint: the counters saturate at the integer maximum instead of overflowing
+  const progress = sql<number>`(${current.progress}::bigint + ${increment}::bigint)`;
   const reached = sql<SqlBool>`${progress} >= ${target}`;
   return {
-    progress_current: sql<number>`case when ${repeatable} then ${progress} % ${target} else ${progress} end`,
-    times_earned: sql<number>`${current.times} + case when ${repeatable} then ${progress} / ${target} when not ${current.earned} and ${reached} then 1 else 0 end`,
+    progress_current: sql<number>`least(case when ${repeatable} then ${progress} % ${target} else ${progress} end, ${sql.lit(MAX_INT4)})::integer`,
+    times_earned: saturatingAdd(current.times, sql<number>`case when ${repeatable} then ${progress} / ${target} when not ${current.earned} and ${reached} then 1 else 0 end`),
     earned: sql<boolean>`${current.earned} or ${reached}`,
     earned_at: sql<Date | null>`case when ${current.earned} then ${current.earnedAt} when ${reached} then now() end`,
   };
@@ -64,7 +67,7 @@ export class UserAchievementRepo {
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
-    this.#forUser = new KeysetListing(this.#ctx, { table: 'user_achievements', column: 'created_at', order: 'desc' }, (value, has) => {
+    this.#forUser = new KeysetListing(this.#ctx, { column: 'created_at', order: 'desc' }, (value, has) => {
       const query = this.#ctx.db.selectFrom('user_achievements').select(COLUMNS).where('user_id', '=', value('user_id'));
       return has('earned') ? query.where('earned', '=', value('earned')) : query;
     });
@@ -75,19 +78,21 @@ export class UserAchievementRepo {
    * toward its `requirement_value` (at least 1). One UPDATE whose row lock is taken in its own
    * subquery, so the state it reports as previous is the one it replaced; on first progress an
    * INSERT ... ON CONFLICT DO NOTHING (a concurrent first insert sends the call back to the
-   * UPDATE). Throws {@link SchemaKitNotFoundError} for an unknown achievement.
+   * UPDATE). Throws {@link SchemaKitNotFoundError} for an unknown achievement. Progress keeps
+   * counting after a non-repeatable achievement is earned; it and `times_earned` hold at the
+   * integer maximum (2,147,483,647) rather than overflow.
    */
   async progress(userId: string, achievement: string, increment = 1): Promise<AchievementProgress> {
     const user_id = parseInput(uuid, userId, 'userId');
     const key = parseInput(achievementKeySchema, achievement, 'achievement');
     const inc = parseInput(progressIncrementSchema, increment, 'increment');
-    const keyColumn = uuid.safeParse(key).success ? 'a.id' : 'a.slug';
+    const named = namedBy(key);
     for (;;) {
-      const updated = await this.#advanceExisting(user_id, keyColumn, key, inc);
+      const updated = await this.#advanceExisting(user_id, named, inc);
       if (updated) return updated;
-      const inserted = await this.#insertFirst(user_id, keyColumn, key, inc);
+      const inserted = await this.#insertFirst(user_id, named, inc);
       if (inserted) return inserted;
-      const known = await run(this.#ctx.db.selectFrom('achievements as a').select('a.id').where(keyColumn, '=', key).executeTakeFirst());
+      const known = await run(this.#ctx.db.selectFrom('achievements as a').select('a.id').where(named).executeTakeFirst());
       if (!known) throw new SchemaKitNotFoundError('achievements', `No achievement ${key}.`);
       // a concurrent call inserted the row first: update it
     }
@@ -100,7 +105,7 @@ export class UserAchievementRepo {
     return this.#forUser.page({ user_id, earned }, page);
   }
 
-  async #advanceExisting(user_id: string, keyColumn: 'a.id' | 'a.slug', key: string, inc: number): Promise<AchievementProgress | undefined> {
+  async #advanceExisting(user_id: string, named: KeyMatch, inc: number): Promise<AchievementProgress | undefined> {
     const db = this.#ctx.db;
     const row = await run(
       db
@@ -111,7 +116,7 @@ export class UserAchievementRepo {
             .innerJoin('achievements as a', 'a.id', 'u.achievement_id')
             .select(['u.id', 'u.times_earned', 'a.is_repeatable', TARGET.as('target')])
             .where('u.user_id', '=', user_id)
-            .where(keyColumn, '=', key)
+            .where(named)
             .modifyEnd(sql`for update of u`) // the progress row only: other users' calls never wait on the achievement
             .as('old'),
         )
@@ -130,7 +135,7 @@ export class UserAchievementRepo {
     return row && split(row);
   }
 
-  async #insertFirst(user_id: string, keyColumn: 'a.id' | 'a.slug', key: string, inc: number): Promise<AchievementProgress | undefined> {
+  async #insertFirst(user_id: string, named: KeyMatch, inc: number): Promise<AchievementProgress | undefined> {
     const db = this.#ctx.db;
     const next = advance({ progress: sql`0`, earned: sql`false`, earnedAt: sql`null::timestamptz`, times: sql`0` }, { repeatable: sql`a.is_repeatable`, target: TARGET }, inc);
     const row = await run(
@@ -149,7 +154,7 @@ export class UserAchievementRepo {
               next.earned.as('earned'),
               next.earned_at.as('earned_at'),
             ])
-            .where(keyColumn, '=', key),
+            .where(named),
         )
         .onConflict((oc) => oc.columns(['user_id', 'achievement_id']).doNothing())
         .returning([...COLUMNS, sql<boolean>`times_earned > 0`.as('just_earned')])
@@ -157,6 +162,18 @@ export class UserAchievementRepo {
     );
     return row && split(row);
   }
+}
+
+/** A condition on `achievements as a` matching the achievement a key names. */
+type KeyMatch = (eb: ExpressionBuilder<Database & { a: Database['achievements'] }, 'a'>) => Expression<SqlBool>;
+
+/**
+ * Matches the achievement `key` names: a slug by slug; a uuid by id, or by slug for a slug shaped
+ * like a uuid stored before such slugs were refused.
+ */
+function namedBy(key: string): KeyMatch {
+  if (!uuid.safeParse(key).success) return (eb) => eb('a.slug', '=', key);
+  return (eb) => eb.or([eb('a.id', '=', key), eb('a.slug', '=', key)]);
 }
 
 function split({ just_earned, ...userAchievement }: UserAchievement & { just_earned: boolean }): AchievementProgress {

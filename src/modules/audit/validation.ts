@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idCursor, idText, jsonObject, pageOptions, validDate } from '../../validation/common.js';
+import { boundedList, idCursor, idText, jsonObject, MAX_BIGINT, pageOptions, validDate } from '../../validation/common.js';
 
 /** An event for `EventLogRepo.append`: who did what to which entity, with JSON details. */
 export const newEventSchema = z
@@ -27,14 +27,24 @@ export type PersonalField = z.input<typeof personalFieldSchema>;
 /** A list of personal fields for `EventLogRepo.declarePersonalFields`: at most 1000. */
 export const personalFieldListSchema = z.array(personalFieldSchema).max(1000, 'must hold at most 1000 fields');
 
-/** A list of events for `appendMany`: at most 10,000. */
-export const newEventListSchema = z.array(newEventSchema).max(10_000, 'must hold at most 10000 events');
+/** A list of events for `appendMany`: at most 10,000, together at most 64 MB of JSON. */
+export const newEventListSchema = boundedList(newEventSchema, { maxItems: 10_000, maxChars: 64_000_000, noun: 'events' });
+
 
 /** Page options of the event listings (cursor: an event id). */
 export const eventPageSchema = pageOptions(idCursor).extend({ order: z.enum(['asc', 'desc']).default('desc') }).strict();
 
+const POSITION_MESSAGE = 'must be a `position` returned by a streamed event';
+const MAX_XID8 = 18_446_744_073_709_551_615n;
+
 /** A stream position: `<transaction id>:<event id>`, as every streamed event carries in `position`. */
-export const positionSchema = z.string().regex(/^\d{1,20}:\d{1,19}$/, 'must be a `position` returned by a streamed event');
+export const positionSchema = z
+  .string()
+  .regex(/^\d{1,20}:\d{1,19}$/, POSITION_MESSAGE)
+  .refine((position) => {
+    const [tx, id] = position.split(':');
+    return /^\d+$/.test(tx ?? '') && /^\d+$/.test(id ?? '') && BigInt(tx!) <= MAX_XID8 && BigInt(id!) <= MAX_BIGINT;
+  }, POSITION_MESSAGE);
 
 /** Options of `EventLogRepo.stream`. */
 export const streamOptionsSchema = z

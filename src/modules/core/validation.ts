@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import type { SkillLevel } from './values.js';
-import { freeText, idText, jsonObject, vocabularyField } from '../../validation/common.js';
+import { freeText, idText, jsonObject, MAX_BIGINT, vocabularyField } from '../../validation/common.js';
 
 /** A role name as the `roles` table accepts it: lowercase, starting with a letter, at most 32 characters. */
 export const roleNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a role name (a-z, 0-9, _; at most 32 characters)');
-
-const MAX_BIGINT = 9_223_372_036_854_775_807n;
 
 /** A Telegram user id: a positive whole number (number, bigint or digit string) that fits a `bigint`; parsed to a string. */
 export const telegramIdSchema = z

@@ -13,7 +13,9 @@ import {
   processOnceOptionsSchema,
   pruneOptionsSchema,
 } from './validation.js';
+import { inLockOrder } from '../../repos/lock-order.js';
 import {
+  hostCode,
   inTransaction,
   qualifiedTable,
   repoContext,
@@ -90,13 +92,14 @@ export class ProcessedMessageRepo<DB = Database> {
 
   /**
    * Claims many ids in one statement and returns those that were new, in input order (an id
-   * repeated in the list is returned once).
+   * repeated in the list is returned once). The rows are inserted in one fixed order whatever the
+   * input's, so two calls over the same ids in opposite orders never deadlock.
    */
   async claimMany(messageIds: readonly string[], options: { consumer?: string } = {}): Promise<string[]> {
     const ids = parseInput(messageIdListSchema, messageIds, 'messageIds');
     const consumer = this.#consumerOf(options);
     if (ids.length === 0) return [];
-    const rows = await runPrepared<{ message_id: string }>(this.#ctx, this.#sql.claimMany, [consumer, ids]);
+    const rows = await runPrepared<{ message_id: string }>(this.#ctx, this.#sql.claimMany, [consumer, inLockOrder(ids)]);
     const claimed = new Set(rows.map((r) => r.message_id));
     return [...new Set(ids)].filter((id) => claimed.has(id));
   }
@@ -122,7 +125,10 @@ export class ProcessedMessageRepo<DB = Database> {
    * the database type and plugins of the Kysely the repository was built with, not scoped to
    * schema-kit's schema, so the host's tables and schema-kit's repositories both work on it and
    * commit or roll back together. A duplicate does not run the handler; with `keepResult`, the
-   * handler's JSON result is stored and returned to duplicates.
+   * handler's JSON result is stored and returned to duplicates. An error of the handler's own is
+   * rethrown as is (a database error from its statements is typed); a handler that catches a failed statement and returns leaves an aborted
+   * transaction, which is rolled back and reported as `SchemaKitDatabaseError`
+   * (`transaction_aborted`).
    *
    * ### Examples
    * ```ts
@@ -148,7 +154,7 @@ export class ProcessedMessageRepo<DB = Database> {
         const [kept] = await runPrepared<{ result: JsonValue | null }>(this.#ctx, this.#sql.keptResult, [consumer, id], own);
         return { processed: false, result: kept?.result ?? null };
       }
-      const result = await handler(trx);
+      const result = await hostCode(() => handler(trx));
       if (parsed.keepResult) {
         const json = parseInput(keptResultSchema, result ?? null, 'result') as JsonValue;
         await runPrepared(this.#ctx, this.#sql.keepResult, [consumer, id, JSON.stringify(json)], own);
@@ -161,6 +167,7 @@ export class ProcessedMessageRepo<DB = Database> {
    * Deletes claims older than `cutoff` (of one consumer, or all), in batches of `batchSize`
    * (default 1000) so no statement holds many locks; returns how many it deleted. Pruning
    * shortens the dedup window: a message redelivered after its claim was pruned runs again.
+   * Concurrent prunes skip each other's rows (FOR UPDATE SKIP LOCKED) instead of deadlocking.
    */
   async pruneOlderThan(cutoff: Date, options: { batchSize?: number; consumer?: string } = {}): Promise<number> {
     const before = parseInput(cutoffSchema, cutoff, 'cutoff');
@@ -192,7 +199,8 @@ export class ProcessedMessageRepo<DB = Database> {
           where (consumer, message_id) in (
             select consumer, message_id from ${table}
             where processed_at < ${before} ${consumer === undefined ? sql`` : sql`and consumer = ${consumer}`}
-            limit ${batchSize})`.execute(this.#ctx.db),
+            limit ${batchSize}
+            for update skip locked)`.execute(this.#ctx.db),
       );
       const deleted = Number(result.numAffectedRows ?? 0);
       total += deleted;

@@ -39,12 +39,12 @@ export class DissonanceRepo {
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
     const records = () => this.#ctx.db.selectFrom('dissonance_records').select(COLUMNS);
-    this.#all = new KeysetListing(this.#ctx, { table: 'dissonance_records', column: 'dissonance_score', order: 'desc' }, (value, has) => {
+    this.#all = new KeysetListing(this.#ctx, { column: 'dissonance_score', order: 'desc' }, (value, has) => {
       let query = records();
       if (has('risk_levels')) query = query.where('risk_level', '=', sql<RiskLevel>`any(${value('risk_levels')}::text[])`);
       return has('min_score') ? query.where('dissonance_score', '>=', value('min_score')) : query;
     });
-    this.#forUser = new KeysetListing(this.#ctx, { table: 'dissonance_records', column: 'created_at', order: 'desc' }, (value) =>
+    this.#forUser = new KeysetListing(this.#ctx, { column: 'created_at', order: 'desc' }, (value) =>
       records().where('user_id', '=', value('user_id')),
     );
   }

@@ -4,7 +4,8 @@ import type { InterfaceEvolution } from './tables.js';
 import { uuid } from '../../validation/common.js';
 import { insightsPageSchema, interfaceChangesSchema } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
-import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import { KeysetListing } from '../../repos/keyset.js';
+import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 const COLUMNS = ['id', 'user_id', 'version', 'changes', 'created_at'] as const;
@@ -22,10 +23,15 @@ const COLUMNS = ['id', 'user_id', 'version', 'changes', 'created_at'] as const;
  */
 export class InterfaceEvolutionRepo {
   readonly #ctx: RepoContext;
+  readonly #history: KeysetListing<InterfaceEvolution>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
+    // versions are unique per user: the version is the whole key
+    this.#history = new KeysetListing(this.#ctx, { column: 'version', order: 'desc', unique: true }, (value) =>
+      this.#ctx.db.selectFrom('interface_evolution_log').select(COLUMNS).where('user_id', '=', value('user_id')),
+    );
   }
 
   /**
@@ -70,11 +76,7 @@ export class InterfaceEvolutionRepo {
   /** One keyset page of the user's versions, newest first. */
   async history(userId: string, options: PageOptions = {}): Promise<Page<InterfaceEvolution>> {
     const user_id = parseInput(uuid, userId, 'userId');
-    const { after, limit } = parseInput(insightsPageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('interface_evolution_log').select(COLUMNS).where('user_id', '=', user_id);
-    // versions are unique per user: the cursor's version, read back from its row, is the whole key
-    if (after) query = query.where('version', '<', sql<number>`(select c.version from ${sql.id(this.#ctx.schema, 'interface_evolution_log')} as c where c.id = ${after})`);
-    const rows = await run(query.orderBy('version', 'desc').limit(limit + 1).execute());
-    return toPage(rows, limit, (row) => row.id);
+    const page = parseInput(insightsPageSchema, options, 'options');
+    return this.#history.page({ user_id }, page);
   }
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { RiskLevel } from './values.js';
-import { freeText, jsonValue, pageOptions, uuid, uuidCursor, vocabularyField } from '../../validation/common.js';
+import { freeText, jsonValue, pageOptions, uuid, vocabularyField } from '../../validation/common.js';
 import { boundedNumber } from '../../validation/numbers.js';
+import { keysetCursor } from '../../repos/cursor.js';
 
 /** The changes of one interface version: any JSON value. */
 export const interfaceChangesSchema = jsonValue;
@@ -22,8 +23,8 @@ export const newDissonanceSchema = z
 /** The input of {@link newDissonanceSchema}. */
 export type NewDissonanceInput = z.input<typeof newDissonanceSchema>;
 
-/** Page options of the insights listings (cursor: a row id). */
-export const insightsPageSchema = pageOptions(uuidCursor);
+/** Page options of the insights listings (cursor: opaque, from `next`). */
+export const insightsPageSchema = pageOptions(keysetCursor);
 
 /** Options of `DissonanceRepo.list`: risk level(s) and a minimum score (inclusive). */
 export const dissonanceQuerySchema = insightsPageSchema

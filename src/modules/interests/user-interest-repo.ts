@@ -7,6 +7,7 @@ import { parseInput } from '../../validation/parse.js';
 import { interestKeySchema, interestPageSchema, packageInterestPageSchema } from './validation.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { KeysetListing } from '../../repos/keyset.js';
+import type { Cursor } from '../../repos/cursor.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 /** The outcome of {@link UserInterestRepo.add}: the interest, and whether this call created it. */
@@ -61,7 +62,7 @@ export class UserInterestRepo {
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
-    const order = { table: 'user_interests', column: 'created_at', order: 'desc' } as const;
+    const order = { column: 'created_at', order: 'desc' } as const;
     // the package as one JSON object from a subquery on its primary key: no join, so the listing's
     // unqualified (created_at, id) order stays the interest's
     const packageJson = sql<Record<string, unknown>>`(select jsonb_build_object(${sql.join(
@@ -164,7 +165,7 @@ export class UserInterestRepo {
   async #page(
     listings: InterestListings,
     values: Readonly<Record<string, unknown>>,
-    page: { after?: string | undefined; limit: number },
+    page: { after?: Cursor | undefined; limit: number },
     include: 'package' | undefined,
   ): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
     if (!include) return listings.plain.page(values, page);

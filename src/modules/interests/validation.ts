@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { ContentCategory, PackageType } from './values.js';
-import { freeText, idText, pageOptions, slug, uuid, uuidCursor, vocabularyField } from '../../validation/common.js';
+import { freeText, idText, pageOptions, slug, uuid, vocabularyField } from '../../validation/common.js';
+import { keysetCursor } from '../../repos/cursor.js';
 
-/** Page options of `listForUser` (cursor: an interest id), and `include: 'package'`. */
-export const interestPageSchema = pageOptions(uuidCursor).extend({ include: z.literal('package').optional() }).strict();
+/** Page options of `listForUser` (cursor: opaque, from `next`), and `include: 'package'`. */
+export const interestPageSchema = pageOptions(keysetCursor).extend({ include: z.literal('package').optional() }).strict();
 
 /** Page options of `listForPackage`: optionally only attended (true) or not attended (false) interests. */
 export const packageInterestPageSchema = interestPageSchema.extend({ attended: z.boolean().optional() }).strict();
@@ -44,4 +45,4 @@ export const contentPackagePatchSchema = newContentPackageSchema
 export type ContentPackagePatchInput = z.input<typeof contentPackagePatchSchema>;
 
 /** Page options of `ContentPackageRepo.listByCategory`: inactive packages are left out unless `includeInactive`. */
-export const packagePageSchema = pageOptions(uuidCursor).extend({ includeInactive: z.boolean().optional() }).strict();
+export const packagePageSchema = pageOptions(keysetCursor).extend({ includeInactive: z.boolean().optional() }).strict();

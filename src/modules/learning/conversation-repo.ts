@@ -17,7 +17,7 @@ import {
 import { contextWindowQuery, MESSAGE_COLUMNS, toContextWindow, type ContextWindow } from './context-window.js';
 import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
-import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import type { Page, PageOptions } from '../../repos/page.js';
 import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError } from '../../errors.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
@@ -52,13 +52,18 @@ function madeInList(messages: ParsedMessage[]): Map<string, number> {
 export class ConversationRepo {
   readonly #ctx: RepoContext;
   readonly #forUser: KeysetListing<Conversation>;
+  readonly #messages: KeysetListing<ConversationMessage>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
-    this.#forUser = new KeysetListing(this.#ctx, { table: 'conversations', column: 'created_at', order: 'desc' }, (value) =>
+    this.#forUser = new KeysetListing(this.#ctx, { column: 'created_at', order: 'desc' }, (value) =>
       this.#ctx.db.selectFrom('conversations').select(COLUMNS).where('user_id', '=', value('user')),
     );
+    // seq is unique within a conversation: it is the whole key
+    this.#messages = new KeysetListing(this.#ctx, { column: 'seq', order: 'asc', unique: true }, (value) =>
+      this.#ctx.db.selectFrom('messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', value('conversation')),
+    ) as unknown as KeysetListing<ConversationMessage>;
   }
 
   /** Starts a conversation of a user, optionally about an exercise. */
@@ -98,11 +103,8 @@ export class ConversationRepo {
   /** One keyset page of the conversation's messages in `seq` order, oldest first. */
   async listMessages(conversationId: string, options: PageOptions = {}): Promise<Page<ConversationMessage>> {
     const id = parseInput(uuid, conversationId, 'conversationId');
-    const { after, limit } = parseInput(learningPageSchema, options, 'options');
-    let query = this.#ctx.db.selectFrom('messages').select(MESSAGE_COLUMNS).where('conversation_id', '=', id);
-    if (after) query = query.where('seq', '>', (eb) => eb.selectFrom('messages as c').select('c.seq').where('c.id', '=', after));
-    const rows = await run(query.orderBy('seq').limit(limit + 1).execute());
-    return toPage(rows as ConversationMessage[], limit, (row) => row.id);
+    const page = parseInput(learningPageSchema, options, 'options');
+    return this.#messages.page({ conversation: id }, page);
   }
 
   /** One keyset page of the user's conversations, newest first. */

@@ -6,6 +6,7 @@ import { uuid } from '../../validation/common.js';
 import { exerciseCompletionSchema, type ExerciseCompletionInput } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
 import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { saturatingAdd } from '../../repos/counters.js';
 
 const COLUMNS = [
   'id', 'user_id', 'exercise_id', 'status', 'submitted_code', 'grade', 'feedback', 'hints_used', 'attempts',
@@ -55,7 +56,7 @@ export class UserExerciseRepo {
     const keys = this.#keys(userId, exerciseId);
     return this.#transition(keys, {
       status: unlessCompleted('in_progress'),
-      attempts: sql`ue.attempts + 1`,
+      attempts: saturatingAdd(sql`ue.attempts`, 1),
       started_at: sql`coalesce(ue.started_at, now())`,
     });
   }
@@ -73,7 +74,7 @@ export class UserExerciseRepo {
       attempts: sql`greatest(ue.attempts, 1)`,
       started_at: sql`coalesce(ue.started_at, now())`,
       completed_at: sql`coalesce(ue.completed_at, now())`,
-      time_spent_seconds: sql`ue.time_spent_seconds + ${time_spent_seconds ?? 0}::integer`,
+      time_spent_seconds: saturatingAdd(sql`ue.time_spent_seconds`, time_spent_seconds ?? 0),
     });
   }
 
@@ -89,7 +90,7 @@ export class UserExerciseRepo {
       this.#ctx.db
         .insertInto('user_exercises')
         .values({ user_id, exercise_id, hints_used: 1 })
-        .onConflict((oc) => oc.columns(['user_id', 'exercise_id']).doUpdateSet({ hints_used: sql`${sql.ref('user_exercises.hints_used')} + 1` }))
+        .onConflict((oc) => oc.columns(['user_id', 'exercise_id']).doUpdateSet({ hints_used: saturatingAdd(sql.ref('user_exercises.hints_used'), 1) }))
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
     );
@@ -139,7 +140,7 @@ export class UserExerciseRepo {
       .insertInto('user_memory')
       .values({ user_id, ...Object.fromEntries(changed.map((c) => [c, Math.max(deltas[c], 0)])) })
       .onConflict((oc) =>
-        oc.column('user_id').doUpdateSet(Object.fromEntries(changed.map((c) => [c, sql`greatest(${sql.ref(`user_memory.${c}`)} + ${deltas[c]}::integer, 0)`]))),
+        oc.column('user_id').doUpdateSet(Object.fromEntries(changed.map((c) => [c, sql`greatest(${saturatingAdd(sql.ref(`user_memory.${c}`), deltas[c])}, 0)`]))),
       )
       .execute();
   }

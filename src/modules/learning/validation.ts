@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../schema/column-types.js';
 import { MESSAGE_ROLES, type ExerciseDifficulty, type ExerciseType } from './values.js';
-import { freeText, idText, jsonObject, jsonValue, pageOptions, uuid, uuidCursor, vocabularyField } from '../../validation/common.js';
+import { boundedList, freeText, idText, jsonObject, jsonValue, pageOptions, uuid, vocabularyField } from '../../validation/common.js';
 import { boundedNumber, wholeNumber } from '../../validation/numbers.js';
+import { keysetCursor } from '../../repos/cursor.js';
 
 /** A JSON array (the shape of `hints`, `test_cases`, `common_questions`, ...). */
 export const jsonArray = jsonValue.refine(Array.isArray, 'must be a JSON array') as unknown as z.ZodType<JsonValue[]>;
@@ -58,12 +59,10 @@ export const newMessageSchema = z
 export type NewMessageInput = z.input<typeof newMessageSchema>;
 
 /**
- * Messages for `ConversationRepo.addMessages`: 0-1000, each tool call id made once, and a tool
- * result after the call it answers when both are in the list.
+ * Messages for `ConversationRepo.addMessages`: 0-1000, together at most 64 MB of JSON, each tool
+ * call id made once, and a tool result after the call it answers when both are in the list.
  */
-export const newMessageListSchema = z
-  .array(newMessageSchema)
-  .max(1000, 'must hold at most 1000 messages')
+export const newMessageListSchema = boundedList(newMessageSchema, { maxItems: 1000, maxChars: 64_000_000, noun: 'messages' })
   .superRefine((messages, ctx) => {
     const madeAt = new Map<string, number>();
     messages.forEach((m, i) =>
@@ -98,8 +97,8 @@ export const contextWindowOptionsSchema = z.object({ maxTokens: wholeNumber(1) }
 /** The input of {@link contextWindowOptionsSchema}. */
 export type ContextWindowOptions = z.input<typeof contextWindowOptionsSchema>;
 
-/** Page options of the learning listings (cursor: a row id). */
-export const learningPageSchema = pageOptions(uuidCursor);
+/** Page options of the learning listings (cursor: opaque, from `next`). */
+export const learningPageSchema = pageOptions(keysetCursor);
 
 /** The JSON maps of `user_memory` to merge into (shallow, key by key); at least one. */
 export const memoryMergeSchema = z

@@ -37,7 +37,7 @@ const COLUMNS = [
  * ```
  */
 export class FeatureRepo extends AuditedRepo {
-  readonly #byProject = new KeysetListing<Feature>(this.ctx, { table: 'features', column: 'created_at', order: 'desc' }, (value, has) => {
+  readonly #byProject = new KeysetListing<Feature>(this.ctx, { column: 'created_at', order: 'desc' }, (value, has) => {
     const query = this.ctx.db.selectFrom('features').select(COLUMNS).where('project_id', '=', value('project'));
     return has('status') ? query.where('status', '=', value('status')) : query;
   });

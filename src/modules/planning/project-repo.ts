@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { SchemaKitNotFoundError } from '../../errors.js';
 import type { Project } from './tables.js';
@@ -7,7 +6,8 @@ import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { changeOptionsSchema, newProjectSchema, planningPageSchema, type NewProjectInput } from './validation.js';
 import { AuditedRepo, type ChangeOptions } from '../../repos/audited-write.js';
-import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import { KeysetListing } from '../../repos/keyset.js';
+import type { Page, PageOptions } from '../../repos/page.js';
 import { run } from '../../repos/repo-context.js';
 
 const COLUMNS = ['id', 'name', 'description', 'status', 'created_at', 'updated_at'] as const;
@@ -25,6 +25,9 @@ const COLUMNS = ['id', 'name', 'description', 'status', 'created_at', 'updated_a
  * ```
  */
 export class ProjectRepo extends AuditedRepo {
+  // names are unique: the name is the whole key
+  readonly #byName = new KeysetListing<Project>(this.ctx, { column: 'name', order: 'asc', unique: true }, () => this.ctx.db.selectFrom('projects').select(COLUMNS));
+
   /** Creates a project; a taken name throws `SchemaKitConflictError` (`projects_name_key`). */
   async create(project: NewProjectInput, options: ChangeOptions = {}): Promise<Project> {
     const row = parseInput(newProjectSchema, project, 'project');
@@ -49,12 +52,8 @@ export class ProjectRepo extends AuditedRepo {
 
   /** One keyset page of every project, by name. */
   async list(options: PageOptions = {}): Promise<Page<Project>> {
-    const { after, limit } = parseInput(planningPageSchema, options, 'options');
-    let query = this.ctx.db.selectFrom('projects').select(COLUMNS);
-    // names are unique: the cursor's name, read back from its row, is the whole key
-    if (after) query = query.where('name', '>', sql<string>`(select c.name from ${sql.id(this.ctx.schema, 'projects')} as c where c.id = ${after})`);
-    const rows = await run(query.orderBy('name').limit(limit + 1).execute());
-    return toPage(rows, limit, (row) => row.id);
+    const page = parseInput(planningPageSchema, options, 'options');
+    return this.#byName.page({}, page);
   }
 
   /** Sets the project's status; throws {@link SchemaKitNotFoundError} for an unknown project. */

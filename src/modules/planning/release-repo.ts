@@ -25,7 +25,7 @@ const COLUMNS = ['id', 'project_id', 'version', 'target_date', 'status', 'create
  * ```
  */
 export class ReleaseRepo extends AuditedRepo {
-  readonly #byProject = new KeysetListing<Release>(this.ctx, { table: 'releases', column: 'created_at', order: 'desc' }, (value) =>
+  readonly #byProject = new KeysetListing<Release>(this.ctx, { column: 'created_at', order: 'desc' }, (value) =>
     this.ctx.db.selectFrom('releases').select(COLUMNS).where('project_id', '=', value('project')),
   );
   /** Creates a release; `target_date` is a `'YYYY-MM-DD'` day (a Date counts as its UTC day). A

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FEATURE_STATUSES, PROJECT_STATUSES, RELEASE_STATUSES } from './values.js';
-import { freeText, idText, pageOptions, uuid, uuidCursor, validDate } from '../../validation/common.js';
+import { freeText, idText, pageOptions, uuid, validDate } from '../../validation/common.js';
+import { keysetCursor } from '../../repos/cursor.js';
 
 /** Who makes a planning change (the event's `user_id`): 1-512 characters. */
 export const actorSchema = idText(512);
@@ -8,12 +9,24 @@ export const actorSchema = idText(512);
 /** Options of a planning change: the actor. */
 export const changeOptionsSchema = z.object({ actor: actorSchema.optional() }).strict();
 
-/** A calendar day: `'YYYY-MM-DD'`, or a Date (its UTC day); parsed to `'YYYY-MM-DD'`. */
-export const calendarDaySchema = z
-  .union([
-    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a YYYY-MM-DD date').refine((d) => !Number.isNaN(Date.parse(d)), 'must be a real date'),
-    validDate.transform((d) => d.toISOString().slice(0, 10)),
-  ]);
+/** Whether `day` (`YYYY-MM-DD`) is a day of the calendar from year 1 (there is no year 0). */
+function isCalendarDay(day: string): boolean {
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
+  const utc = new Date(Date.UTC(year, month - 1, date));
+  utc.setUTCFullYear(year); // Date.UTC reads years 0-99 as 1900-1999
+  return year >= 1 && utc.getUTCFullYear() === year && utc.getUTCMonth() === month - 1 && utc.getUTCDate() === date;
+}
+
+/** A calendar day of years 1-9999: `'YYYY-MM-DD'`, or a Date (its UTC day); parsed to `'YYYY-MM-DD'`. */
+export const calendarDaySchema = z.union(
+  [
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a YYYY-MM-DD date').refine(isCalendarDay, 'must be a real date of years 1-9999'),
+    validDate
+      .transform((d) => d.toISOString().slice(0, 10))
+      .refine((day) => /^\d{4}-\d{2}-\d{2}$/.test(day) && isCalendarDay(day), 'must be a date of years 1-9999'),
+  ],
+  { error: 'must be a YYYY-MM-DD date or a Date' },
+);
 
 /** A new project for `ProjectRepo.create`. */
 export const newProjectSchema = z
@@ -59,8 +72,8 @@ export type NewFeatureInput = z.input<typeof newFeatureSchema>;
 /** Options of `FeatureRepo.setStatus`: the actor and why the feature has its new status. */
 export const featureStatusOptionsSchema = changeOptionsSchema.extend({ reason: freeText(2000).nullable().optional() }).strict();
 
-/** Page options of the planning listings (cursor: a row id). */
-export const planningPageSchema = pageOptions(uuidCursor);
+/** Page options of the planning listings (cursor: opaque, from `next`). */
+export const planningPageSchema = pageOptions(keysetCursor);
 
 /** Page options of `FeatureRepo.listByProject`: optionally one status. */
 export const featurePageSchema = planningPageSchema.extend({ status: z.enum(FEATURE_STATUSES).optional() }).strict();

@@ -77,7 +77,7 @@ export class RoleChangeLogRepo {
     const { roles, ...rest } = options;
     this.#ctx = repoContext(db, rest);
     const listing = (column: 'user_id' | 'changed_by') =>
-      new KeysetListing<UserRoleChange>(this.#ctx, { table: 'user_role_change_log', column: 'changed_at', order: 'desc' }, (value) =>
+      new KeysetListing<UserRoleChange>(this.#ctx, { column: 'changed_at', order: 'desc' }, (value) =>
         this.#ctx.db.selectFrom('user_role_change_log').select(COLUMNS).where(column, '=', value(column)),
       );
     this.#history = { user_id: listing('user_id'), changed_by: listing('changed_by') };

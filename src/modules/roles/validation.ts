@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ChangeSource } from './values.js';
-import { freeText, idCursor, idText, jsonObject, pageOptions, uuid, vocabularyField } from '../../validation/common.js';
+import { freeText, idText, jsonObject, pageOptions, uuid, vocabularyField } from '../../validation/common.js';
 import { roleNameSchema } from '../core/index.js';
+import { keysetCursor } from '../../repos/cursor.js';
 
 /** The list of allowed roles a RoleChangeLogRepo is configured with. */
 export const roleListSchema = z.array(roleNameSchema).min(1, 'must name at least one role');
@@ -32,5 +33,5 @@ export function recordRoleChangeSchema(roles?: readonly string[]) {
   return z.object({ ...fields, previous_role: allowed.nullable().optional() }).strict();
 }
 
-/** Page options of the role history listings (cursor: a log id). */
-export const roleHistoryPageSchema = pageOptions(idCursor);
+/** Page options of the role history listings (cursor: opaque, from `next`). */
+export const roleHistoryPageSchema = pageOptions(keysetCursor);

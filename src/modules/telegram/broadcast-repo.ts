@@ -8,6 +8,7 @@ import { parseInput } from '../../validation/parse.js';
 import { claimLimitSchema, deliveryCountsSchema, failedDeliverySchema, newBroadcastSchema, telegramPageSchema, type NewBroadcastInput } from './validation.js';
 import type { User } from '../core/index.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import { encodeCursor } from '../../repos/cursor.js';
 import { PreparedSql } from '../../repos/prepared.js';
 import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
@@ -122,9 +123,18 @@ export class BroadcastRepo {
         // a claimed broadcast has its scheduled_at; the coalesce keeps broadcasts_scheduled_at_check
         // for a row set to 'sending' outside this repository
         .set({ status: 'scheduled', scheduled_at: sql<Date>`coalesce(scheduled_at, now())` })
-        // a literal, so the planner matches the partial index broadcasts_sending_updated_at_idx
-        .where('status', '=', sql.lit('sending'))
-        .where('updated_at', '<', before)
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('broadcasts')
+            .select('id')
+            // a literal, so the planner matches the partial index broadcasts_sending_updated_at_idx
+            .where('status', '=', sql.lit('sending'))
+            .where('updated_at', '<', before)
+            // concurrent requeues (and a sender marking one sent) skip each other's rows
+            // instead of locking them in different orders
+            .forUpdate()
+            .skipLocked(),
+        )
         .returning(COLUMNS)
         .execute(),
     );
@@ -158,11 +168,11 @@ export class BroadcastRepo {
     const rows = await runPrepared<{ broadcast: string } & { [K in keyof BroadcastRecipient]: BroadcastRecipient[K] | null }>(
       this.#ctx,
       this.#recipientsSql(after !== undefined),
-      after === undefined ? [broadcastId, limit + 1] : [broadcastId, limit + 1, after],
+      after === undefined ? [broadcastId, limit + 1] : [broadcastId, limit + 1, after.id],
     );
     if (rows.length === 0) throw new SchemaKitNotFoundError('broadcasts', `No broadcast ${broadcastId}.`);
     const recipients = rows.filter((r): r is { broadcast: string } & BroadcastRecipient => r.id !== null).map(({ broadcast: _, ...r }) => r);
-    return toPage(recipients, limit, (r) => r.id);
+    return toPage(recipients, limit, (r) => encodeCursor({ key: r.id, id: r.id })); // ordered by id alone
   }
 
   /** The recipients statement, with or without a cursor ($3): one branch per kind of audience,

@@ -7,6 +7,7 @@ import { telegramPageSchema } from './validation.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { saturatingAdd } from '../../repos/counters.js';
 
 /** The outcome of {@link GuideCollectionRepo.save}: the saved guide, and whether this call saved it. */
 export interface SaveGuideResult {
@@ -34,7 +35,7 @@ export class GuideCollectionRepo {
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
-    this.#forUser = new KeysetListing(this.#ctx, { table: 'user_guide_collections', column: 'saved_at', order: 'desc' }, (value) =>
+    this.#forUser = new KeysetListing(this.#ctx, { column: 'saved_at', order: 'desc' }, (value) =>
       this.#ctx.db.selectFrom('user_guide_collections').select(COLUMNS).where('user_id', '=', value('user_id')),
     );
   }
@@ -68,7 +69,7 @@ export class GuideCollectionRepo {
     const row = await run(
       this.#ctx.db
         .updateTable('user_guide_collections')
-        .set((eb) => ({ times_viewed: eb('times_viewed', '+', 1), last_viewed_at: sql<Date>`now()`, is_read: true }))
+        .set({ times_viewed: saturatingAdd(sql.ref('times_viewed'), 1), last_viewed_at: sql<Date>`now()`, is_read: true })
         .where('user_id', '=', user_id)
         .where('guide_id', '=', guide_id)
         .returning(COLUMNS)

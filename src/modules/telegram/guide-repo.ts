@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { SchemaKitNotFoundError } from '../../errors.js';
 import type { Guide } from './tables.js';
 import { type GuideCategory } from './values.js';
@@ -7,6 +8,7 @@ import { newGuideSchema, telegramPageSchema, type NewGuideInput } from './valida
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { saturatingAdd } from '../../repos/counters.js';
 
 const COLUMNS = ['id', 'title', 'description', 'content_url', 'category', 'tags', 'difficulty_level', 'views_count', 'is_active', 'created_at', 'updated_at'] as const;
 
@@ -27,7 +29,7 @@ export class GuideRepo {
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
-    this.#byCategory = new KeysetListing(this.#ctx, { table: 'guides', column: 'created_at', order: 'desc' }, (value) =>
+    this.#byCategory = new KeysetListing(this.#ctx, { column: 'created_at', order: 'desc' }, (value) =>
       this.#ctx.db.selectFrom('guides').select(COLUMNS).where('category', '=', value('category')),
     );
   }
@@ -56,7 +58,7 @@ export class GuideRepo {
   async countView(id: string): Promise<Guide> {
     const guideId = parseInput(uuid, id, 'id');
     const row = await run(
-      this.#ctx.db.updateTable('guides').set((eb) => ({ views_count: eb('views_count', '+', 1) })).where('id', '=', guideId).returning(COLUMNS).executeTakeFirst(),
+      this.#ctx.db.updateTable('guides').set({ views_count: saturatingAdd(sql.ref('views_count'), 1) }).where('id', '=', guideId).returning(COLUMNS).executeTakeFirst(),
     );
     if (!row) throw new SchemaKitNotFoundError('guides', `No guide ${guideId}.`);
     return row;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { BroadcastMessageType, GuideCategory, GuideDifficultyLevel } from './values.js';
-import { freeText, idText, pageOptions, uuid, uuidCursor, validDate, vocabularyField } from '../../validation/common.js';
+import { freeText, idText, pageOptions, uuid, validDate, vocabularyField } from '../../validation/common.js';
 import { wholeNumber } from '../../validation/numbers.js';
 import { roleNameSchema } from '../core/index.js';
+import { keysetCursor } from '../../repos/cursor.js';
 
 /** A new guide for `GuideRepo.create`. */
 export const newGuideSchema = z
@@ -45,8 +46,8 @@ export const deliveryCountsSchema = z.object({ recipients_count: wholeNumber(), 
 /** The delivery counts of `markFailed`, when known. */
 export const failedDeliverySchema = deliveryCountsSchema.partial().strict();
 
-/** Page options of the telegram listings (cursor: a row id). */
-export const telegramPageSchema = pageOptions(uuidCursor);
+/** Page options of the telegram listings (cursor: opaque, from `next`). */
+export const telegramPageSchema = pageOptions(keysetCursor);
 
 /** A bot command without its slash, as Telegram allows it: 1-32 characters of a-z, 0-9 and _. */
 export const commandNameSchema = z.string().regex(/^[a-z0-9_]{1,32}$/, 'must be a bot command (1-32 of a-z, 0-9, _; no slash)');

@@ -98,4 +98,18 @@ describe('UserAchievementRepo', () => {
     }
     expect(await count()).toBe(before);
   });
+
+  it('a slug shaped like a uuid: refused by define, and one stored before still progresses (issue 14, item 5)', async () => {
+    const user = await createUser(database());
+    const slug = '123e4567-e89b-12d3-a456-426614174000';
+    const error = await new AchievementRepo(database().db).define({ slug, name: 'uuid-like', title: 't', category: 'exercise' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaKitValidationError);
+    expect((error as SchemaKitValidationError).field).toBe('definition.slug');
+    // a row defined by an earlier release (or by the host's own SQL) is still found by its slug
+    await database().owner.db.withSchema('schema_kit').insertInto('achievements').values({ slug, name: 'legacy uuid-like', title: 't', category: 'exercise' }).execute();
+    const { userAchievement, justEarned } = await badges().progress(user, slug);
+    expect(justEarned).toBe(true);
+    expect(userAchievement.achievement_id).toBe((await new AchievementRepo(database().db).findBySlug(slug))!.id);
+  });
 });
+

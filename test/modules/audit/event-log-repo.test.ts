@@ -141,4 +141,18 @@ describe('EventLogRepo', () => {
     }
     expect(await count()).toBe(before);
   });
+
+  it('refuses a batch too large in total, quickly, with a typed error and nothing written (issue 14, item 6)', async () => {
+    const before = await count();
+    const details = { blob: 'x'.repeat(900_000) };
+    const batch = Array.from({ length: 700 }, (_, i) => ({ action: 'big', entity_type: 'blob', entity_id: String(i), details }));
+    const error = await events().appendMany(batch).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaKitValidationError);
+    expect((error as SchemaKitValidationError).field).toBe('events');
+    expect((error as Error).message).toMatch(/at most 64000000 characters/);
+    expect(await count()).toBe(before);
+    // a batch under the total still goes through in one statement
+    expect(await events().appendMany(batch.slice(0, 20))).toHaveLength(20);
+  });
 });
+

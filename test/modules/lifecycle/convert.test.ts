@@ -40,7 +40,10 @@ describe('upgrading an install of the previous release', () => {
 
     const upgrade = await migrateToLatest(db); // upgrades what is installed, and installs lifecycle, their new dependency
     expect(upgrade.error).toBeUndefined();
-    expect(upgrade.results.map((r) => `${r.module}/${r.migration}`)).toEqual(['lifecycle/0001_lifecycle', 'core/0002_skill_levels_and_recipient_indexes', 'audit/0005_partition_event_log', 'roles/0002_change_sources', 'roles/0005_partition_user_role_change_log']);
+    expect(upgrade.results.map((r) => `${r.module}/${r.migration}`)).toEqual([
+      'lifecycle/0001_lifecycle', 'core/0002_skill_levels_and_recipient_indexes', 'audit/0003_event_log_tx_id', 'audit/0005_partition_event_log',
+      'roles/0002_change_sources', 'roles/0005_partition_user_role_change_log',
+    ]);
 
     // every column, tx_id included: the stream positions (`tx_id:id`) of every event are unchanged
     expect(await snapshot('event_log')).toEqual(eventsBefore);
@@ -106,7 +109,11 @@ describe('upgrading an install of the previous release', () => {
     expect(bound[0].b).toMatch(/^FOR VALUES FROM \(MINVALUE\) TO \('/);
     expect(new Date(/TO \('([^']+)'\)/.exec(bound[0].b)![1]!).getTime()).toBe(next.getTime());
     const { rows: guards } = await pool.query(`select tgname, tgenabled from pg_trigger where tgrelid = '${schema}.event_log_legacy'::regclass order by 1`);
-    expect(guards).toEqual([{ tgname: 'event_log_reject_change', tgenabled: 'A' }, { tgname: 'event_log_reject_truncate', tgenabled: 'A' }]);
+    expect(guards).toEqual([
+      { tgname: 'event_log_enforce_tx_id', tgenabled: 'A' },
+      { tgname: 'event_log_reject_change', tgenabled: 'A' },
+      { tgname: 'event_log_reject_truncate', tgenabled: 'A' },
+    ]);
     await expect(pool.query(`delete from ${schema}.event_log_legacy`)).rejects.toThrow(/append-only/);
     // new rows go to the month partitions after the bound, and the identity continues
     const { rows: later } = await pool.query(`insert into ${schema}.event_log (action, entity_type, entity_id, created_at) values ('new', 'e', '1', $1) returning id, tableoid::regclass::text as at`, [next]);
