@@ -16,7 +16,7 @@ describe('the host types, compiled as a host compiles them (tsc --strict, agains
     });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
-  });
+  }, 180_000); // a whole tsc run: ~10 s alone, several times that beside the rest of the suite
 
   it("README's \"In your service\" code is test/types/in-your-service.ts, word for word", () => {
     const readme = readFileSync(here('../../README.md'), 'utf8');
