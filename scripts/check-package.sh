@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 
 # size budget, and no install-time scripts (a user's `npm install` must run nothing of ours)
-budget=200000
+budget=210000   # 591 kB before issue 15; see tsup.config.ts for what keeps it small
 size=$(stat -c %s "$work/$tarball")
 if [ "$size" -ge "$budget" ]; then echo "package is $size bytes packed: over the budget of $budget" >&2; exit 1; fi
 echo "packed size $size bytes (budget $budget)"

@@ -18,7 +18,7 @@ describe('the host types, compiled as a host compiles them (tsc --strict, agains
     });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
-  });
+  }, 180_000); // a whole tsc run: ~10 s alone, several times that beside the rest of the suite
 
   it('offers the defaults of a host-owned vocabulary as completions (the editor autocompletes them)', () => {
     const file = here('./host-vocabularies.ts');
