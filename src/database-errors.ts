@@ -1,9 +1,26 @@
-import { SchemaKitConflictError, SchemaKitConnectionError, SchemaKitDatabaseError, SchemaKitError } from './errors.js';
+import { SchemaKitConflictError, SchemaKitConnectionError, SchemaKitDatabaseError, SchemaKitError, SchemaKitValidationError } from './errors.js';
+import { vocabularyReference } from './vocabulary/registry.js';
 
 interface PgLikeError {
   code?: string;
   constraint?: string;
+  detail?: string;
   message?: string;
+}
+
+/** A value missing from a host-owned vocabulary's lookup table, as a validation error naming the
+ * column; undefined for any other error. Deleting a value still in use (which no repository does)
+ * stays a conflict. */
+function vocabularyViolation(error: PgLikeError, cause: unknown, argument: string | undefined): SchemaKitValidationError | undefined {
+  const reference = error.code === '23503' ? vocabularyReference(error.constraint) : undefined;
+  if (!reference || /still referenced/.test(error.detail ?? '')) return undefined;
+  const { vocabulary, column } = reference;
+  return new SchemaKitValidationError(
+    argument ? `${argument}.${column}` : column,
+    `is not in the ${vocabulary} vocabulary: add the value first (VocabularyRepo.add('${vocabulary}', value), or an INSERT in the host's migration)`,
+    undefined,
+    { cause },
+  );
 }
 
 const CONSTRAINT_CODES: Record<string, string> = {
@@ -39,15 +56,18 @@ const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_
 
 /**
  * Turns anything a database call threw into schema-kit's typed errors, the original attached as
- * `cause`: a constraint violation into {@link SchemaKitConflictError} naming the constraint, a
+ * `cause`: a value outside a host-owned vocabulary into {@link SchemaKitValidationError} naming
+ * the field (`argument.column`, or the column without an argument), any other constraint violation into {@link SchemaKitConflictError} naming the constraint, a
  * lost, refused or TLS-refused connection into {@link SchemaKitConnectionError}, a statement in an
  * aborted transaction into {@link SchemaKitDatabaseError} `transaction_aborted`, anything else
  * into {@link SchemaKitDatabaseError}. schema-kit's own errors pass through.
  */
-export function toSchemaKitError(error: unknown): SchemaKitError {
+export function toSchemaKitError(error: unknown, argument?: string): SchemaKitError {
   if (error instanceof SchemaKitError) return error;
   if (typeof error !== 'object' || error === null) return new SchemaKitDatabaseError('database', `The database call failed: ${String(error)}`, undefined, error);
   const pgError = error as PgLikeError;
+  const vocabulary = vocabularyViolation(pgError, error, argument);
+  if (vocabulary) return vocabulary;
   const sqlState = sqlStateOf(error);
   if (sqlState === '25P02' || isAbortedTransaction(error)) {
     return new SchemaKitDatabaseError(

@@ -15,15 +15,17 @@ export class SchemaKitError extends Error {
   }
 }
 
-/** An input was refused before any SQL ran. `field` names the offending input, e.g. `'user_id'`. */
+/** An input was refused: before any SQL ran, or by the database when a value is not in a host-owned
+ * vocabulary (the statement wrote nothing; `cause` is the driver's error). `field` names the
+ * offending input, e.g. `'user_id'`. */
 export class SchemaKitValidationError extends SchemaKitError {
   /** The path of the offending field, dotted for nested inputs (`'details.items.0'`). */
   readonly field: string;
   /** Every problem found, each with its field path and message. */
   readonly issues: readonly { readonly field: string; readonly message: string }[];
 
-  constructor(field: string, message: string, issues?: readonly { field: string; message: string }[]) {
-    super('validation', `Invalid ${field}: ${message}`);
+  constructor(field: string, message: string, issues?: readonly { field: string; message: string }[], options?: { cause?: unknown }) {
+    super('validation', `Invalid ${field}: ${message}`, options);
     this.field = field;
     this.issues = issues ?? [{ field, message }];
   }

@@ -44,11 +44,25 @@ export { AuditedRepo, type AuditedRepoOptions, type ChangeOptions } from './repo
 export type { Page, PageOptions } from './repos/page.js';
 export type { Executor, RepoOptions } from './repos/repo-context.js';
 export { createSchemaKit, type CreateSchemaKitOptions, type SchemaKit } from './create-schema-kit.js';
-export { jsonValue as jsonValueSchema, jsonObject as jsonObjectSchema, uuid as uuidSchema } from './validation/common.js';
+export {
+  jsonValue as jsonValueSchema,
+  jsonObject as jsonObjectSchema,
+  uuid as uuidSchema,
+  vocabularyValue as vocabularyValueSchema,
+} from './validation/common.js';
 export {
   type Database,
   type QualifiedDatabase,
 } from './schema/database.js';
+export { type HostValue, type VocabularyTable, type VocabularyEntry } from './vocabulary/types.js';
+export {
+  VOCABULARIES,
+  VOCABULARY_NAMES,
+  type VocabularyDefinition,
+  type VocabularyName,
+  type VocabularyValue,
+} from './vocabulary/registry.js';
+export { VocabularyRepo, type AddVocabularyValueResult } from './vocabulary/vocabulary-repo.js';
 export {
   type Generated,
   type GeneratedAlways,

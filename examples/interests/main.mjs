@@ -1,20 +1,21 @@
 // Interest tracking: users mark interest in content packages, some attend, and the organiser asks
 // who attended and who has not yet.
-import { migrateToLatest, UserInterestRepo } from 'schema-kit';
+import { ContentPackageRepo, migrateToLatest, UserInterestRepo, UserRepo, VocabularyRepo } from 'schema-kit';
 import { runExample } from '../shared/open-database.mjs';
 
 await runExample(async (db) => {
   const { error } = await migrateToLatest(db, { add: ['core', 'interests'] });
   if (error) throw error;
   const interests = new UserInterestRepo(db);
-  const tables = db.withSchema('schema_kit');
-  const workshop = (await tables.insertInto('content_packages')
-    .values({ title: 'Risk management workshop', category: 'event', package_type: 'free' })
-    .returning('id').executeTakeFirstOrThrow()).id;
+  // 'workshop' is this host's own content category: one call adds it to the vocabulary
+  await new VocabularyRepo(db).add('content_category', 'workshop');
+  const { package: pkg } = await new ContentPackageRepo(db).getOrCreate('risk-workshop', {
+    title: 'Risk management workshop', category: 'workshop', package_type: 'free',
+  });
+  const workshop = pkg.id;
+  const users = new UserRepo(db);
   const people = {};
-  for (const name of ['Ann', 'Bob', 'Cem', 'Dia']) {
-    people[name] = (await tables.insertInto('users').values({ name }).returning('id').executeTakeFirstOrThrow()).id;
-  }
+  for (const name of ['Ann', 'Bob', 'Cem', 'Dia']) people[name] = (await users.create({ name })).id;
   const nameOf = (id) => Object.keys(people).find((name) => people[name] === id);
 
   for (const name of ['Ann', 'Bob', 'Cem', 'Dia']) await interests.add(people[name], workshop);
@@ -29,6 +30,7 @@ await runExample(async (db) => {
   const notYet = (await interests.listForPackage(workshop, { attended: false })).items.map((i) => nameOf(i.user_id)).sort();
   console.log(`attended: ${attended.join(', ')}`);
   console.log(`interested, not attended yet: ${notYet.join(', ')}`);
-  const annList = await interests.listForUser(people.Ann);
+  const annList = await interests.listForUser(people.Ann, { include: 'package' });
   console.log(`Ann follows ${annList.items.length} package(s); attended: ${annList.items[0].is_attended}`);
+  console.log(`Ann's packages: ${annList.items.map((i) => `${i.package.title} (${i.package.category})`).join(', ')}`);
 });

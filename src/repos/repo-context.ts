@@ -70,10 +70,11 @@ let savepoints = 0;
  * Runs `work` in a transaction of `db`: a new one on a Kysely instance, or a savepoint inside the
  * host's transaction, so a throw undoes exactly what `work` did and nothing of the host's. `work`
  * gets a transaction of the same kind as `db`: schema-kit's scoped executor, or the host's own
- * (its type and plugins kept) for a handler the host wrote.
+ * (its type and plugins kept) for a handler the host wrote. `argument` names the input whose
+ * fields a refusal by the database names (see {@link run}).
  */
-export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-  if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(unwrapFailure(error)));
+export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {
+  if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(unwrapFailure(error, argument)));
   const trx = db as Transaction<DB>;
   const own = trx.withoutPlugins(); // the savepoint statements are schema-kit's: no host plugin rewrites them
   const name = sql.id(`schema_kit_sp_${++savepoints}`);
@@ -84,7 +85,7 @@ export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transac
     return result;
   } catch (error) {
     await sql`rollback to savepoint ${name}`.execute(own).catch(() => undefined);
-    throw unwrapFailure(error);
+    throw unwrapFailure(error, argument);
   }
 }
 
@@ -106,17 +107,21 @@ export async function hostCode<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-function unwrapFailure(error: unknown): unknown {
-  if (!(error instanceof HostFailure)) return toSchemaKitError(error);
+function unwrapFailure(error: unknown, argument?: string): unknown {
+  if (!(error instanceof HostFailure)) return toSchemaKitError(error, argument);
   return isDatabaseError(error.error) ? toSchemaKitError(error.error) : error.error;
 }
 
-/** Runs one database call and turns driver errors into schema-kit's typed errors. */
-export async function run<T>(query: Promise<T>): Promise<T> {
+/**
+ * Runs one database call and turns driver errors into schema-kit's typed errors. `argument` names
+ * the input the call writes (e.g. `'guide'`): a value the database refuses as outside a host-owned
+ * vocabulary is reported as that input's field (`guide.category`), as the zod checks name it.
+ */
+export async function run<T>(query: Promise<T>, argument?: string): Promise<T> {
   try {
     return await query;
   } catch (error) {
-    throw toSchemaKitError(error);
+    throw toSchemaKitError(error, argument);
   }
 }
 
@@ -147,10 +152,11 @@ export async function retryLostInsertRace<T>(
   db: Executor,
   upsert: (db: Executor) => Promise<T>,
   lostRace: (error: SchemaKitConflictError) => Promise<boolean>,
+  argument?: string,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await (db.isTransaction ? inTransaction(db, upsert) : run(upsert(db)));
+      return await (db.isTransaction ? inTransaction(db, upsert, argument) : run(upsert(db), argument));
     } catch (error) {
       if (attempt >= 3 || !(error instanceof SchemaKitConflictError) || !(await lostRace(error))) throw error;
     }

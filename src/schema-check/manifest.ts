@@ -164,9 +164,10 @@ export async function readSchemaManifest(
     [schema],
   );
   const { quoted, search_path } = setting[0]!;
-  const qualified = new RegExp(`(?<![\\w$"])${escapeRegExp(quoted)}\\.`, 'g');
-  const normalise = (text: string): string => text.replace(qualified, `${SCHEMA_TOKEN}.`);
   const quotedSchema = quoted.startsWith('"') ? quoted : `"${quoted}"`;
+  // the name as PostgreSQL prints it, or always quoted (as a migration's function body may have it)
+  const qualified = new RegExp(`(?<![\\w$"])(?:${escapeRegExp(quoted)}|${escapeRegExp(quotedSchema)})\\.`, 'g');
+  const normalise = (text: string): string => text.replace(qualified, `${SCHEMA_TOKEN}.`);
   const run = <R>(text: string): Promise<R[]> => query<R>(text, [quotedSchema]);
 
   await query(`SELECT set_config('search_path', 'pg_catalog', false)`, []);

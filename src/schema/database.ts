@@ -20,15 +20,23 @@ import type {
   UserMemoryTable,
 } from '../modules/learning/index.js';
 import type { DissonanceRecordsTable, InterfaceEvolutionLogTable } from '../modules/insights/index.js';
-import type { BroadcastsTable, GuidesTable, UserGuideCollectionsTable } from '../modules/telegram/index.js';
+import type {
+  BroadcastsTable,
+  GuidesTable,
+  TelegramCommandsTable,
+  UserGuideCollectionsTable,
+} from '../modules/telegram/index.js';
+import type { VocabularyTable } from '../vocabulary/types.js';
 
-/** Every table of every module, keyed by table name; a host only has the modules it installed. */
+/** Every table of every module, keyed by table name (a host-owned vocabulary's lookup table next to
+ * the table that uses it); a host only has the modules it installed. */
 export interface Database {
   // lifecycle
   lifecycle_log: LifecycleLogTable;
   // core
   roles: RolesTable;
   users: UsersTable;
+  skill_levels: VocabularyTable;
   // audit
   event_log: EventLogTable;
   event_log_personal_fields: EventLogPersonalFieldsTable;
@@ -37,8 +45,11 @@ export interface Database {
   // interests
   content_packages: ContentPackagesTable;
   user_interests: UserInterestsTable;
+  content_categories: VocabularyTable;
+  package_types: VocabularyTable;
   // roles
   user_role_change_log: UserRoleChangeLogTable;
+  change_sources: VocabularyTable;
   // planning
   projects: ProjectsTable;
   releases: ReleasesTable;
@@ -53,16 +64,24 @@ export interface Database {
   conversation_summaries: ConversationSummariesTable;
   conversation_usage: ConversationUsageTable;
   user_memory: UserMemoryTable;
+  exercise_types: VocabularyTable;
+  exercise_difficulties: VocabularyTable;
   // achievements
   achievements: AchievementsTable;
   user_achievements: UserAchievementsTable;
+  achievement_categories: VocabularyTable;
   // insights
   interface_evolution_log: InterfaceEvolutionLogTable;
   dissonance_records: DissonanceRecordsTable;
+  risk_levels: VocabularyTable;
   // telegram
   guides: GuidesTable;
   broadcasts: BroadcastsTable;
   user_guide_collections: UserGuideCollectionsTable;
+  telegram_commands: TelegramCommandsTable;
+  guide_categories: VocabularyTable;
+  guide_difficulty_levels: VocabularyTable;
+  broadcast_message_types: VocabularyTable;
 }
 
 /**

@@ -136,3 +136,21 @@ function jsonLength(value: unknown): number {
     return 0;
   }
 }
+
+/** A value of a host-owned vocabulary, checked for format only: whether the value exists is the
+ * database's to say (a foreign key onto the vocabulary's lookup table). */
+export const vocabularyValue = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a vocabulary value (a-z, 0-9, _; starting with a letter; at most 64 characters)');
+
+/** {@link vocabularyValue} typed as the vocabulary's `HostValue` type, so an input's defaults
+ * autocomplete (a plain string schema would type the input as `string`). */
+export function vocabularyField<V extends string>(): z.ZodType<V, V> {
+  return vocabularyValue as unknown as z.ZodType<V, V>;
+}
+
+/** A slug: lower-case letters and digits separated by `-` or `_`, at most 100 characters. */
+export const slug = z
+  .string()
+  .max(100, 'must be at most 100 characters')
+  .regex(/^[a-z0-9]+([_-][a-z0-9]+)*$/, 'must be a slug (a-z, 0-9, separated by - or _)');

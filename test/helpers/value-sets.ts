@@ -1,36 +1,61 @@
 import type pg from 'pg';
-import { ACHIEVEMENT_CATEGORIES } from '../../src/modules/achievements/index.js';
-import { BROADCAST_MESSAGE_TYPES, BROADCAST_STATUSES, GUIDE_CATEGORIES, GUIDE_DIFFICULTY_LEVELS } from '../../src/modules/telegram/index.js';
-import { CHANGE_SOURCES } from '../../src/modules/roles/index.js';
-import { CONTENT_CATEGORIES, PACKAGE_TYPES } from '../../src/modules/interests/index.js';
-import { EXERCISE_DIFFICULTIES, EXERCISE_STATUSES, EXERCISE_TYPES, MESSAGE_ROLES } from '../../src/modules/learning/index.js';
+import { BROADCAST_STATUSES } from '../../src/modules/telegram/index.js';
+import { EXERCISE_STATUSES, MESSAGE_ROLES } from '../../src/modules/learning/index.js';
 import { FEATURE_STATUSES, PROJECT_STATUSES, RELEASE_STATUSES } from '../../src/modules/planning/index.js';
-import { RISK_LEVELS } from '../../src/modules/insights/index.js';
-import { SKILL_LEVELS } from '../../src/modules/core/index.js';
 import { LIFECYCLE_ACTIONS } from '../../src/modules/lifecycle/index.js';
+import { VOCABULARIES, VOCABULARY_NAMES } from '../../src/index.js';
 
 /** Every CHECK'd closed value set of the schema, by `table.column`, as values.ts defines it. */
 export const VALUE_SET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'lifecycle_log.action': LIFECYCLE_ACTIONS,
-  'users.skill_level': SKILL_LEVELS,
-  'content_packages.category': CONTENT_CATEGORIES,
-  'content_packages.package_type': PACKAGE_TYPES,
-  'user_role_change_log.change_source': CHANGE_SOURCES,
   'projects.status': PROJECT_STATUSES,
   'releases.status': RELEASE_STATUSES,
   'features.status': FEATURE_STATUSES,
-  'exercises.exercise_type': EXERCISE_TYPES,
-  'exercises.difficulty': EXERCISE_DIFFICULTIES,
   'user_exercises.status': EXERCISE_STATUSES,
   'messages.role': MESSAGE_ROLES,
-  'user_memory.preferred_difficulty': EXERCISE_DIFFICULTIES,
-  'achievements.category': ACHIEVEMENT_CATEGORIES,
-  'dissonance_records.risk_level': RISK_LEVELS,
-  'guides.category': GUIDE_CATEGORIES,
-  'guides.difficulty_level': GUIDE_DIFFICULTY_LEVELS,
-  'broadcasts.message_type': BROADCAST_MESSAGE_TYPES,
   'broadcasts.status': BROADCAST_STATUSES,
 };
+
+/** Every host-owned vocabulary's lookup table and the defaults values.ts says it is seeded with, sorted. */
+export const VOCABULARY_SEEDS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  VOCABULARY_NAMES.map((name) => [VOCABULARIES[name].table, [...VOCABULARIES[name].defaults].sort()]),
+);
+
+/** The rows of every lookup table of `tables` in `schema`: `{ table: names sorted }`. */
+export async function readVocabularyRows(
+  client: pg.ClientBase | pg.Pool,
+  schema: string,
+  tables: readonly string[],
+): Promise<Record<string, string[]>> {
+  const entries: [string, string[]][] = [];
+  for (const table of tables) {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT name FROM "${schema}"."${table}" ORDER BY name COLLATE "C"`,
+    );
+    entries.push([table, rows.map((r) => r.name)]);
+  }
+  return Object.fromEntries(entries);
+}
+
+/**
+ * The foreign keys of `schema` onto a vocabulary lookup table: `{ 'table.column': lookup table }`,
+ * keys sorted.
+ */
+export async function readVocabularyForeignKeys(client: pg.ClientBase | pg.Pool, schema: string): Promise<Record<string, string>> {
+  const lookups = VOCABULARY_NAMES.map((name) => VOCABULARIES[name].table);
+  const { rows } = await client.query<{ source: string; target: string }>(
+    `SELECT src.relname || '.' || a.attname AS source, dst.relname AS target
+     FROM pg_constraint con
+     JOIN pg_class src ON src.oid = con.conrelid
+     JOIN pg_class dst ON dst.oid = con.confrelid
+     JOIN pg_namespace n ON n.oid = src.relnamespace
+     JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+     WHERE n.nspname = $1 AND con.contype = 'f' AND dst.relname = ANY($2)
+     ORDER BY 1`,
+    [schema, lookups],
+  );
+  return Object.fromEntries(rows.map((r) => [r.source, r.target]));
+}
 
 // What PostgreSQL prints for `CHECK (column IN ('a', 'b'))` on a text column.
 const IN_LIST = /^CHECK \(\((\w+) = ANY \(ARRAY\[(.*)\]\)\)\)$/;

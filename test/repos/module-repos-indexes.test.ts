@@ -17,6 +17,7 @@ import { UserContextRepo } from '../../src/modules/planning/index.js';
 import { UserExerciseRepo } from '../../src/modules/learning/index.js';
 import { UserMemoryRepo } from '../../src/modules/learning/index.js';
 import { UserRepo } from '../../src/modules/core/index.js';
+import { ContentPackageRepo, UserInterestRepo } from '../../src/modules/interests/index.js';
 import { useInstalledDatabase } from '../helpers/installed.js';
 
 const ROWS = 100_000;
@@ -26,8 +27,9 @@ const numbered = (table: string, limit = ROWS) => `(select id, row_number() over
 
 /** Fills every table these repositories read with ROWS rows; each statement stands alone, so
  * they run on two connections. Users come first: most rows belong to one. */
-const FILL_USERS = `insert into users (email, telegram_id, github_id, google_id)
-  select 'u' || i || '@example.com', i, 'gh' || i, 'g' || i from generate_series(1, ${ROWS}) i`;
+const FILL_USERS = `insert into users (email, telegram_id, github_id, google_id, role)
+  select 'u' || i || '@example.com', i, 'gh' || i, 'g' || i, case when i % 100 = 0 then 'subscriber' else 'public' end
+  from generate_series(1, ${ROWS}) i`;
 const FILL: string[][] = [
   [
     `insert into projects (name) select 'project ' || i from generate_series(1, ${ROWS}) i`,
@@ -39,6 +41,10 @@ const FILL: string[][] = [
     `insert into user_exercises (user_id, exercise_id) select u.id, e.id from ${numbered('users')} u join ${numbered('exercises')} e using (n)`,
     `insert into achievements (name, slug, title, category) select 'a' || i, 'a' || i, 'A', case when i % 100 = 0 then 'special' else 'exercise' end from generate_series(1, ${ROWS}) i`,
     `insert into user_achievements (user_id, achievement_id) select u.id, a.id from ${numbered('users')} u join ${numbered('achievements')} a using (n)`,
+    `insert into content_packages (title, slug, category, package_type)
+       select 'p' || i, 'p' || i, case when i % 100 = 0 then 'event' else 'course' end, 'free' from generate_series(1, ${ROWS}) i`,
+    `insert into user_interests (user_id, package_id, is_attended, attended_at)
+       select u.id, p.id, u.n % 2 = 0, case when u.n % 2 = 0 then now() end from ${numbered('users')} u join ${numbered('content_packages')} p using (n)`,
   ],
   [
     `insert into conversations (user_id) select id from users`,
@@ -50,7 +56,7 @@ const FILL: string[][] = [
     `insert into interface_evolution_log (user_id, version, changes) select id, 1, '{}' from users`,
     `insert into dissonance_records (user_id, dissonance_score, risk_level)
        select id, (n % 1000) / 1000.0, case when n % 100 = 0 then 'critical' else 'low' end from ${numbered('users')} u`,
-    `insert into guides (title, category) select 'g' || i, case when i % 100 = 0 then 'risk' else 'trading' end from generate_series(1, ${ROWS}) i`,
+    `insert into guides (title, category) select 'g' || i, case when i % 100 = 0 then 'reference' else 'how_to' end from generate_series(1, ${ROWS}) i`,
     `insert into user_guide_collections (user_id, guide_id) select u.id, g.id from ${numbered('users')} u join ${numbered('guides')} g using (n)`,
     // 50 scheduled, 50 sending (half of them claimed 2 hours ago by a sender that crashed), the rest sent
     `insert into broadcasts (title, message_text, status, scheduled_at, sent_at, updated_at)
@@ -73,6 +79,7 @@ interface Fixtures {
   guide: string;
   broadcast: string;
   achievementSlug: string;
+  contentPackage: string;
 }
 
 type Call = (db: Kysely<Database>, f: Fixtures) => Promise<unknown>;
@@ -156,15 +163,46 @@ const CALLS: [string, Call][] = [
   }],
   ['UserAchievementRepo.listForUser', async (db, f) => new UserAchievementRepo(db).listForUser(f.user, { earned: false, limit: 1, after: (await new UserAchievementRepo(db).listForUser(f.user, { limit: 1 })).next! })],
 
-  ['GuideRepo.create', (db) => new GuideRepo(db).create({ title: 't', category: 'risk' })],
+  ['ContentPackageRepo.create', (db) => new ContentPackageRepo(db).create({ title: 't', slug: 'fresh', category: 'course', package_type: 'free' })],
+  ['ContentPackageRepo.getOrCreate', async (db) => {
+    const repo = new ContentPackageRepo(db);
+    await repo.getOrCreate('p77', { title: 't', category: 'course', package_type: 'free' }); // exists: INSERT, then read by slug
+    return repo.getOrCreate('brand-new', { title: 't', category: 'course', package_type: 'free' });
+  }],
+  ['ContentPackageRepo.get', (db, f) => new ContentPackageRepo(db).get(f.contentPackage)],
+  ['ContentPackageRepo.getBySlug', (db) => new ContentPackageRepo(db).getBySlug('p78')],
+  ['ContentPackageRepo.update', (db, f) => new ContentPackageRepo(db).update(f.contentPackage, { title: 'renamed', category: 'event' })],
+  ['ContentPackageRepo.deactivate', (db, f) => new ContentPackageRepo(db).deactivate(f.contentPackage)],
+  ['ContentPackageRepo.listByCategory', async (db) => {
+    const repo = new ContentPackageRepo(db);
+    await repo.listByCategory('event', { includeInactive: true, limit: 5 });
+    return repo.listByCategory('event', { limit: 5, after: (await repo.listByCategory('event', { limit: 5 })).next! });
+  }],
+  ['UserInterestRepo.listForUser', async (db, f) => {
+    const repo = new UserInterestRepo(db);
+    return repo.listForUser(f.user, { include: 'package', limit: 1, after: (await repo.listForUser(f.user, { include: 'package', limit: 1 })).next! });
+  }],
+  ['UserInterestRepo.listForPackage', async (db, f) => {
+    const repo = new UserInterestRepo(db);
+    return repo.listForPackage(f.contentPackage, { attended: true, include: 'package', limit: 1, after: (await repo.listForPackage(f.contentPackage, { attended: true, include: 'package', limit: 1 })).next! });
+  }],
+
+  ['GuideRepo.create', (db) => new GuideRepo(db).create({ title: 't', category: 'reference' })],
   ['GuideRepo.get', (db, f) => new GuideRepo(db).get(f.guide)],
-  ['GuideRepo.listByCategory', async (db) => new GuideRepo(db).listByCategory('risk', { limit: 5, after: (await new GuideRepo(db).listByCategory('risk', { limit: 5 })).next! })],
+  ['GuideRepo.listByCategory', async (db) => new GuideRepo(db).listByCategory('reference', { limit: 5, after: (await new GuideRepo(db).listByCategory('reference', { limit: 5 })).next! })],
   ['GuideRepo.countView', (db, f) => new GuideRepo(db).countView(f.guide)],
   ['GuideCollectionRepo.save', (db, f) => new GuideCollectionRepo(db).save(f.user, f.guide)],
   ['GuideCollectionRepo.markViewed', (db, f) => new GuideCollectionRepo(db).markViewed(f.user, f.guide)],
   ['GuideCollectionRepo.listForUser', async (db, f) => new GuideCollectionRepo(db).listForUser(f.user, { limit: 1, after: (await new GuideCollectionRepo(db).listForUser(f.user, { limit: 1 })).next! })],
   ['GuideCollectionRepo.remove', (db, f) => new GuideCollectionRepo(db).remove(f.user, f.guide)],
   ['BroadcastRepo.create', (db) => new BroadcastRepo(db).create({ title: 't', message_text: 'm' })],
+  ['BroadcastRepo.recipients', async (db) => {
+    const repo = new BroadcastRepo(db);
+    for (const target_audience of ['subscriber', 'all']) {
+      const { id } = await repo.create({ title: 't', message_text: 'm', target_audience });
+      await repo.recipients(id, { limit: 5, after: (await repo.recipients(id, { limit: 5 })).next! });
+    }
+  }],
   ['BroadcastRepo.get', (db, f) => new BroadcastRepo(db).get(f.broadcast)],
   ['BroadcastRepo.claimDue', (db) => new BroadcastRepo(db).claimDue(5)],
   ['BroadcastRepo.markSent', async (db) => {
@@ -205,7 +243,7 @@ function nodesOf(plan: Record<string, unknown>): Record<string, unknown>[] {
 }
 
 describe(`every query of the module repositories, on tables of ${ROWS} rows`, () => {
-  const database = useInstalledDatabase(['core', 'audit', 'planning', 'learning', 'achievements', 'insights', 'telegram']);
+  const database = useInstalledDatabase(['core', 'audit', 'interests', 'planning', 'learning', 'achievements', 'insights', 'telegram']);
   let fixtures: Fixtures;
   let captured: CompiledQuery[] = [];
   let logged: Kysely<Database>;
@@ -242,6 +280,7 @@ describe(`every query of the module repositories, on tables of ${ROWS} rows`, ()
       guide: await idOf(`select id from schema_kit.guides where title = 'g5'`),
       broadcast: await idOf(`select id from schema_kit.broadcasts where status = 'sent' limit 1`),
       achievementSlug: 'a7',
+      contentPackage: await idOf(`select id from schema_kit.content_packages where slug = 'p7'`),
     };
     // a second row of the user in each table listed per user, so that its pages have a next one
     await session([
@@ -251,6 +290,9 @@ describe(`every query of the module repositories, on tables of ${ROWS} rows`, ()
       `insert into user_guide_collections (user_id, guide_id) select '${user}', id from guides where title = 'g6'`,
       `insert into user_achievements (user_id, achievement_id) select '${user}', id from achievements where slug = 'a8'`,
       `insert into messages (conversation_id, role, content) values ('${fixtures.conversation}', 'assistant', 'hello')`,
+      `insert into user_interests (user_id, package_id) select '${user}', id from content_packages where slug = 'p8'`,
+      `insert into user_interests (user_id, package_id, is_attended, attended_at)
+         select u.id, '${fixtures.contentPackage}', true, now() from users u where email in ('u2@example.com', 'u4@example.com')`,
       'analyze',
     ]);
     // the same pool, with every query the repositories send recorded (successful or failed)

@@ -49,10 +49,12 @@ describe('the seed constraints, proven with real writes', () => {
     }
   });
 
-  it('refuses values outside the closed sets, and roles missing from the roles table', async () => {
+  it('refuses values outside the closed sets and the host-owned vocabularies, and roles missing from the roles table', async () => {
     expect(await failure(database().pool, `insert into schema_kit.users (role) values ('superuser')`)).toEqual({ code: '23503', constraint: 'users_role_fkey' });
     expect(await failure(database().pool, `insert into schema_kit.user_role_change_log (user_id, new_role, changed_by, change_source) values (gen_random_uuid(), 'admin', 'x', 'cron')`))
-      .toEqual({ code: '23514', constraint: 'user_role_change_log_change_source_check' });
+      .toEqual({ code: '23503', constraint: 'user_role_change_log_change_source_fkey' });
+    await q(`insert into schema_kit.change_sources (name) values ('cron')`);
+    await q(`insert into schema_kit.user_role_change_log (user_id, new_role, changed_by, change_source) values (gen_random_uuid(), 'admin', 'x', 'cron')`);
     expect(await failure(database().pool, `insert into schema_kit.messages (conversation_id, role, content) values (gen_random_uuid(), 'robot', 'hi')`))
       .toMatchObject({ code: '23514' });
     await q(`insert into schema_kit.roles (name, rank) values ('vip', 1)`);
@@ -83,7 +85,7 @@ describe('the seed constraints, proven with real writes', () => {
     await q('insert into schema_kit.user_achievements (user_id, achievement_id) values ($1, $2)', [user, achievement]);
     expect(await failure(database().pool, 'insert into schema_kit.user_achievements (user_id, achievement_id) values ($1, $2)', [user, achievement]))
       .toEqual({ code: '23505', constraint: 'user_achievements_user_id_achievement_id_key' });
-    const guide = (await one(`insert into schema_kit.guides (title, category) values ('Risk 101', 'risk') returning id`)).id;
+    const guide = (await one(`insert into schema_kit.guides (title, category) values ('Risk 101', 'how_to') returning id`)).id;
     await q('insert into schema_kit.user_guide_collections (user_id, guide_id) values ($1, $2)', [user, guide]);
     expect(await failure(database().pool, 'insert into schema_kit.user_guide_collections (user_id, guide_id) values ($1, $2)', [user, guide]))
       .toEqual({ code: '23505', constraint: 'user_guide_collections_user_id_guide_id_key' });

@@ -41,7 +41,7 @@ const FILL = [
   `insert into dissonance_records (user_id, dissonance_score, risk_level)
      select id, (n % 1000) / 1000.0, case when n % 100 = 0 then 'critical' else 'low' end from numbered_users`,
   `insert into guides (title, category, difficulty_level)
-     select 'g' || i, case when i % 100 = 0 then 'risk' else 'trading' end, case when i % 100 = 0 then 'advanced' else 'beginner' end
+     select 'g' || i, case when i % 100 = 0 then 'reference' else 'how_to' end, case when i % 100 = 0 then 'advanced' else 'beginner' end
      from generate_series(1, ${ROWS}) i`,
   `insert into user_guide_collections (user_id, guide_id)
      select u.id, g.id from numbered_users u join (select id, row_number() over (order by id) as n from guides) g on g.n = u.n`,
@@ -85,7 +85,7 @@ const LOOKUPS: [string, string | string[]][] = [
   // PostgreSQL 18 may skip-scan (risk_level, dissonance_score) instead: an index either way
   [`select * from dissonance_records where dissonance_score > 0.998`, ['dissonance_records_dissonance_score_idx', 'dissonance_records_risk_level_dissonance_score_idx']],
   [`select * from dissonance_records where risk_level = 'critical' and dissonance_score > 0.5`, 'dissonance_records_risk_level_dissonance_score_idx'],
-  [`select * from guides where category = 'risk'`, 'guides_category_created_at_id_idx'],
+  [`select * from guides where category = 'reference'`, 'guides_category_created_at_id_idx'],
   [`select * from guides where difficulty_level = 'advanced'`, 'guides_difficulty_level_idx'],
   [`select * from user_guide_collections where user_id = $u`, 'user_guide_collections_user_id_saved_at_id_idx'],
   [`select * from broadcasts where status = 'scheduled' and scheduled_at <= now() order by scheduled_at limit 10`, 'broadcasts_scheduled_at_idx'],

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { transformSync } from 'esbuild';
+import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_GUIDE_CATEGORIES } from '../../src/index.js';
 import { useTestDatabase } from '../helpers/database.js';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -16,6 +18,28 @@ describe('the host types, compiled as a host compiles them (tsc --strict, agains
     });
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
+  }, 180_000); // a whole tsc run: ~10 s alone, several times that beside the rest of the suite
+
+  it('offers the defaults of a host-owned vocabulary as completions (the editor autocompletes them)', () => {
+    const file = here('./host-vocabularies.ts');
+    const text = readFileSync(file, 'utf8');
+    const options = ts.parseJsonConfigFileContent(ts.readConfigFile(here('./tsconfig.json'), (p) => ts.sys.readFile(p)).config, ts.sys, here('./')).options;
+    const service = ts.createLanguageService({
+      getScriptFileNames: () => [file],
+      getScriptVersion: () => '1',
+      getScriptSnapshot: (name) => (ts.sys.fileExists(name) ? ts.ScriptSnapshot.fromString(ts.sys.readFile(name)!) : undefined),
+      getCurrentDirectory: () => ROOT,
+      getCompilationSettings: () => options,
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (p) => ts.sys.fileExists(p),
+      readFile: (p) => ts.sys.readFile(p),
+      readDirectory: (...args) => ts.sys.readDirectory(...args),
+      directoryExists: (p) => ts.sys.directoryExists(p),
+      getDirectories: (p) => ts.sys.getDirectories(p),
+    });
+    const at = text.indexOf("'billing' });") + 1; // inside the string literal of GuideRepo.create's category
+    const names = service.getCompletionsAtPosition(file, at, {})?.entries.map((e) => e.name) ?? [];
+    expect(names).toEqual(expect.arrayContaining([...DEFAULT_GUIDE_CATEGORIES]));
   });
 
   it("README's \"In your service\" code is test/types/in-your-service.ts, word for word", () => {

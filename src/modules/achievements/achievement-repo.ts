@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
-import { z } from 'zod';
 import type { Achievement } from './tables.js';
-import { ACHIEVEMENT_CATEGORIES, type AchievementCategory } from './values.js';
+import { type AchievementCategory } from './values.js';
 import { achievementDefinitionSchema, achievementPageSchema, achievementSlugSchema, type AchievementDefinitionInput } from './validation.js';
-import { uuid } from '../../validation/common.js';
+import { uuid, vocabularyValue } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
@@ -70,6 +69,7 @@ export class AchievementRepo {
       upsert,
       // the name was taken by a concurrent definition of this same slug, now committed: update it
       async (error) => error.constraint === 'achievements_name_key' && (await this.findBySlug(row.slug)) !== undefined,
+      'definition',
     );
     return { achievement, created };
   }
@@ -88,7 +88,7 @@ export class AchievementRepo {
 
   /** One keyset page of the category's achievements (hidden and inactive ones included), by `display_order`. */
   async listByCategory(category: AchievementCategory, options: PageOptions = {}): Promise<Page<Achievement>> {
-    const key = parseInput(z.enum(ACHIEVEMENT_CATEGORIES), category, 'category');
+    const key = parseInput(vocabularyValue, category, 'category');
     const page = parseInput(achievementPageSchema, options, 'options');
     return this.#byCategory.page({ category: key }, page);
   }

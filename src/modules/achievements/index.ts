@@ -10,7 +10,7 @@ export {
   type NewUserAchievement,
   type UserAchievementUpdate,
 } from './tables.js';
-export { ACHIEVEMENT_CATEGORIES, type AchievementCategory } from './values.js';
+export { DEFAULT_ACHIEVEMENT_CATEGORIES, type DefaultAchievementCategory, type AchievementCategory } from './values.js';
 export {
   achievementDefinitionSchema,
   achievementSlugSchema,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ACHIEVEMENT_CATEGORIES } from './values.js';
-import { freeText, idText, pageOptions, uuid } from '../../validation/common.js';
+import type { AchievementCategory } from './values.js';
+import { freeText, idText, pageOptions, uuid, vocabularyField } from '../../validation/common.js';
 import { wholeNumber } from '../../validation/numbers.js';
 import { keysetCursor } from '../../repos/cursor.js';
 
@@ -25,7 +25,7 @@ export const achievementDefinitionSchema = z
     name: idText(255),
     title: idText(500),
     description: freeText(10_000).nullable().optional(),
-    category: z.enum(ACHIEVEMENT_CATEGORIES),
+    category: vocabularyField<AchievementCategory>(),
     requirement_value: wholeNumber().nullable().optional(),
     requirement_description: freeText(2000).nullable().optional(),
     icon_url: freeText(2048).nullable().optional(),

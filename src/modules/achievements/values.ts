@@ -1,10 +1,12 @@
 /**
- * The achievements module's value sets. The SQL CHECK constraints in `migrations/achievements/` list exactly these
- * values, in this order, and the Kysely column types use the unions below.
+ * The achievements module's value sets: host-owned vocabularies. `DEFAULT_*` are the rows
+ * the migrations seed into their lookup tables; a host extends them (`VocabularyRepo.add` or its
+ * own INSERT), and the Kysely column types accept the defaults and any host value.
  */
+import type { HostValue } from '../../vocabulary/types.js';
 
-/** `achievements.category`. */
-export const ACHIEVEMENT_CATEGORIES = [
+/** The default values of `achievements.category`. */
+export const DEFAULT_ACHIEVEMENT_CATEGORIES = [
   'streak',
   'exercise',
   'github',
@@ -14,5 +16,8 @@ export const ACHIEVEMENT_CATEGORIES = [
   'special',
 ] as const;
 
-/** A value of `achievements.category`. */
-export type AchievementCategory = (typeof ACHIEVEMENT_CATEGORIES)[number];
+/** A default value of `achievements.category`. */
+export type DefaultAchievementCategory = (typeof DEFAULT_ACHIEVEMENT_CATEGORIES)[number];
+
+/** A value of `achievements.category`: a default, or a value the host added to the vocabulary. */
+export type AchievementCategory = HostValue<DefaultAchievementCategory>;

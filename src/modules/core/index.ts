@@ -13,8 +13,9 @@ export {
 export {
   DEFAULT_ROLES,
   DEFAULT_ROLE_RANKS,
-  SKILL_LEVELS,
+  DEFAULT_SKILL_LEVELS,
   type DefaultRole,
+  type DefaultSkillLevel,
   type SkillLevel,
 } from './values.js';
 export {
@@ -22,7 +23,10 @@ export {
   newUserSchema,
   telegramUserSchema,
   telegramIdSchema,
+  newRoleSchema,
   type NewUserInput,
   type TelegramUserInput,
+  type NewRoleInput,
 } from './validation.js';
+export { RoleRepo, type AddRoleResult } from './role-repo.js';
 export { UserRepo, type UpsertTelegramUserResult } from './user-repo.js';

@@ -47,6 +47,7 @@ export class UserRepo {
         .values({ ...row, preferences: JSON.stringify(row.preferences ?? {}) as unknown as JsonValue })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
+      'user',
     );
   }
 

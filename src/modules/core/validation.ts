@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SKILL_LEVELS } from './values.js';
-import { freeText, idText, jsonObject, MAX_BIGINT } from '../../validation/common.js';
+import type { SkillLevel } from './values.js';
+import { freeText, idText, jsonObject, MAX_BIGINT, vocabularyField } from '../../validation/common.js';
 
 /** A role name as the `roles` table accepts it: lowercase, starting with a letter, at most 32 characters. */
 export const roleNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'must be a role name (a-z, 0-9, _; at most 32 characters)');
@@ -37,7 +37,7 @@ export const newUserSchema = z
     google_id: identitySchema.nullable().optional(),
     name: freeText(512).nullable().optional(),
     avatar_url: freeText(2048).nullable().optional(),
-    skill_level: z.enum(SKILL_LEVELS).nullable().optional(),
+    skill_level: vocabularyField<SkillLevel>().nullable().optional(),
     programming_language: freeText(128).nullable().optional(),
     learning_style: freeText(512).nullable().optional(),
     career_goals: freeText(10_000).nullable().optional(),
@@ -56,3 +56,16 @@ export const telegramUserSchema = z.object({ telegram_id: telegramIdSchema, ...t
 
 /** The input of {@link telegramUserSchema}. */
 export type TelegramUserInput = z.input<typeof telegramUserSchema>;
+
+/** A new role for `RoleRepo.add`: its name, its rank (0 anyone, 1 member, 2 staff, 3 owner, or any
+ * other non-negative whole number; ranks may tie) and an optional description. */
+export const newRoleSchema = z
+  .object({
+    name: roleNameSchema,
+    rank: z.number().int('must be a whole number').min(0, 'must be at least 0').max(2_147_483_647, 'must fit an integer'),
+    description: freeText(2000).nullable().optional(),
+  })
+  .strict();
+
+/** The input of {@link newRoleSchema}. */
+export type NewRoleInput = z.input<typeof newRoleSchema>;

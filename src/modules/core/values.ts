@@ -1,7 +1,9 @@
 /**
- * The core module's value sets. The SQL CHECK constraints in `migrations/core/` list exactly these
- * values, in this order, and the Kysely column types use the unions below.
+ * The core module's value sets (besides the roles): host-owned vocabularies. `DEFAULT_*` are the rows
+ * the migrations seed into their lookup tables; a host extends them (`VocabularyRepo.add` or its
+ * own INSERT), and the Kysely column types accept the defaults and any host value.
  */
+import type { HostValue } from '../../vocabulary/types.js';
 
 /** The roles the core migration seeds into `roles` (hosts may add more with an INSERT). */
 export const DEFAULT_ROLES = [
@@ -31,8 +33,11 @@ export const DEFAULT_ROLE_RANKS: Readonly<Record<DefaultRole, number>> = Object.
   owner: 3,
 });
 
-/** `users.skill_level`: a person's self-declared programming level. */
-export const SKILL_LEVELS = ['beginner', 'intermediate', 'advanced', 'expert'] as const;
+/** The default values of `users.skill_level`: a person's self-declared programming level. */
+export const DEFAULT_SKILL_LEVELS = ['beginner', 'intermediate', 'advanced', 'expert'] as const;
 
-/** A value of `users.skill_level`. */
-export type SkillLevel = (typeof SKILL_LEVELS)[number];
+/** A default value of `users.skill_level`. */
+export type DefaultSkillLevel = (typeof DEFAULT_SKILL_LEVELS)[number];
+
+/** A value of `users.skill_level`: a default, or a value the host added to the vocabulary. */
+export type SkillLevel = HostValue<DefaultSkillLevel>;

@@ -58,6 +58,7 @@ export class DissonanceRepo {
         .values({ ...row, emotions: emotions === undefined || emotions === null ? null : (JSON.stringify(emotions) as unknown as JsonValue) })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
+      'record',
     );
   }
 

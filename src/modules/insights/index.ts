@@ -10,7 +10,7 @@ export {
   type NewDissonanceRecord,
   type DissonanceRecordUpdate,
 } from './tables.js';
-export { RISK_LEVELS, type RiskLevel } from './values.js';
+export { DEFAULT_RISK_LEVELS, type DefaultRiskLevel, type RiskLevel } from './values.js';
 export { newDissonanceSchema, type NewDissonanceInput } from './validation.js';
 export { DissonanceRepo, type DissonanceQuery } from './dissonance-repo.js';
 export { InterfaceEvolutionRepo } from './interface-evolution-repo.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { RISK_LEVELS } from './values.js';
-import { freeText, jsonValue, pageOptions, uuid } from '../../validation/common.js';
+import type { RiskLevel } from './values.js';
+import { freeText, jsonValue, pageOptions, uuid, vocabularyField } from '../../validation/common.js';
 import { boundedNumber } from '../../validation/numbers.js';
 import { keysetCursor } from '../../repos/cursor.js';
 
@@ -16,7 +16,7 @@ export const newDissonanceSchema = z
     emotions: jsonValue.optional(),
     interpretation: freeText(100_000).nullable().optional(),
     dissonance_score: boundedNumber(0, 1),
-    risk_level: z.enum(RISK_LEVELS),
+    risk_level: vocabularyField<RiskLevel>(),
   })
   .strict();
 
@@ -29,7 +29,7 @@ export const insightsPageSchema = pageOptions(keysetCursor);
 /** Options of `DissonanceRepo.list`: risk level(s) and a minimum score (inclusive). */
 export const dissonanceQuerySchema = insightsPageSchema
   .extend({
-    risk_level: z.union([z.enum(RISK_LEVELS), z.array(z.enum(RISK_LEVELS)).min(1, 'must name at least one level')]).optional(),
+    risk_level: z.union([vocabularyField<RiskLevel>(), z.array(vocabularyField<RiskLevel>()).min(1, 'must name at least one level')]).optional(),
     min_score: boundedNumber(0, 1).optional(),
   })
   .strict();

@@ -10,5 +10,21 @@ export {
   type NewUserInterest,
   type UserInterestUpdate,
 } from './tables.js';
-export { CONTENT_CATEGORIES, PACKAGE_TYPES, type ContentCategory, type PackageType } from './values.js';
-export { UserInterestRepo, type AddInterestResult } from './user-interest-repo.js';
+export {
+  DEFAULT_CONTENT_CATEGORIES,
+  DEFAULT_PACKAGE_TYPES,
+  type DefaultContentCategory,
+  type ContentCategory,
+  type DefaultPackageType,
+  type PackageType,
+} from './values.js';
+export {
+  newContentPackageSchema,
+  contentPackageDefaultsSchema,
+  contentPackagePatchSchema,
+  type NewContentPackageInput,
+  type ContentPackageDefaultsInput,
+  type ContentPackagePatchInput,
+} from './validation.js';
+export { ContentPackageRepo, type GetOrCreatePackageResult } from './content-package-repo.js';
+export { UserInterestRepo, type AddInterestResult, type UserInterestWithPackage, type InterestListOptions } from './user-interest-repo.js';

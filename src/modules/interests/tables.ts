@@ -14,6 +14,9 @@ export interface ContentPackagesTable {
   created_at: Generated<Timestamp>;
   /** Set to now() by a trigger on every update. */
   updated_at: Generated<Timestamp>;
+  /** A unique, URL-safe key (lowercase letters and digits, `-`/`_` between them; at most 100
+   * characters), the key of `ContentPackageRepo.getOrCreate`; null for packages made without one. */
+  slug: string | null;
 }
 
 /** A row of `content_packages`. */

@@ -1,10 +1,13 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import { SchemaKitNotFoundError } from '../../errors.js';
-import type { UserInterest } from './tables.js';
+import type { Database } from '../../schema/database.js';
+import type { ContentPackage, UserInterest } from './tables.js';
+import { CONTENT_PACKAGE_COLUMNS } from './content-package-repo.js';
 import { parseInput } from '../../validation/parse.js';
 import { interestKeySchema, interestPageSchema, packageInterestPageSchema } from './validation.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { KeysetListing } from '../../repos/keyset.js';
+import type { Cursor } from '../../repos/cursor.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 /** The outcome of {@link UserInterestRepo.add}: the interest, and whether this call created it. */
@@ -14,6 +17,32 @@ export interface AddInterestResult {
 }
 
 const COLUMNS = ['id', 'user_id', 'package_id', 'is_attended', 'attended_at', 'created_at'] as const;
+
+/** An interest with its content package, as the listings return it with `include: 'package'`. */
+export interface UserInterestWithPackage extends UserInterest {
+  readonly package: ContentPackage;
+}
+
+/** Options of the interest listings: a page, and `include: 'package'` to read each interest's
+ * package in the same query. */
+export interface InterestListOptions extends PageOptions {
+  readonly include?: 'package';
+}
+
+/** An interest row with its package as JSON, before {@link withPackage}. */
+type InterestPackageRow = UserInterest & { package: Record<string, unknown> };
+
+/** The row with its package's times as Dates again (JSON carries them as text). */
+function withPackage({ package: json, ...interest }: InterestPackageRow): UserInterestWithPackage {
+  const row = json as unknown as ContentPackage & { created_at: string; updated_at: string };
+  return { ...interest, package: { ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) } };
+}
+
+/** The interest and its package, for each listing, with or without the package. */
+interface InterestListings {
+  readonly plain: KeysetListing<UserInterest>;
+  readonly withPackage: KeysetListing<InterestPackageRow>;
+}
 
 /**
  * Users' interests in content packages (`user_interests`, unique per user and package).
@@ -27,19 +56,29 @@ const COLUMNS = ['id', 'user_id', 'package_id', 'is_attended', 'attended_at', 'c
  */
 export class UserInterestRepo {
   readonly #ctx: RepoContext;
-  readonly #forUser: KeysetListing<UserInterest>;
-  readonly #forPackage: KeysetListing<UserInterest>;
+  readonly #forUser: InterestListings;
+  readonly #forPackage: InterestListings;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
     const order = { column: 'created_at', order: 'desc' } as const;
-    const interests = () => this.#ctx.db.selectFrom('user_interests').select(COLUMNS);
-    this.#forUser = new KeysetListing(this.#ctx, order, (value) => interests().where('user_id', '=', value('user_id')));
-    this.#forPackage = new KeysetListing(this.#ctx, order, (value, has) => {
-      const query = interests().where('package_id', '=', value('package_id'));
-      return has('attended') ? query.where('is_attended', '=', value('attended')) : query;
-    });
+    // the package as one JSON object from a subquery on its primary key: no join, so the listing's
+    // unqualified (created_at, id) order stays the interest's
+    const packageJson = sql<Record<string, unknown>>`(select jsonb_build_object(${sql.join(
+      CONTENT_PACKAGE_COLUMNS.map((column) => sql`${sql.lit(column)}, ${sql.ref(`p.${column}`)}`),
+    )}) from ${sql.id(this.#ctx.schema, 'content_packages')} as p where p.id = user_interests.package_id)`;
+    const plain = () => this.#ctx.db.selectFrom('user_interests').select(COLUMNS);
+    const full = () => plain().select(packageJson.as('package'));
+    const forUser = <O extends UserInterest>(base: () => SelectQueryBuilder<Database, 'user_interests', O>) =>
+      new KeysetListing<O>(this.#ctx, order, (value) => base().where('user_id', '=', value('user_id')));
+    const forPackage = <O extends UserInterest>(base: () => SelectQueryBuilder<Database, 'user_interests', O>) =>
+      new KeysetListing<O>(this.#ctx, order, (value, has) => {
+        const query = base().where('package_id', '=', value('package_id'));
+        return has('attended') ? query.where('is_attended', '=', value('attended')) : query;
+      });
+    this.#forUser = { plain: forUser(plain), withPackage: forUser(full) };
+    this.#forPackage = { plain: forPackage(plain), withPackage: forPackage(full) };
   }
 
   /**
@@ -97,18 +136,41 @@ export class UserInterestRepo {
     return result.numDeletedRows > 0n;
   }
 
-  /** One keyset page of the user's interests, newest first. */
-  async listForUser(userId: string, options: PageOptions = {}): Promise<Page<UserInterest>> {
+  /** One keyset page of the user's interests, newest first; with `include: 'package'`, each with
+   * its package, read in the same query. */
+  async listForUser(userId: string, options: InterestListOptions & { include: 'package' }): Promise<Page<UserInterestWithPackage>>;
+  async listForUser(userId: string, options?: InterestListOptions): Promise<Page<UserInterest>>;
+  async listForUser(userId: string, options: InterestListOptions = {}): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
     const user_id = parseInput(interestKeySchema, userId, 'userId');
-    const { after, limit } = parseInput(interestPageSchema, options, 'options');
-    return this.#forUser.page({ user_id }, { after, limit });
+    const { after, limit, include } = parseInput(interestPageSchema, options, 'options');
+    return this.#page(this.#forUser, { user_id }, { after, limit }, include);
   }
 
-  /** One keyset page of the package's interests, newest first; `attended` filters attended or not. */
-  async listForPackage(packageId: string, options: PageOptions & { attended?: boolean } = {}): Promise<Page<UserInterest>> {
+  /** One keyset page of the package's interests, newest first; `attended` filters attended or not;
+   * with `include: 'package'`, each with the package. */
+  async listForPackage(
+    packageId: string,
+    options: InterestListOptions & { attended?: boolean; include: 'package' },
+  ): Promise<Page<UserInterestWithPackage>>;
+  async listForPackage(packageId: string, options?: InterestListOptions & { attended?: boolean }): Promise<Page<UserInterest>>;
+  async listForPackage(
+    packageId: string,
+    options: InterestListOptions & { attended?: boolean } = {},
+  ): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
     const package_id = parseInput(interestKeySchema, packageId, 'packageId');
-    const { after, limit, attended } = parseInput(packageInterestPageSchema, options, 'options');
-    return this.#forPackage.page({ package_id, attended }, { after, limit });
+    const { after, limit, attended, include } = parseInput(packageInterestPageSchema, options, 'options');
+    return this.#page(this.#forPackage, { package_id, attended }, { after, limit }, include);
+  }
+
+  async #page(
+    listings: InterestListings,
+    values: Readonly<Record<string, unknown>>,
+    page: { after?: Cursor | undefined; limit: number },
+    include: 'package' | undefined,
+  ): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
+    if (!include) return listings.plain.page(values, page);
+    const { items, next } = await listings.withPackage.page(values, page);
+    return { items: items.map(withPackage), next };
   }
 
   #find(user_id: string, package_id: string): Promise<UserInterest | undefined> {

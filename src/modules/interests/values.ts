@@ -1,10 +1,12 @@
 /**
- * The interests module's value sets. The SQL CHECK constraints in `migrations/interests/` list exactly these
- * values, in this order, and the Kysely column types use the unions below.
+ * The interests module's value sets: host-owned vocabularies. `DEFAULT_*` are the rows
+ * the migrations seed into their lookup tables; a host extends them (`VocabularyRepo.add` or its
+ * own INSERT), and the Kysely column types accept the defaults and any host value.
  */
+import type { HostValue } from '../../vocabulary/types.js';
 
-/** `content_packages.category`: what kind of content a package holds. */
-export const CONTENT_CATEGORIES = [
+/** The default values of `content_packages.category`: what kind of content a package holds. */
+export const DEFAULT_CONTENT_CATEGORIES = [
   'course',
   'guide',
   'tool',
@@ -14,11 +16,17 @@ export const CONTENT_CATEGORIES = [
   'other',
 ] as const;
 
-/** A value of `content_packages.category`. */
-export type ContentCategory = (typeof CONTENT_CATEGORIES)[number];
+/** A default value of `content_packages.category`. */
+export type DefaultContentCategory = (typeof DEFAULT_CONTENT_CATEGORIES)[number];
 
-/** `content_packages.package_type`: whether a package is free or for paying members. */
-export const PACKAGE_TYPES = ['free', 'premium'] as const;
+/** A value of `content_packages.category`: a default, or a value the host added to the vocabulary. */
+export type ContentCategory = HostValue<DefaultContentCategory>;
 
-/** A value of `content_packages.package_type`. */
-export type PackageType = (typeof PACKAGE_TYPES)[number];
+/** The default values of `content_packages.package_type`: whether a package is free or for paying members. */
+export const DEFAULT_PACKAGE_TYPES = ['free', 'premium'] as const;
+
+/** A default value of `content_packages.package_type`. */
+export type DefaultPackageType = (typeof DEFAULT_PACKAGE_TYPES)[number];
+
+/** A value of `content_packages.package_type`: a default, or a value the host added to the vocabulary. */
+export type PackageType = HostValue<DefaultPackageType>;

@@ -40,6 +40,7 @@ export class ExerciseRepo {
         })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
+      'exercise',
     );
   }
 

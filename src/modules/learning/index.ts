@@ -33,11 +33,13 @@ export {
   type UserMemoryUpdate,
 } from './tables.js';
 export {
-  EXERCISE_TYPES,
-  EXERCISE_DIFFICULTIES,
+  DEFAULT_EXERCISE_TYPES,
+  DEFAULT_EXERCISE_DIFFICULTIES,
   EXERCISE_STATUSES,
   MESSAGE_ROLES,
+  type DefaultExerciseType,
   type ExerciseType,
+  type DefaultExerciseDifficulty,
   type ExerciseDifficulty,
   type ExerciseStatus,
   type MessageRole,

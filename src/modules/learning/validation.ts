@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../schema/column-types.js';
-import { EXERCISE_DIFFICULTIES, EXERCISE_TYPES, MESSAGE_ROLES } from './values.js';
-import { boundedList, freeText, idText, jsonObject, jsonValue, pageOptions, uuid } from '../../validation/common.js';
+import { MESSAGE_ROLES, type ExerciseDifficulty, type ExerciseType } from './values.js';
+import { boundedList, freeText, idText, jsonObject, jsonValue, pageOptions, uuid, vocabularyField } from '../../validation/common.js';
 import { boundedNumber, wholeNumber } from '../../validation/numbers.js';
 import { keysetCursor } from '../../repos/cursor.js';
 
@@ -132,8 +132,8 @@ export const newExerciseSchema = z
   .object({
     title: idText(500),
     description: freeText(100_000),
-    exercise_type: z.enum(EXERCISE_TYPES),
-    difficulty: z.enum(EXERCISE_DIFFICULTIES),
+    exercise_type: vocabularyField<ExerciseType>(),
+    difficulty: vocabularyField<ExerciseDifficulty>(),
     programming_language: freeText(128).nullable().optional(),
     starter_code: freeText(1_000_000).nullable().optional(),
     solution: freeText(1_000_000).nullable().optional(),

@@ -1,19 +1,28 @@
 /**
- * The learning module's value sets. The SQL CHECK constraints in `migrations/learning/` list exactly these
- * values, in this order, and the Kysely column types use the unions below.
+ * The learning module's value sets. `DEFAULT_*` sets are host-owned vocabularies: the rows the
+ * migrations seed into their lookup tables, which a host extends (`VocabularyRepo.add` or its own
+ * INSERT). The other sets are closed (the library's code branches on them): the SQL CHECK
+ * constraints in `migrations/learning/` list exactly those values, in this order.
  */
+import type { HostValue } from '../../vocabulary/types.js';
 
-/** `exercises.exercise_type`. */
-export const EXERCISE_TYPES = ['algorithm', 'data_structure', 'debugging', 'practical'] as const;
+/** The default values of `exercises.exercise_type`. */
+export const DEFAULT_EXERCISE_TYPES = ['algorithm', 'data_structure', 'debugging', 'practical'] as const;
 
-/** A value of `exercises.exercise_type`. */
-export type ExerciseType = (typeof EXERCISE_TYPES)[number];
+/** A default value of `exercises.exercise_type`. */
+export type DefaultExerciseType = (typeof DEFAULT_EXERCISE_TYPES)[number];
 
-/** `exercises.difficulty` and `user_memory.preferred_difficulty`. */
-export const EXERCISE_DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
+/** A value of `exercises.exercise_type`: a default, or a value the host added to the vocabulary. */
+export type ExerciseType = HostValue<DefaultExerciseType>;
 
-/** A value of `exercises.difficulty`. */
-export type ExerciseDifficulty = (typeof EXERCISE_DIFFICULTIES)[number];
+/** The default values of `exercises.difficulty` and `user_memory.preferred_difficulty`. */
+export const DEFAULT_EXERCISE_DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
+
+/** A default value of `exercises.difficulty`. */
+export type DefaultExerciseDifficulty = (typeof DEFAULT_EXERCISE_DIFFICULTIES)[number];
+
+/** A value of `exercises.difficulty`: a default, or a value the host added to the vocabulary. */
+export type ExerciseDifficulty = HostValue<DefaultExerciseDifficulty>;
 
 /** `user_exercises.status`: where a person is with an exercise. */
 export const EXERCISE_STATUSES = ['pending', 'in_progress', 'completed', 'skipped'] as const;

@@ -1,6 +1,7 @@
 /**
- * The planning module's value sets. The SQL CHECK constraints in `migrations/planning/` list exactly these
- * values, in this order, and the Kysely column types use the unions below.
+ * The planning module's value sets: closed (the repositories drive these state machines). The SQL
+ * CHECK constraints in `migrations/planning/` list exactly these values, in this order, and the
+ * Kysely column types use the unions below.
  */
 
 /** `projects.status`. */

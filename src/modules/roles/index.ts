@@ -1,7 +1,7 @@
 /** The roles module: its tables, value sets, input schemas and repositories. */
 
 export { type UserRoleChangeLogTable, type UserRoleChange, type NewUserRoleChange } from './tables.js';
-export { CHANGE_SOURCES, type ChangeSource } from './values.js';
+export { DEFAULT_CHANGE_SOURCES, type DefaultChangeSource, type ChangeSource } from './values.js';
 export {
   RoleChangeLogRepo,
   type RoleChangeLogRepoOptions,

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
-import { SchemaKitNotFoundError } from '../../errors.js';
+import { SchemaKitNotFoundError, SchemaKitValidationError } from '../../errors.js';
 import type { JsonValue } from '../../schema/column-types.js';
 import type { UserRoleChange } from './tables.js';
-import { DEFAULT_ROLES } from '../core/index.js';
 import { type ChangeSource } from './values.js';
 import { idText, uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
@@ -16,8 +15,9 @@ const changedBySchema = idText(512);
 
 /** Options of {@link RoleChangeLogRepo}: the schema and the roles a change may name. */
 export interface RoleChangeLogRepoOptions extends RepoOptions {
-  /** The roles `new_role` may take. Default: the roles the core migration seeds. Each must also
-   * exist in the `roles` table (the database refuses others). */
+  /** The roles `new_role` may take, for a host that keeps its own list. Default: the roles of the
+   * `roles` table (`RoleRepo.add` adds one). For `changeRole`, each must also exist in `roles`
+   * (the database refuses others). */
   readonly roles?: readonly string[];
 }
 
@@ -47,6 +47,11 @@ export interface RoleChangeOutcome {
   readonly entry: UserRoleChange | null;
 }
 
+/** The refusal of a `new_role` missing from the `roles` table. */
+function unknownRole(role: string): SchemaKitValidationError {
+  return new SchemaKitValidationError('change.new_role', `${role} is not in the roles table: add it first (RoleRepo.add)`);
+}
+
 const COLUMNS = ['id', 'user_id', 'previous_role', 'new_role', 'changed_by', 'reason', 'change_source', 'change_metadata', 'changed_at'] as const;
 
 /**
@@ -54,7 +59,7 @@ const COLUMNS = ['id', 'user_id', 'previous_role', 'new_role', 'changed_by', 're
  *
  * ### Examples
  * ```ts
- * const roles = new RoleChangeLogRepo(db, { roles: ['public', 'subscriber', 'admin', 'owner'] });
+ * const roles = new RoleChangeLogRepo(db); // new_role: any role of the roles table
  * await roles.changeRole({ user_id, new_role: 'admin', changed_by: 'tg:1', change_source: 'admin', reason: 'promoted' });
  * ```
  */
@@ -62,18 +67,22 @@ export class RoleChangeLogRepo {
   readonly #ctx: RepoContext;
   readonly #changeSchema: ReturnType<typeof changeRoleSchema>;
   readonly #recordSchema: ReturnType<typeof recordRoleChangeSchema>;
+  /** Whether `new_role` is checked against the `roles` table (no list given). */
+  readonly #checkTable: boolean;
   readonly #history: Record<'user_id' | 'changed_by', KeysetListing<UserRoleChange>>;
 
-  /** Wraps the host's Kysely instance or transaction; `options.roles` limits `new_role`. */
+  /** Wraps the host's Kysely instance or transaction; `options.roles` limits `new_role` to a list
+   * of the host's instead of the `roles` table. */
   constructor(db: Executor, options: RoleChangeLogRepoOptions = {}) {
-    const { roles = DEFAULT_ROLES, ...rest } = options;
+    const { roles, ...rest } = options;
     this.#ctx = repoContext(db, rest);
     const listing = (column: 'user_id' | 'changed_by') =>
       new KeysetListing<UserRoleChange>(this.#ctx, { column: 'changed_at', order: 'desc' }, (value) =>
         this.#ctx.db.selectFrom('user_role_change_log').select(COLUMNS).where(column, '=', value(column)),
       );
     this.#history = { user_id: listing('user_id'), changed_by: listing('changed_by') };
-    const allowed = parseInput(roleListSchema, roles, 'options.roles');
+    const allowed = roles === undefined ? undefined : parseInput(roleListSchema, roles, 'options.roles');
+    this.#checkTable = allowed === undefined;
     this.#changeSchema = changeRoleSchema(allowed);
     this.#recordSchema = recordRoleChangeSchema(allowed);
   }
@@ -86,8 +95,14 @@ export class RoleChangeLogRepo {
   async changeRole(change: RoleChangeInput): Promise<RoleChangeOutcome> {
     const input = parseInput(this.#changeSchema, change, 'change');
     return inTransaction(this.#ctx.db, async (trx) => {
-      const user = await trx.selectFrom('users').select('role').where('id', '=', input.user_id).forUpdate().executeTakeFirst();
+      const user = await trx
+        .selectFrom('users')
+        .select((eb) => ['role', eb.exists(eb.selectFrom('roles').select('name').where('name', '=', input.new_role)).as('known')])
+        .where('id', '=', input.user_id)
+        .forUpdate()
+        .executeTakeFirst();
       if (!user) throw new SchemaKitNotFoundError('users', `No user ${input.user_id}: cannot change its role.`);
+      if (this.#checkTable && !user.known) throw unknownRole(input.new_role);
       if (user.role === input.new_role) return { changed: false, previous_role: user.role, new_role: input.new_role, entry: null };
       await trx.updateTable('users').set({ role: input.new_role }).where('id', '=', input.user_id).execute();
       const entry = await trx
@@ -103,18 +118,22 @@ export class RoleChangeLogRepo {
         .returning(COLUMNS)
         .executeTakeFirstOrThrow();
       return { changed: true, previous_role: user.role, new_role: input.new_role, entry };
-    });
+    }, 'change');
   }
 
   /** Logs a role change without touching `users`, for hosts that keep roles elsewhere. */
   async record(change: RecordedRoleChangeInput): Promise<UserRoleChange> {
     const input = parseInput(this.#recordSchema, change, 'change');
+    if (this.#checkTable && !(await run(this.#ctx.db.selectFrom('roles').select('name').where('name', '=', input.new_role).executeTakeFirst()))) {
+      throw unknownRole(input.new_role);
+    }
     return run(
       this.#ctx.db
         .insertInto('user_role_change_log')
         .values({ ...input, change_metadata: JSON.stringify(input.change_metadata ?? {}) as unknown as JsonValue })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
+      'change',
     );
   }
 

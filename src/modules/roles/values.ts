@@ -1,10 +1,15 @@
 /**
- * The roles module's value sets. The SQL CHECK constraints in `migrations/roles/` list exactly these
- * values, in this order, and the Kysely column types use the unions below.
+ * The roles module's value sets: host-owned vocabularies. `DEFAULT_*` are the rows
+ * the migrations seed into their lookup tables; a host extends them (`VocabularyRepo.add` or its
+ * own INSERT), and the Kysely column types accept the defaults and any host value.
  */
+import type { HostValue } from '../../vocabulary/types.js';
 
-/** `user_role_change_log.change_source`: what caused a role change. */
-export const CHANGE_SOURCES = ['admin', 'system', 'api', 'migration', 'self'] as const;
+/** The default values of `user_role_change_log.change_source`: what caused a role change. */
+export const DEFAULT_CHANGE_SOURCES = ['admin', 'system', 'api', 'migration', 'self'] as const;
 
-/** A value of `user_role_change_log.change_source`. */
-export type ChangeSource = (typeof CHANGE_SOURCES)[number];
+/** A default value of `user_role_change_log.change_source`. */
+export type DefaultChangeSource = (typeof DEFAULT_CHANGE_SOURCES)[number];
+
+/** A value of `user_role_change_log.change_source`: a default, or a value the host added to the vocabulary. */
+export type ChangeSource = HostValue<DefaultChangeSource>;

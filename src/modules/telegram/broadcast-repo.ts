@@ -5,8 +5,17 @@ import type { Broadcast } from './tables.js';
 import type { BroadcastStatus } from './values.js';
 import { uuid, validDate } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
-import { claimLimitSchema, deliveryCountsSchema, failedDeliverySchema, newBroadcastSchema, type NewBroadcastInput } from './validation.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { claimLimitSchema, deliveryCountsSchema, failedDeliverySchema, newBroadcastSchema, telegramPageSchema, type NewBroadcastInput } from './validation.js';
+import type { User } from '../core/index.js';
+import { toPage, type Page, type PageOptions } from '../../repos/page.js';
+import { encodeCursor } from '../../repos/cursor.js';
+import { PreparedSql } from '../../repos/prepared.js';
+import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+
+/** A user a broadcast goes to: what a sender needs to address and greet them. */
+export type BroadcastRecipient = Pick<User, 'id' | 'telegram_id' | 'telegram_username' | 'telegram_first_name' | 'telegram_last_name' | 'role' | 'preferences'>;
+
+const RECIPIENT_COLUMNS = 'u.id, u.telegram_id, u.telegram_username, u.telegram_first_name, u.telegram_last_name, u.role, u.preferences';
 
 /** How many messages a send reached and how many failed. */
 export interface DeliveryCounts {
@@ -36,6 +45,7 @@ const COLUMNS = [
  */
 export class BroadcastRepo {
   readonly #ctx: RepoContext;
+  readonly #recipientStatements = new Map<boolean, PreparedSql>();
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
@@ -51,6 +61,7 @@ export class BroadcastRepo {
         .values({ ...row, status: row.scheduled_at ? 'scheduled' : 'draft' })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
+      'broadcast',
     );
   }
 
@@ -143,6 +154,47 @@ export class BroadcastRepo {
     const broadcastId = parseInput(uuid, id, 'id');
     const delivery = parseInput(failedDeliverySchema, counts, 'counts');
     return this.#move(broadcastId, ['sending'], { ...delivery, status: 'failed' });
+  }
+
+  /**
+   * One page of the broadcast's recipients, in id order: the active users with a `telegram_id`
+   * whose role is the broadcast's `target_audience` (every such user for `'all'`). One statement,
+   * served by the partial indexes `users_broadcast_role_id_idx` / `users_broadcast_all_id_idx`.
+   * Throws {@link SchemaKitNotFoundError} for an unknown broadcast.
+   */
+  async recipients(id: string, options: PageOptions = {}): Promise<Page<BroadcastRecipient>> {
+    const broadcastId = parseInput(uuid, id, 'id');
+    const { after, limit } = parseInput(telegramPageSchema, options, 'options');
+    const rows = await runPrepared<{ broadcast: string } & { [K in keyof BroadcastRecipient]: BroadcastRecipient[K] | null }>(
+      this.#ctx,
+      this.#recipientsSql(after !== undefined),
+      after === undefined ? [broadcastId, limit + 1] : [broadcastId, limit + 1, after.id],
+    );
+    if (rows.length === 0) throw new SchemaKitNotFoundError('broadcasts', `No broadcast ${broadcastId}.`);
+    const recipients = rows.filter((r): r is { broadcast: string } & BroadcastRecipient => r.id !== null).map(({ broadcast: _, ...r }) => r);
+    return toPage(recipients, limit, (r) => encodeCursor({ key: r.id, id: r.id })); // ordered by id alone
+  }
+
+  /** The recipients statement, with or without a cursor ($3): one branch per kind of audience,
+   * each gated on the broadcast's audience, so each uses its own partial index. */
+  #recipientsSql(withCursor: boolean): PreparedSql {
+    const cached = this.#recipientStatements.get(withCursor);
+    if (cached) return cached;
+    const users = qualifiedTable(this.#ctx, 'users');
+    const branch = (audience: string) => `(select ${RECIPIENT_COLUMNS} from ${users} u
+        where ${audience} and u.is_active and u.telegram_id is not null${withCursor ? ' and u.id > $3' : ''}
+        order by u.id limit $2)`;
+    const text = `select b.id as broadcast, r.* from ${qualifiedTable(this.#ctx, 'broadcasts')} b
+      left join lateral (
+        ${branch(`b.target_audience = 'all'`)}
+        union all
+        ${branch(`b.target_audience <> 'all' and u.role = b.target_audience`)}
+      ) r on true
+      where b.id = $1
+      order by r.id`;
+    const statement = new PreparedSql(text);
+    this.#recipientStatements.set(withCursor, statement);
+    return statement;
   }
 
   /** Applies `set` to the broadcast if its status is one of `from`, in one statement; otherwise

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
-import { z } from 'zod';
 import { SchemaKitNotFoundError } from '../../errors.js';
 import type { Guide } from './tables.js';
-import { GUIDE_CATEGORIES, type GuideCategory } from './values.js';
-import { uuid } from '../../validation/common.js';
+import { type GuideCategory } from './values.js';
+import { uuid, vocabularyValue } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { newGuideSchema, telegramPageSchema, type NewGuideInput } from './validation.js';
 import { KeysetListing } from '../../repos/keyset.js';
@@ -19,8 +18,8 @@ const COLUMNS = ['id', 'title', 'description', 'content_url', 'category', 'tags'
  * ### Examples
  * ```ts
  * const guides = new GuideRepo(db);
- * const g = await guides.create({ title: 'Position sizing', category: 'risk', tags: ['basics'], content_url });
- * const { items, next } = await guides.listByCategory('risk', { limit: 10 });
+ * const g = await guides.create({ title: 'Refunds', category: 'reference', tags: ['basics'], content_url });
+ * const { items, next } = await guides.listByCategory('reference', { limit: 10 });
  * ```
  */
 export class GuideRepo {
@@ -38,7 +37,7 @@ export class GuideRepo {
   /** Creates a guide. */
   async create(guide: NewGuideInput): Promise<Guide> {
     const row = parseInput(newGuideSchema, guide, 'guide');
-    return run(this.#ctx.db.insertInto('guides').values(row).returning(COLUMNS).executeTakeFirstOrThrow());
+    return run(this.#ctx.db.insertInto('guides').values(row).returning(COLUMNS).executeTakeFirstOrThrow(), 'guide');
   }
 
   /** The guide with this id, or undefined. */
@@ -49,7 +48,7 @@ export class GuideRepo {
 
   /** One keyset page of the category's guides (inactive ones included), newest first. */
   async listByCategory(category: GuideCategory, options: PageOptions = {}): Promise<Page<Guide>> {
-    const key = parseInput(z.enum(GUIDE_CATEGORIES), category, 'category');
+    const key = parseInput(vocabularyValue, category, 'category');
     const page = parseInput(telegramPageSchema, options, 'options');
     return this.#byCategory.page({ category: key }, page);
   }

@@ -13,23 +13,33 @@ export {
   type UserGuideCollection,
   type NewUserGuideCollection,
   type UserGuideCollectionUpdate,
+  type TelegramCommandsTable,
+  type TelegramCommand,
+  type NewTelegramCommand,
+  type TelegramCommandUpdate,
 } from './tables.js';
 export {
-  GUIDE_CATEGORIES,
-  GUIDE_DIFFICULTY_LEVELS,
-  BROADCAST_MESSAGE_TYPES,
+  DEFAULT_GUIDE_CATEGORIES,
+  DEFAULT_GUIDE_DIFFICULTY_LEVELS,
+  DEFAULT_BROADCAST_MESSAGE_TYPES,
   BROADCAST_STATUSES,
+  type DefaultGuideCategory,
   type GuideCategory,
+  type DefaultGuideDifficultyLevel,
   type GuideDifficultyLevel,
+  type DefaultBroadcastMessageType,
   type BroadcastMessageType,
   type BroadcastStatus,
 } from './values.js';
 export {
   newGuideSchema,
   newBroadcastSchema,
+  telegramCommandSchema,
   type NewGuideInput,
   type NewBroadcastInput,
+  type TelegramCommandInput,
 } from './validation.js';
-export { BroadcastRepo, type DeliveryCounts } from './broadcast-repo.js';
+export { BroadcastRepo, type DeliveryCounts, type BroadcastRecipient } from './broadcast-repo.js';
 export { GuideCollectionRepo, type SaveGuideResult } from './guide-collection-repo.js';
 export { GuideRepo } from './guide-repo.js';
+export { TelegramCommandRepo } from './telegram-command-repo.js';

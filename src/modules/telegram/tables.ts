@@ -1,4 +1,5 @@
-/** Tables of the `telegram` module: `guides`, `broadcasts` and `user_guide_collections`. */
+/** Tables of the `telegram` module: `guides`, `broadcasts`, `user_guide_collections` and
+ * `telegram_commands` (its vocabularies' lookup tables are typed by `VocabularyTable`). */
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Generated, Timestamp } from '../../schema/column-types.js';
 import type { BroadcastMessageType, BroadcastStatus, GuideCategory, GuideDifficultyLevel } from './values.js';
@@ -75,3 +76,27 @@ export type UserGuideCollection = Selectable<UserGuideCollectionsTable>;
 export type NewUserGuideCollection = Insertable<UserGuideCollectionsTable>;
 /** A change to a row of `user_guide_collections`. */
 export type UserGuideCollectionUpdate = Updateable<UserGuideCollectionsTable>;
+
+/**
+ * `telegram_commands`: the bot's command registry, each command with the least role that may run
+ * it (compared by `roles.rank`).
+ */
+export interface TelegramCommandsTable {
+  /** The command without its slash: 1-32 characters of a-z, 0-9 and _, as Telegram allows. */
+  command: string;
+  /** What the command menu shows: 1-256 characters. */
+  description: string;
+  /** A role name (`roles.name`); defaults to `'public'`. */
+  required_role: Generated<string>;
+  is_enabled: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  /** Set to now() by a trigger on every update. */
+  updated_at: Generated<Timestamp>;
+}
+
+/** A row of `telegram_commands`. */
+export type TelegramCommand = Selectable<TelegramCommandsTable>;
+/** A new row for `telegram_commands`. */
+export type NewTelegramCommand = Insertable<TelegramCommandsTable>;
+/** A change to a row of `telegram_commands`. */
+export type TelegramCommandUpdate = Updateable<TelegramCommandsTable>;

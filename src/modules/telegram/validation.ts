@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { BROADCAST_MESSAGE_TYPES, GUIDE_CATEGORIES, GUIDE_DIFFICULTY_LEVELS } from './values.js';
-import { freeText, idText, pageOptions, uuid, validDate } from '../../validation/common.js';
+import type { BroadcastMessageType, GuideCategory, GuideDifficultyLevel } from './values.js';
+import { freeText, idText, pageOptions, uuid, validDate, vocabularyField } from '../../validation/common.js';
 import { wholeNumber } from '../../validation/numbers.js';
 import { roleNameSchema } from '../core/index.js';
 import { keysetCursor } from '../../repos/cursor.js';
@@ -11,9 +11,9 @@ export const newGuideSchema = z
     title: idText(500),
     description: freeText(10_000).nullable().optional(),
     content_url: freeText(2048).nullable().optional(),
-    category: z.enum(GUIDE_CATEGORIES),
+    category: vocabularyField<GuideCategory>(),
     tags: z.array(idText(100)).max(50, 'must hold at most 50 tags').optional(),
-    difficulty_level: z.enum(GUIDE_DIFFICULTY_LEVELS).optional(),
+    difficulty_level: vocabularyField<GuideDifficultyLevel>().optional(),
     is_active: z.boolean().optional(),
   })
   .strict();
@@ -26,7 +26,7 @@ export const newBroadcastSchema = z
   .object({
     title: idText(500),
     message_text: idText(100_000),
-    message_type: z.enum(BROADCAST_MESSAGE_TYPES).optional(),
+    message_type: vocabularyField<BroadcastMessageType>().optional(),
     /** `'all'` or a role name. */
     target_audience: roleNameSchema.optional(),
     scheduled_at: validDate.nullable().optional(),
@@ -48,3 +48,21 @@ export const failedDeliverySchema = deliveryCountsSchema.partial().strict();
 
 /** Page options of the telegram listings (cursor: opaque, from `next`). */
 export const telegramPageSchema = pageOptions(keysetCursor);
+
+/** A bot command without its slash, as Telegram allows it: 1-32 characters of a-z, 0-9 and _. */
+export const commandNameSchema = z.string().regex(/^[a-z0-9_]{1,32}$/, 'must be a bot command (1-32 of a-z, 0-9, _; no slash)');
+
+/** A command for `TelegramCommandRepo.define`. */
+export const telegramCommandSchema = z
+  .object({
+    command: commandNameSchema,
+    /** What the command menu shows: 1-256 characters. */
+    description: idText(256),
+    /** The least role that may run it (compared by rank); default `'public'`. */
+    required_role: roleNameSchema.optional(),
+    is_enabled: z.boolean().optional(),
+  })
+  .strict();
+
+/** The input of {@link telegramCommandSchema}. */
+export type TelegramCommandInput = z.input<typeof telegramCommandSchema>;

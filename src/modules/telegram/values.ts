@@ -1,32 +1,48 @@
 /**
- * The telegram module's value sets. The SQL CHECK constraints in `migrations/telegram/` list exactly these
- * values, in this order, and the Kysely column types use the unions below.
+ * The telegram module's value sets. `DEFAULT_*` sets are host-owned vocabularies: the rows the
+ * migrations seed into their lookup tables, which a host extends (`VocabularyRepo.add` or its own
+ * INSERT). The other sets are closed (the library's code branches on them): the SQL CHECK
+ * constraints in `migrations/telegram/` list exactly those values, in this order.
  */
+import type { HostValue } from '../../vocabulary/types.js';
 
-/** `guides.category`. */
-export const GUIDE_CATEGORIES = [
-  'trading',
+/**
+ * The default values of `guides.category`: general ones, fit for any business. (Installs from
+ * before 0.2 keep the trading categories their guides use: the migration seeds them too.)
+ */
+export const DEFAULT_GUIDE_CATEGORIES = [
+  'getting_started',
+  'how_to',
+  'reference',
   'technical',
-  'risk',
-  'psychology',
-  'automation',
-  'platform',
+  'troubleshooting',
+  'faq',
+  'other',
 ] as const;
 
-/** A value of `guides.category`. */
-export type GuideCategory = (typeof GUIDE_CATEGORIES)[number];
+/** A default value of `guides.category`. */
+export type DefaultGuideCategory = (typeof DEFAULT_GUIDE_CATEGORIES)[number];
 
-/** `guides.difficulty_level`. */
-export const GUIDE_DIFFICULTY_LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
+/** A value of `guides.category`: a default, or a value the host added to the vocabulary. */
+export type GuideCategory = HostValue<DefaultGuideCategory>;
 
-/** A value of `guides.difficulty_level`. */
-export type GuideDifficultyLevel = (typeof GUIDE_DIFFICULTY_LEVELS)[number];
+/** The default values of `guides.difficulty_level`. */
+export const DEFAULT_GUIDE_DIFFICULTY_LEVELS = ['beginner', 'intermediate', 'advanced'] as const;
 
-/** `broadcasts.message_type`: the kind of Telegram message a broadcast sends. */
-export const BROADCAST_MESSAGE_TYPES = ['text', 'photo', 'video'] as const;
+/** A default value of `guides.difficulty_level`. */
+export type DefaultGuideDifficultyLevel = (typeof DEFAULT_GUIDE_DIFFICULTY_LEVELS)[number];
 
-/** A value of `broadcasts.message_type`. */
-export type BroadcastMessageType = (typeof BROADCAST_MESSAGE_TYPES)[number];
+/** A value of `guides.difficulty_level`: a default, or a value the host added to the vocabulary. */
+export type GuideDifficultyLevel = HostValue<DefaultGuideDifficultyLevel>;
+
+/** The default values of `broadcasts.message_type`: the kind of Telegram message a broadcast sends. */
+export const DEFAULT_BROADCAST_MESSAGE_TYPES = ['text', 'photo', 'video'] as const;
+
+/** A default value of `broadcasts.message_type`. */
+export type DefaultBroadcastMessageType = (typeof DEFAULT_BROADCAST_MESSAGE_TYPES)[number];
+
+/** A value of `broadcasts.message_type`: a default, or a value the host added to the vocabulary. */
+export type BroadcastMessageType = HostValue<DefaultBroadcastMessageType>;
 
 /** `broadcasts.status`: draft, then scheduled, sending, and finally sent or failed. */
 export const BROADCAST_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'failed'] as const;

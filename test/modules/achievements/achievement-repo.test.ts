@@ -62,7 +62,7 @@ describe('AchievementRepo', () => {
       [() => achievements().define({ ...base, requirement_value: 2.5 }), 'definition.requirement_value'],
       [() => achievements().define({ ...base, name: '' }), 'definition.name'],
       [() => achievements().define({ ...base, id: '00000000-0000-4000-8000-000000000000' } as never), 'definition.id'],
-      [() => achievements().listByCategory('karma' as never), 'category'],
+      [() => achievements().listByCategory('Karma!'), 'category'],
       [() => achievements().findBySlug('-x'), 'slug'],
       [() => achievements().get('first-step'), 'id'],
     ];

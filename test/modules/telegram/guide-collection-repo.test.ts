@@ -8,7 +8,7 @@ import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
 describe('GuideCollectionRepo', () => {
   const database = useInstalledDatabase(['telegram']);
   const saved = () => new GuideCollectionRepo(database().db);
-  const newGuide = async (title = 'g') => (await new GuideRepo(database().db).create({ title, category: 'trading' })).id;
+  const newGuide = async (title = 'g') => (await new GuideRepo(database().db).create({ title, category: 'how_to' })).id;
   const count = async () => (await sql<{ n: number }>`select count(*)::int as n from schema_kit.user_guide_collections`.execute(database().db)).rows[0]!.n;
 
   it('saves idempotently, even under concurrent saves', async () => {

@@ -1,0 +1,63 @@
+-- schema-kit:up
+-- Host-owned vocabularies: content_packages.category and package_type.
+-- Each becomes a lookup table like roles, seeded with the defaults, and the column's CHECK
+-- list becomes a foreign key to it: a host adds a value with one INSERT (or VocabularyRepo.add)
+-- instead of an ALTER TABLE.
+-- content_packages also gets a unique slug, the key of a race-free get-or-create, and the index of
+-- the per-category listing.
+
+CREATE TABLE :SCHEMA_KIT_SCHEMA.content_categories (
+  name text NOT NULL,
+  description text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT content_categories_pkey PRIMARY KEY (name),
+  CONSTRAINT content_categories_name_check CHECK (name ~ '^[a-z][a-z0-9_]{0,63}$')
+);
+
+INSERT INTO :SCHEMA_KIT_SCHEMA.content_categories (name) VALUES
+  ('course'),
+  ('guide'),
+  ('tool'),
+  ('template'),
+  ('community'),
+  ('event'),
+  ('other');
+
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages DROP CONSTRAINT content_packages_category_check;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages ADD CONSTRAINT content_packages_category_fkey FOREIGN KEY (category)
+  REFERENCES :SCHEMA_KIT_SCHEMA.content_categories (name) ON UPDATE CASCADE;
+
+CREATE TABLE :SCHEMA_KIT_SCHEMA.package_types (
+  name text NOT NULL,
+  description text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT package_types_pkey PRIMARY KEY (name),
+  CONSTRAINT package_types_name_check CHECK (name ~ '^[a-z][a-z0-9_]{0,63}$')
+);
+
+INSERT INTO :SCHEMA_KIT_SCHEMA.package_types (name) VALUES
+  ('free'),
+  ('premium');
+
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages DROP CONSTRAINT content_packages_package_type_check;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages ADD CONSTRAINT content_packages_package_type_fkey FOREIGN KEY (package_type)
+  REFERENCES :SCHEMA_KIT_SCHEMA.package_types (name) ON UPDATE CASCADE;
+
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages ADD COLUMN slug text;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages ADD CONSTRAINT content_packages_slug_key UNIQUE (slug);
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages ADD CONSTRAINT content_packages_slug_check
+  CHECK (char_length(slug) <= 100 AND slug ~ '^[a-z0-9]+([_-][a-z0-9]+)*$');
+CREATE INDEX content_packages_category_created_at_id_idx
+  ON :SCHEMA_KIT_SCHEMA.content_packages (category, created_at, id);
+
+-- schema-kit:down
+DROP INDEX :SCHEMA_KIT_SCHEMA.content_packages_category_created_at_id_idx;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages DROP COLUMN slug;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages DROP CONSTRAINT content_packages_package_type_fkey;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages ADD CONSTRAINT content_packages_package_type_check
+  CHECK (package_type IN ('free', 'premium'));
+DROP TABLE :SCHEMA_KIT_SCHEMA.package_types;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages DROP CONSTRAINT content_packages_category_fkey;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.content_packages ADD CONSTRAINT content_packages_category_check
+  CHECK (category IN ('course', 'guide', 'tool', 'template', 'community', 'event', 'other'));
+DROP TABLE :SCHEMA_KIT_SCHEMA.content_categories;
