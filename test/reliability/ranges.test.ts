@@ -317,7 +317,7 @@ describe('every repository input at the edges of its column type', () => {
       const memory = await sql<{ n: number }>`select total_exercises_completed as n from schema_kit.user_memory where user_id = ${user}`.execute(database().owner.db);
       expect(memory.rows[0]!.n).toBe(INT4);
 
-      const guide = await new GuideRepo(database().db).create({ title: 't', category: 'risk' });
+      const guide = await new GuideRepo(database().db).create({ title: 't', category: 'reference' });
       await near('guides', 'views_count', guide.id);
       for (let i = 0; i < 3; i += 1) expect((await new GuideRepo(database().db).countView(guide.id)).views_count).toBe(INT4);
       const saved = await new GuideCollectionRepo(database().db).save(user, guide.id);

@@ -82,7 +82,7 @@ describe('"safe at every start-up" methods under concurrent start-ups', () => {
       once(`package:${n}`, async () =>
         (await database().owner.db.withSchema('schema_kit').insertInto('content_packages').values({ title: `p${n}`, category: 'course', package_type: 'free' }).returning('id').executeTakeFirstOrThrow()).id,
       ),
-    guide: (n: number) => once(`guide:${n}`, async () => (await new GuideRepo(database().owner.db).create({ title: `g${n}`, category: 'risk' })).id),
+    guide: (n: number) => once(`guide:${n}`, async () => (await new GuideRepo(database().owner.db).create({ title: `g${n}`, category: 'reference' })).id),
   };
 
   for (const [name, method] of Object.entries(methods)) {
