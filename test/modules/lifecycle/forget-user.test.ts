@@ -1,18 +1,42 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { EventLogRepo, forgetUser, grantRuntimeAccess, RoleChangeLogRepo, SchemaKitError, SchemaKitValidationError } from '../../../src/index.js';
 import { PSEUDONYMIZED_LOGS, USER_OWNED_TABLES } from '../../../src/modules/lifecycle/forget-user.js';
 import { useInstalledDatabase, type InstalledDatabase } from '../../helpers/installed.js';
 
-const PG_DUMP = ['/usr/lib/postgresql/15/bin/pg_dump', '/usr/bin/pg_dump'].find((p) => existsSync(p)) ?? 'pg_dump';
-
-/** `pg_dump --data-only` of the schema, as lines. */
+/**
+ * `pg_dump --data-only` of the schema, as lines. pg_dump refuses a newer server, so where this
+ * machine has no pg_dump of the server's major version (the embedded PostgreSQL 18 beside
+ * Debian's 15), the same data is read with SQL instead: every row of every table in the schema,
+ * as text, in a stable order.
+ */
 async function dump(url: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)(PG_DUMP, ['--data-only', '--schema=schema_kit', '--no-owner', url], { maxBuffer: 64 * 1024 * 1024 });
-  // \restrict carries a random key per dump
-  return stdout.split('\n').filter((line) => !/^\\(un)?restrict /.test(line));
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ major: string }>(`select current_setting('server_version_num')::int / 10000 as major`);
+    const pgDump = `/usr/lib/postgresql/${rows[0]!.major}/bin/pg_dump`;
+    if (existsSync(pgDump)) {
+      const { stdout } = await promisify(execFile)(pgDump, ['--data-only', '--schema=schema_kit', '--no-owner', url], { maxBuffer: 64 * 1024 * 1024 });
+      // \restrict carries a random key per dump
+      return stdout.split('\n').filter((line) => !/^\\(un)?restrict /.test(line));
+    }
+    const tables = await client.query<{ name: string }>(
+      `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       where n.nspname = 'schema_kit' and c.relkind = 'r' order by 1`,
+    );
+    const lines: string[] = [];
+    for (const { name } of tables.rows) {
+      const data = await client.query<{ row: string }>(`select t::text as row from schema_kit.${JSON.stringify(name)} t order by 1`);
+      lines.push(`-- ${name}`, ...data.rows.map((r) => r.row));
+    }
+    return lines;
+  } finally {
+    await client.end();
+  }
 }
 
 interface Person {
