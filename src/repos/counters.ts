@@ -1,7 +1,5 @@
 import { sql, type Expression, type RawBuilder } from 'kysely';
-
-/** The largest `integer` (int4): the type of every counter column. */
-export const MAX_INT4 = 2_147_483_647;
+import { MAX_INT4 } from '../validation/numbers.js';
 
 /**
  * `current + increment` for an `integer` counter, computed in `bigint` and held at

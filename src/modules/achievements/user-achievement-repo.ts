@@ -8,7 +8,8 @@ import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
-import { MAX_INT4, saturatingAdd } from '../../repos/counters.js';
+import { saturatingAdd } from '../../repos/counters.js';
+import { MAX_INT4 } from '../../validation/numbers.js';
 
 /** The outcome of {@link UserAchievementRepo.progress}. */
 export interface AchievementProgress {

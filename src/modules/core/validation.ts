@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { wholeNumber } from '../../validation/numbers.js';
 import type { SkillLevel } from './values.js';
 import { freeText, idText, jsonObject, MAX_BIGINT, vocabularyField } from '../../validation/common.js';
 
@@ -62,7 +63,7 @@ export type TelegramUserInput = z.input<typeof telegramUserSchema>;
 export const newRoleSchema = z
   .object({
     name: roleNameSchema,
-    rank: z.number().int('must be a whole number').min(0, 'must be at least 0').max(2_147_483_647, 'must fit an integer'),
+    rank: wholeNumber(),
     description: freeText(2000).nullable().optional(),
   })
   .strict();
