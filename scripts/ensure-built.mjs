@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const SOURCES = ['src', 'migrations', 'schema', 'package.json', 'tsup.config.ts'];
-const OUTPUTS = ['dist/index.js', 'dist/index.cjs', 'dist/cli.js'];
+const OUTPUTS = ['dist/index.js', 'dist/testing.js', 'dist/cli.js'];
 
 function newest(path) {
   const stat = statSync(path);
