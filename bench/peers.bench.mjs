@@ -145,7 +145,7 @@ async function measure(variants, concurrency, label) {
 
 /** The stream: each variant in its own process under GNU time, interleaved round by round. */
 function streamRounds(url) {
-  const variants = ['schema-kit', 'raw pg, named', 'Kysely builder'];
+  const variants = ['schema-kit', 'raw pg, named', 'raw pg, named, as Kysely drives pg', 'Kysely builder'];
   const results = Object.fromEntries(variants.map((v) => [v, []]));
   for (let r = 0; r < STREAM_ROUNDS; r++) {
     for (let k = 0; k < variants.length; k++) {

@@ -15,3 +15,12 @@ export function itWithConnections(reason: string): (name: string, fn: TestFuncti
   if (TEST_TARGET !== 'pglite') return (name, fn) => it(name, fn);
   return (name, fn) => it.skip(`${name} [skipped on PGlite, one connection: ${reason}]`, fn);
 }
+
+/**
+ * Lets the database clock move on before the next write, where a test asserts a newest-first
+ * order: PGlite's `now()` counts milliseconds, so rows written within one share their timestamp
+ * and the listing orders that tie by the rows' random uuids. PostgreSQL counts microseconds.
+ */
+export async function nextClockTick(): Promise<void> {
+  if (TEST_TARGET === 'pglite') await new Promise((resolve) => setTimeout(resolve, 2));
+}

@@ -4,6 +4,7 @@ import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationErro
 import { AchievementRepo } from '../../../src/modules/achievements/index.js';
 import { UserAchievementRepo } from '../../../src/modules/achievements/index.js';
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
+import { nextClockTick } from '../../helpers/target.js';
 
 describe('UserAchievementRepo', () => {
   const database = useInstalledDatabase(['achievements']);
@@ -59,7 +60,9 @@ describe('UserAchievementRepo', () => {
     const user = await createUser(database());
     for (const slug of ['l-a', 'l-b', 'l-c']) await define(slug, { requirement_value: 2 });
     await badges().progress(user, 'l-a', 2);
+    await nextClockTick();
     await badges().progress(user, 'l-b');
+    await nextClockTick();
     await badges().progress(user, 'l-c', 2);
     const page = await badges().listForUser(user, { limit: 2 });
     const rest = await badges().listForUser(user, { limit: 2, after: page.next! });

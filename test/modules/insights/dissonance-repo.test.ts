@@ -4,6 +4,7 @@ import { SchemaKitConflictError, SchemaKitValidationError } from '../../../src/i
 import { ConversationRepo } from '../../../src/modules/learning/index.js';
 import { DissonanceRepo } from '../../../src/modules/insights/index.js';
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
+import { nextClockTick } from '../../helpers/target.js';
 
 describe('DissonanceRepo', () => {
   const database = useInstalledDatabase(['insights']);
@@ -21,7 +22,10 @@ describe('DissonanceRepo', () => {
   it('lists by risk level and minimum score, highest score first, in keyset pages', async () => {
     const user = await createUser(database());
     const scores = [0.95, 0.6, 0.85, 0.85, 0.99, 0.3, 0.85];
-    for (const [i, s] of scores.entries()) await dissonance().record({ user_id: user, dissonance_score: s, risk_level: i % 2 ? 'critical' : 'medium' });
+    for (const [i, s] of scores.entries()) {
+      await dissonance().record({ user_id: user, dissonance_score: s, risk_level: i % 2 ? 'critical' : 'medium' });
+      await nextClockTick();
+    }
     const seen = [];
     let after: string | null = null;
     do {

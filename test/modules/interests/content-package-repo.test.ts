@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ContentPackageRepo, SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError, UserInterestRepo, VocabularyRepo } from '../../../src/index.js';
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
+import { nextClockTick } from '../../helpers/target.js';
 
 describe('ContentPackageRepo', () => {
   const database = useInstalledDatabase(['interests']);
@@ -43,7 +44,10 @@ describe('ContentPackageRepo', () => {
   it('lists a category newest first in keyset pages, active only unless asked', async () => {
     await new VocabularyRepo(database().db).add('content_category', 'podcast');
     const made = [];
-    for (let i = 0; i < 5; i += 1) made.push(await packages().create({ title: `episode ${i}`, category: 'podcast', package_type: 'free' }));
+    for (let i = 0; i < 5; i += 1) {
+      made.push(await packages().create({ title: `episode ${i}`, category: 'podcast', package_type: 'free' }));
+      await nextClockTick();
+    }
     await packages().create({ title: 'a course', category: 'course', package_type: 'free' });
     await packages().deactivate(made[2]!.id);
     const first = await packages().listByCategory('podcast', { limit: 2 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SchemaKitNotFoundError, SchemaKitValidationError } from '../../../src/index.js';
 import { ConversationRepo } from '../../../src/modules/learning/index.js';
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
+import { nextClockTick } from '../../helpers/target.js';
 
 describe('ConversationRepo', () => {
   const database = useInstalledDatabase(['learning']);
@@ -50,7 +51,10 @@ describe('ConversationRepo', () => {
   it("pages a user's conversations, newest first", async () => {
     const user = await createUser(database());
     const started = [];
-    for (let i = 0; i < 5; i += 1) started.push(await chats().start({ user_id: user, title: `c${i}` }));
+    for (let i = 0; i < 5; i += 1) {
+      started.push(await chats().start({ user_id: user, title: `c${i}` }));
+      await nextClockTick();
+    }
     const first = await chats().listForUser(user, { limit: 2 });
     const second = await chats().listForUser(user, { limit: 2, after: first.next! });
     const third = await chats().listForUser(user, { limit: 2, after: second.next! });

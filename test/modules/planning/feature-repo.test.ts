@@ -5,6 +5,7 @@ import { FeatureRepo } from '../../../src/modules/planning/index.js';
 import { ProjectRepo } from '../../../src/modules/planning/index.js';
 import { ReleaseRepo } from '../../../src/modules/planning/index.js';
 import { useInstalledDatabase } from '../../helpers/installed.js';
+import { nextClockTick } from '../../helpers/target.js';
 
 describe('FeatureRepo', () => {
   const database = useInstalledDatabase(['planning', 'audit']);
@@ -56,7 +57,10 @@ describe('FeatureRepo', () => {
     const project_id = await newProject('f-pages');
     const repo = new FeatureRepo(database().db, { audit: false });
     const created = [];
-    for (let i = 0; i < 9; i += 1) created.push(await repo.create({ project_id, name: `f${i}`, status: i % 3 === 0 ? 'done' : 'backlog' }));
+    for (let i = 0; i < 9; i += 1) {
+      created.push(await repo.create({ project_id, name: `f${i}`, status: i % 3 === 0 ? 'done' : 'backlog' }));
+      await nextClockTick();
+    }
     const seen = [];
     let after: string | null = null;
     do {

@@ -4,6 +4,7 @@ import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationErro
 import { GuideCollectionRepo } from '../../../src/modules/telegram/index.js';
 import { GuideRepo } from '../../../src/modules/telegram/index.js';
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
+import { nextClockTick } from '../../helpers/target.js';
 
 describe('GuideCollectionRepo', () => {
   const database = useInstalledDatabase(['telegram']);
@@ -35,7 +36,10 @@ describe('GuideCollectionRepo', () => {
     const user = await createUser(database());
     const guides = [];
     for (let i = 0; i < 5; i += 1) guides.push(await newGuide(`p${i}`));
-    for (const g of guides) await saved().save(user, g);
+    for (const g of guides) {
+      await saved().save(user, g);
+      await nextClockTick();
+    }
     const first = await saved().listForUser(user, { limit: 3 });
     const second = await saved().listForUser(user, { limit: 3, after: first.next! });
     expect([...first.items, ...second.items].map((e) => e.guide_id)).toEqual([...guides].reverse());

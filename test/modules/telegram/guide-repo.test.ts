@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SchemaKitNotFoundError, SchemaKitValidationError } from '../../../src/index.js';
 import { GuideRepo } from '../../../src/modules/telegram/index.js';
 import { useInstalledDatabase } from '../../helpers/installed.js';
+import { nextClockTick } from '../../helpers/target.js';
 
 describe('GuideRepo', () => {
   const database = useInstalledDatabase(['telegram']);
@@ -20,7 +21,10 @@ describe('GuideRepo', () => {
 
   it('lists a category newest first in keyset pages', async () => {
     const titles = [];
-    for (let i = 0; i < 7; i += 1) titles.push((await guides().create({ title: `auto ${i}`, category: 'technical', difficulty_level: 'advanced' })).title);
+    for (let i = 0; i < 7; i += 1) {
+      titles.push((await guides().create({ title: `auto ${i}`, category: 'technical', difficulty_level: 'advanced' })).title);
+      await nextClockTick();
+    }
     await guides().create({ title: 'other', category: 'faq' });
     const first = await guides().listByCategory('technical', { limit: 4 });
     const second = await guides().listByCategory('technical', { limit: 4, after: first.next! });
