@@ -153,6 +153,31 @@ describe('named prepared statements', () => {
     expect(sent.filter((s) => s.name !== 'schema_kit_probe').map((s) => s.name)).toEqual([null, null, null]);
   });
 
+  it("keeps the host pool's own type parsers, and surfaces a statement's error as schema-kit's, named and unnamed", async () => {
+    // a host that reads int8 as a number: pg applies it to the statements pg runs for schema-kit too
+    const types = { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 ? Number : pg.types.getTypeParser(oid, format ?? 'text')) } as pg.CustomTypesConfig;
+    const pool = new pg.Pool({ connectionString: database().url, max: 2, types });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      for (const preparedStatements of [true, false]) {
+        const appended = await new EventLogRepo(db, { preparedStatements }).append(event(fresh()));
+        expect(typeof appended.id).toBe('number');
+        // a statement the server refuses (the host's transaction is aborted) rejects with the typed error, and the next runs
+        const refused = await db
+          .transaction()
+          .execute(async (trx) => {
+            await sql`select 1 / 0`.execute(trx).catch(() => undefined);
+            return new ProcessedMessageRepo(trx, { preparedStatements }).claim(fresh());
+          })
+          .catch((error: unknown) => error);
+        expect(refused).toMatchObject({ name: 'SchemaKitDatabaseError', code: 'transaction_aborted' });
+        expect(await new ProcessedMessageRepo(db, { preparedStatements }).claim(fresh())).toBe(true);
+      }
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('probes once per Kysely instance, whatever the number of repositories and transactions', async () => {
     const { db, sent } = recording();
     for (let i = 0; i < 3; i++) await new ProcessedMessageRepo(db).claim(fresh());
