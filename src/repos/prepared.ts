@@ -74,14 +74,20 @@ function supportKey(db: AnyExecutor): object {
   return executor?.adapter ?? db;
 }
 
-/** pg's `Query` class, loaded once; undefined where pg is not installed. */
-let pgQuery: Promise<typeof pg.Query | undefined> | undefined;
+/** The named statements over pg's `Query` class, built once pg is loaded; undefined where pg is not installed. */
+let pgQueries: Promise<ReturnType<typeof namedQueryFactory> | undefined> | undefined;
 
 async function probeSupport(db: AnyExecutor, key: object): Promise<NamedQueryFactory | false> {
-  pgQuery ??= import('pg').then((module) => (module.default ?? module).Query, () => undefined);
-  const Query = await pgQuery;
-  if (typeof Query !== 'function') return support.set(key, false), false;
-  const { named, probe } = namedQueryFactory(Query);
+  pgQueries ??= import('pg').then(
+    (module) => namedQueryFactory((module.default ?? module).Query),
+    () => undefined,
+  );
+  const queries = await pgQueries;
+  if (!queries) {
+    support.set(key, false);
+    return false;
+  }
+  const { named, probe } = queries;
   try {
     const { rows } = await db.executeQuery<{ named: unknown }>(CompiledQuery.raw(probe as unknown as string, []));
     const result = rows[0]?.named === true ? named : false;
