@@ -136,6 +136,7 @@ describe('createTestDatabase on a server URL', () => {
     const seeded = await counts(t.db);
     const role = `sk_runtime_${Math.random().toString(36).slice(2, 10)}`;
     const ownerPool = new pg.Pool({ connectionString: t.url! });
+    ownerPool.on('error', () => undefined); // a client still closing when destroy() drops the database WITH (FORCE)
     await ownerPool.query(`create role "${role}" login`);
     const runtimeUrl = new URL(t.url!);
     runtimeUrl.username = role;
