@@ -1,7 +1,7 @@
 import type { EventLogEntry } from './tables.js';
 import { parseInput } from '../../validation/parse.js';
 import { idText } from '../../validation/common.js';
-import { eventPageSchema, newEventListSchema, newEventSchema, personalFieldListSchema, streamOptionsSchema, type NewEvent, type PersonalField } from './validation.js';
+import { eventListParameters, eventPageSchema, eventParameters, newEventSchema, personalFieldListSchema, streamOptionsSchema, type NewEvent, type PersonalField } from './validation.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
 import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 import { PreparedSql } from '../../repos/prepared.js';
@@ -83,31 +83,16 @@ export class EventLogRepo {
 
   /** Appends one event and returns the stored row. */
   async append(event: NewEvent): Promise<EventLogEntry> {
-    const row = parseInput(newEventSchema, event, 'event');
-    const rows = await runPrepared<EventLogEntry>(this.#ctx, this.#append, [
-      row.user_id ?? null,
-      row.action,
-      row.entity_type,
-      row.entity_id,
-      JSON.stringify(row.details ?? {}),
-      row.timestamp ?? null,
-    ]);
+    const rows = await runPrepared<EventLogEntry>(this.#ctx, this.#append, eventParameters(event, 'event'));
     return rows[0]!;
   }
 
   /** Appends many events in one statement, whatever their number, and returns the rows in input order. */
   async appendMany(events: readonly NewEvent[]): Promise<EventLogEntry[]> {
-    const rows = parseInput(newEventListSchema, events, 'events');
+    const rows = eventListParameters(events, 'events');
     if (rows.length === 0) return [];
-    const column = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
-    return runPrepared<EventLogEntry>(this.#ctx, this.#appendMany, [
-      column((r) => r.user_id ?? null),
-      column((r) => r.action),
-      column((r) => r.entity_type),
-      column((r) => r.entity_id),
-      column((r) => JSON.stringify(r.details ?? {})),
-      column((r) => r.timestamp ?? null),
-    ]);
+    // one array per column, for unnest
+    return runPrepared<EventLogEntry>(this.#ctx, this.#appendMany, rows[0]!.map((_, column) => rows.map((row) => row[column])));
   }
 
   /**
