@@ -8,7 +8,7 @@
 // The stream runs in child processes under GNU `time -v` (peak RSS), interleaved too.
 //
 //   npm run build && node bench/peers.bench.mjs
-//   BENCH_MS=400 BENCH_ROUNDS=6 BENCH_EVENTS=5000000 BENCH_STREAM_ROUNDS=2 BENCH_DATABASE_URL=... node bench/peers.bench.mjs
+//   BENCH_MS=400 BENCH_ROUNDS=15 BENCH_EVENTS=5000000 BENCH_STREAM_ROUNDS=2 BENCH_DATABASE_URL=... node bench/peers.bench.mjs
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,8 @@ import pg from 'pg';
 import { HOT, capturingKysely, createBenchDatabase, fillEvents, fmt, interleavedThroughput, loadKit, machine, median, root, table, tag } from './lib.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 400);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+// 15 rounds: a 400 ms slice of durable commits swings ±25% with the disk's fsync times here
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000_000);
 const STREAM_ROUNDS = Number(process.env.BENCH_STREAM_ROUNDS ?? 2);
 const PEERS = ['raw pg, unnamed', 'raw pg, named', 'Drizzle', 'Kysely builder'];
@@ -137,10 +138,12 @@ function callsOn(pool, statements) {
 async function measure(variants, concurrency, label) {
   const r = await interleavedThroughput(variants, { concurrency, ms: MS, rounds: ROUNDS, prefix: `${run}:${label}` });
   loads.push(loadavg()[0]);
-  const ratio = (peer) => (r[peer] ? median(r['schema-kit'].map((x, i) => x.opsPerSec / r[peer][i].opsPerSec)) : undefined);
+  const ratios = (peer) => r['schema-kit'].map((x, i) => x.opsPerSec / r[peer][i].opsPerSec);
+  const ratio = (peer) => (r[peer] ? median(ratios(peer)) : undefined);
+  const quartiles = (values) => [...values].sort((a, b) => a - b).filter((_, i, all) => i === Math.floor((all.length - 1) / 4) || i === Math.ceil((3 * (all.length - 1)) / 4));
   const ops = (name) => median(r[name].map((x) => x.opsPerSec));
   const cpu = (name) => median(r[name].map((x) => x.cpuUsPerOp));
-  return { ratios: Object.fromEntries(PEERS.map((p) => [p, ratio(p)])), ops: Object.fromEntries(Object.keys(variants).map((k) => [k, ops(k)])), cpu: Object.fromEntries(Object.keys(variants).map((k) => [k, cpu(k)])) };
+  return { ratios: Object.fromEntries(PEERS.map((p) => [p, ratio(p)])), spread: quartiles(ratios('raw pg, named')), ops: Object.fromEntries(Object.keys(variants).map((k) => [k, ops(k)])), cpu: Object.fromEntries(Object.keys(variants).map((k) => [k, cpu(k)])) };
 }
 
 /** The stream: each variant in its own process under GNU time, interleaved round by round. */
@@ -174,7 +177,7 @@ try {
   const detail = [];
   const add = (label, m) => {
     rows.push([label, ...PEERS.map((p) => x(m.ratios[p]))]);
-    detail.push([label, ...Object.keys(m.ops).map((k) => `${fmt(m.ops[k])} (${fmt(m.cpu[k])} µs)`)]);
+    detail.push([label, ...Object.keys(m.ops).map((k) => `${fmt(m.ops[k])} (${fmt(m.cpu[k])} µs)`), m.spread.map((v) => fmt(v, 2)).join('-')]);
   };
   for (const call of ['claim', 'append']) {
     for (const [mode, calls] of [['durable', durable], ['sync-off', syncOff]]) {
@@ -197,7 +200,7 @@ try {
   console.log(`## schema-kit ÷ peer throughput (median of ${ROUNDS} interleaved ${MS} ms slices per variant; stream: ${STREAM_ROUNDS} interleaved runs)\n`);
   console.log(table(['call', ...PEERS], rows));
   console.log(`\n### ops/s (client CPU µs/op) per variant: ${['schema-kit', ...PEERS].join(' | ')}\n`);
-  console.log(table(['call', 'schema-kit', ...PEERS], detail));
+  console.log(table(['call', 'schema-kit', ...PEERS, 'schema-kit ÷ raw pg named, quartiles of the rounds'], detail));
   console.log(`\n### stream, ${fmt(EVENTS)} events, batch 500, own process each (medians of ${STREAM_ROUNDS})\n`);
   console.log(
     table(
