@@ -48,7 +48,9 @@ describe('event_log statements at the edge of the statistics', () => {
     const { rows: [tail] } = await pool.query<{ position: string }>(
       `select tx_id::text || ':' || id::text as position from schema_kit.event_log where entity_id = 'new' order by tx_id, id limit 1`,
     );
-    for await (const _ of events.stream({ after: tail!.position, batchSize: 50 })) break;
+    const stream = events.stream({ after: tail!.position, batchSize: 50 });
+    expect((await stream.next()).done).toBe(false);
+    await stream.return();
     await db.destroy();
     expect(sent.map((s) => s.text.split(' where ')[1]).filter((w, i, all) => all.indexOf(w) === i)).toHaveLength(9);
 
