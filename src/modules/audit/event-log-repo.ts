@@ -5,6 +5,7 @@ import { eventListParameters, eventPageSchema, eventParameters, newEventSchema, 
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
 import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 import { PreparedSql } from '../../repos/prepared.js';
+import { plannedText } from '../../repos/planned.js';
 
 /** An event read by {@link EventLogRepo.stream}: the row plus its `position` in the global feed. */
 export type StreamedEvent = EventLogEntry & {
@@ -77,7 +78,7 @@ export class EventLogRepo {
     this.#stream = new PreparedSql(
       // the server writes `position`: cheaper than adding a property to every row in JS
       `select ${COLUMN_LIST}, tx_id::text || ':' || id::text as position from ${table} ` +
-        `where (tx_id, id) > ${planned('$1::xid8, $2::bigint')} and tx_id < pg_snapshot_xmin(pg_current_snapshot()) order by tx_id, id limit $3`,
+        `where (tx_id, id) > ${plannedText('$1::xid8, $2::bigint')} and tx_id < pg_snapshot_xmin(pg_current_snapshot()) order by tx_id, id limit $3`,
     );
   }
 
@@ -162,26 +163,13 @@ export class EventLogRepo {
     const shape = `${by}:${order}:${cursor}`;
     let statement = this.#pages.get(shape);
     if (!statement) {
-      const filter = by === 'user' ? [`user_id = ${planned('$1::text')}`] : [`entity_type = ${planned('$1::text')}`, `entity_id = ${planned('$2::text')}`];
-      if (cursor) filter.push(`id ${order === 'desc' ? '<' : '>'} ${planned(`$${filter.length + 1}::bigint`)}`);
+      const filter = by === 'user' ? [`user_id = ${plannedText('$1::text')}`] : [`entity_type = ${plannedText('$1::text')}`, `entity_id = ${plannedText('$2::text')}`];
+      if (cursor) filter.push(`id ${order === 'desc' ? '<' : '>'} ${plannedText(`$${filter.length + 1}::bigint`)}`);
       statement = new PreparedSql(`select ${COLUMN_LIST} from ${this.#table} where ${filter.join(' and ')} order by id ${order} limit $${filter.length + 1}`);
       this.#pages.set(shape, statement);
     }
     return statement;
   }
-}
-
-/**
- * Values a statement filters `event_log` on, as an InitPlan's output rather than constants the
- * planner looks up in the statistics. On the partitioned table a value the statistics do not know
- * yet (an entity or user new since the last ANALYZE, the stream's tail past it) is estimated at a
- * row or two, and the planner then reads every matching row of each partition and sorts them
- * (Append + Sort: 0.5 s for a page of an entity with 480k events) instead of merging the
- * partitions' index order and stopping at the limit (0.2 ms). Typed, as the subquery's column
- * types are not inferred.
- */
-function planned(values: string): string {
-  return `(select ${values})`;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

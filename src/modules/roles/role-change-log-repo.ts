@@ -8,6 +8,7 @@ import { parseInput } from '../../validation/parse.js';
 import { changeRoleSchema, recordRoleChangeSchema, roleHistoryPageSchema, roleListSchema } from './validation.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { KeysetListing } from '../../repos/keyset.js';
+import { planned } from '../../repos/planned.js';
 import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 // built once: building a zod schema costs far more than parsing with it
@@ -78,7 +79,10 @@ export class RoleChangeLogRepo {
     this.#ctx = repoContext(db, rest);
     const listing = (column: 'user_id' | 'changed_by') =>
       new KeysetListing<UserRoleChange>(this.#ctx, { column: 'changed_at', order: 'desc' }, (value) =>
-        this.#ctx.db.selectFrom('user_role_change_log').select(COLUMNS).where(column, '=', value(column)),
+        this.#ctx.db
+          .selectFrom('user_role_change_log')
+          .select(COLUMNS)
+          .where(column, '=', planned<string>(value(column), column === 'user_id' ? 'uuid' : 'text')),
       );
     this.#history = { user_id: listing('user_id'), changed_by: listing('changed_by') };
     const allowed = roles === undefined ? undefined : parseInput(roleListSchema, roles, 'options.roles');
