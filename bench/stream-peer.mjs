@@ -14,7 +14,7 @@ const pool = new pg.Pool({ connectionString: url, max: 2 });
 const db = new Kysely({ dialect: new PostgresDialect({ pool: { connect: () => pool.connect(), end: async () => undefined } }) });
 const COLUMNS = ['id', 'user_id', 'action', 'entity_type', 'entity_id', 'timestamp', 'details', 'created_at', 'tx_id'];
 // the repository's statement: the same columns, with `position` written by the server
-const TEXT = `select ${COLUMNS.map((c) => `"${c}"`).join(', ')}, tx_id::text || ':' || id::text as position from "schema_kit"."event_log" where (tx_id, id) > ($1::xid8, $2::bigint) and tx_id < pg_snapshot_xmin(pg_current_snapshot()) order by tx_id, id limit $3`;
+const TEXT = `select ${COLUMNS.map((c) => `"${c}"`).join(', ')}, tx_id::text || ':' || id::text as position from "schema_kit"."event_log" where (tx_id, id) > (select $1::xid8, $2::bigint) and tx_id < pg_snapshot_xmin(pg_current_snapshot()) order by tx_id, id limit $3`;
 
 /** The raw pg loop a host would write on the same SQL, as a named prepared statement. */
 async function* rawNamed() {
