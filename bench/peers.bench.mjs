@@ -5,7 +5,9 @@
 // bench only) and the Kysely query builder, for claim, append, processOnce, a listing page and the
 // stream. The raw variants send the exact SQL text the repository sends (captured through Kysely's
 // `log`). Every figure is schema-kit ÷ peer throughput, the median of the round-by-round ratios.
-// The stream runs in child processes under GNU `time -v` (peak RSS), interleaved too.
+// The stream runs in child processes under GNU `time -v` (peak RSS), interleaved too. The detail
+// table adds the named statement sent through Kysely's executor with no library code around it:
+// the floor of anything that runs on the host's Kysely, as schema-kit's repositories do.
 //
 //   npm run build && node bench/peers.bench.mjs
 //   BENCH_MS=400 BENCH_ROUNDS=15 BENCH_EVENTS=5000000 BENCH_STREAM_ROUNDS=2 BENCH_DATABASE_URL=... node bench/peers.bench.mjs
@@ -15,7 +17,7 @@ import { join } from 'node:path';
 import { and, desc, eq, sql as dsql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { bigint, jsonb, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { HOT, capturingKysely, createBenchDatabase, fillEvents, fmt, interleavedThroughput, loadKit, machine, median, root, table, tag } from './lib.mjs';
 
@@ -25,6 +27,28 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000_000);
 const STREAM_ROUNDS = Number(process.env.BENCH_STREAM_ROUNDS ?? 2);
 const PEERS = ['raw pg, unnamed', 'raw pg, named', 'Drizzle', 'Kysely builder'];
+// not a peer: the floor of any library that runs on the host's Kysely, for the detail table
+const FLOOR = 'raw pg, named, through Kysely';
+
+/**
+ * The named statement sent through Kysely's executor (`db.executeQuery`), as pg runs it when given
+ * a Query object: what a call costs through the host's Kysely with no library code around it.
+ */
+class ThroughKysely extends pg.Query {
+  #result;
+  constructor(config, values) {
+    let settle;
+    const result = new Promise((resolve, reject) => {
+      settle = (error, rows) => (error ? reject(error) : resolve(rows));
+    });
+    super({ ...config, values }, (error, rows) => settle(error, rows));
+    this.#result = result;
+  }
+  then(onFulfilled, onRejected) {
+    return this.#result.then(onFulfilled, onRejected);
+  }
+}
+const throughKysely = async (db, config, values) => (await db.executeQuery(CompiledQuery.raw(new ThroughKysely(config, values), values))).rows;
 
 const { ProcessedMessageRepo, EventLogRepo } = await loadKit();
 const bench = await createBenchDatabase({ poolSize: 16 });
@@ -101,6 +125,7 @@ function callsOn(pool, statements) {
       'raw pg, named': async (id) => (await pool.query({ ...claimNamed, values: ['default', id] })).rows.length > 0,
       Drizzle: async (id) => (await d.insert(processedMessages).values({ consumer: 'default', messageId: id }).onConflictDoNothing().returning({ claimed: dsql`1` })).length > 0,
       'Kysely builder': async (id) => (await claimBuilder(scoped, id).executeTakeFirst()) !== undefined,
+      [FLOOR]: async (id) => (await throughKysely(db, claimNamed, ['default', id])).length > 0,
     },
     append: {
       'schema-kit': (key) => events.append(event(key)),
@@ -114,6 +139,7 @@ function callsOn(pool, statements) {
         const e = event(key);
         return scoped.insertInto('event_log').values({ ...e, details: JSON.stringify(e.details) }).returningAll().executeTakeFirstOrThrow();
       },
+      [FLOOR]: async (key) => (await throughKysely(db, appendNamed, eventParams(event(key))))[0],
     },
     processOnce: {
       'schema-kit': (id) => inbox.processOnce(id, async () => 1),
@@ -121,6 +147,7 @@ function callsOn(pool, statements) {
       'raw pg, named': (id) => rawTransaction(id, claimNamed),
       Drizzle: (id) => d.transaction(async (tx) => (await tx.insert(processedMessages).values({ consumer: 'default', messageId: id }).onConflictDoNothing().returning({ claimed: dsql`1` })).length > 0),
       'Kysely builder': (id) => db.transaction().execute(async (trx) => (await claimBuilder(trx.withSchema('schema_kit'), id).executeTakeFirst()) !== undefined),
+      [FLOOR]: (id) => db.transaction().execute(async (trx) => (await throughKysely(trx, claimNamed, ['default', id])).length > 0),
     },
     listing: {
       'schema-kit': () => events.listByEntity(HOT.entityType, HOT.entityId, { limit: 50 }),
@@ -130,6 +157,7 @@ function callsOn(pool, statements) {
         d.select().from(eventLog).where(and(eq(eventLog.entityType, HOT.entityType), eq(eventLog.entityId, HOT.entityId))).orderBy(desc(eventLog.id)).limit(51),
       'Kysely builder': () =>
         scoped.selectFrom('event_log').selectAll().where('entity_type', '=', HOT.entityType).where('entity_id', '=', HOT.entityId).orderBy('id', 'desc').limit(51).execute(),
+      [FLOOR]: () => throughKysely(db, listingNamed, listingParams),
     },
   };
 }
@@ -143,7 +171,7 @@ async function measure(variants, concurrency, label) {
   const quartiles = (values) => [...values].sort((a, b) => a - b).filter((_, i, all) => i === Math.floor((all.length - 1) / 4) || i === Math.ceil((3 * (all.length - 1)) / 4));
   const ops = (name) => median(r[name].map((x) => x.opsPerSec));
   const cpu = (name) => median(r[name].map((x) => x.cpuUsPerOp));
-  return { ratios: Object.fromEntries(PEERS.map((p) => [p, ratio(p)])), spread: quartiles(ratios('raw pg, named')), ops: Object.fromEntries(Object.keys(variants).map((k) => [k, ops(k)])), cpu: Object.fromEntries(Object.keys(variants).map((k) => [k, cpu(k)])) };
+  return { ratios: Object.fromEntries(PEERS.map((p) => [p, ratio(p)])), spread: quartiles(ratios('raw pg, named')), floor: ratio(FLOOR), ops: Object.fromEntries(Object.keys(variants).map((k) => [k, ops(k)])), cpu: Object.fromEntries(Object.keys(variants).map((k) => [k, cpu(k)])) };
 }
 
 /** The stream: each variant in its own process under GNU time, interleaved round by round. */
@@ -177,7 +205,7 @@ try {
   const detail = [];
   const add = (label, m) => {
     rows.push([label, ...PEERS.map((p) => x(m.ratios[p]))]);
-    detail.push([label, ...Object.keys(m.ops).map((k) => `${fmt(m.ops[k])} (${fmt(m.cpu[k])} µs)`), m.spread.map((v) => fmt(v, 2)).join('-')]);
+    detail.push([label, ...Object.keys(m.ops).map((k) => `${fmt(m.ops[k])} (${fmt(m.cpu[k])} µs)`), m.spread.map((v) => fmt(v, 2)).join('-'), x(m.floor)]);
   };
   for (const call of ['claim', 'append']) {
     for (const [mode, calls] of [['durable', durable], ['sync-off', syncOff]]) {
@@ -200,7 +228,7 @@ try {
   console.log(`## schema-kit ÷ peer throughput (median of ${ROUNDS} interleaved ${MS} ms slices per variant; stream: ${STREAM_ROUNDS} interleaved runs)\n`);
   console.log(table(['call', ...PEERS], rows));
   console.log(`\n### ops/s (client CPU µs/op) per variant: ${['schema-kit', ...PEERS].join(' | ')}\n`);
-  console.log(table(['call', 'schema-kit', ...PEERS, 'schema-kit ÷ raw pg named, quartiles of the rounds'], detail));
+  console.log(table(['call', 'schema-kit', ...PEERS, FLOOR, 'schema-kit ÷ raw pg named, quartiles of the rounds', `schema-kit ÷ ${FLOOR}`], detail));
   console.log(`\n### stream, ${fmt(EVENTS)} events, batch 500, own process each (medians of ${STREAM_ROUNDS})\n`);
   console.log(
     table(

@@ -158,18 +158,22 @@ export class PreparedSql {
    * is the repository's `preparedStatements` option. Driver errors become schema-kit's errors.
    */
   run<R>(db: AnyExecutor, parameters: readonly unknown[], named: boolean): Promise<R[]> {
-    if (!named) return this.#execute(db, this.text, parameters);
-    const supported = namedSupport(db);
-    if (supported === false) return this.#execute(db, this.text, parameters);
-    if (typeof supported === 'function') return this.#execute(db, supported(this.text, this.name, parameters), parameters);
-    return supported.then((factory) => this.#execute(db, factory ? factory(this.text, this.name, parameters) : this.text, parameters));
+    const supported = named ? namedSupport(db) : false;
+    if (supported instanceof Promise) return supported.then((factory) => this.#execute<R>(db, factory, parameters));
+    return this.#execute<R>(db, supported, parameters);
   }
 
-  async #execute<R>(db: AnyExecutor, sql: string | object, parameters: readonly unknown[]): Promise<R[]> {
-    try {
-      return (await db.executeQuery<R>(CompiledQuery.raw(sql as string, parameters as unknown[]))).rows;
-    } catch (error) {
-      throw toSchemaKitError(error);
-    }
+  // one promise chain, no async frames: this is the whole client-side cost of a hot call
+  #execute<R>(db: AnyExecutor, factory: NamedQueryFactory | false, parameters: readonly unknown[]): Promise<R[]> {
+    const sql = factory ? factory(this.text, this.name, parameters) : this.text;
+    return db.executeQuery<R>(CompiledQuery.raw(sql as string, parameters as unknown[])).then(rowsOf, rethrow);
   }
+}
+
+function rowsOf<R>(result: { rows: R[] }): R[] {
+  return result.rows;
+}
+
+function rethrow(error: unknown): never {
+  throw toSchemaKitError(error);
 }

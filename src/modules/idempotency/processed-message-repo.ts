@@ -208,8 +208,8 @@ export class ProcessedMessageRepo<DB = Database> {
     }
   }
 
-  async #claimIn(db: Executor, consumer: string, messageId: string): Promise<boolean> {
-    return (await runPrepared(this.#ctx, this.#sql.claim, [consumer, messageId], db)).length > 0;
+  #claimIn(db: Executor, consumer: string, messageId: string): Promise<boolean> {
+    return runPrepared(this.#ctx, this.#sql.claim, [consumer, messageId], db).then(anyRow);
   }
 
   #consumerOf(options: { consumer?: string }): string {
@@ -222,3 +222,8 @@ export class ProcessedMessageRepo<DB = Database> {
 // A sql template, like claimMany, rather than the query builder: claim is the hot path, and
 // building, compiling and schema-transforming the builder's tree on every call cost about as much
 // client CPU again as pg itself (bench/overhead.bench.mjs).
+
+/** Whether a statement returned a row (a claim that won). */
+function anyRow(rows: readonly unknown[]): boolean {
+  return rows.length > 0;
+}
