@@ -69,6 +69,9 @@ export class ProcessedMessageRepo<DB = Database> {
     this.#ctx = repoContext(db, rest);
     this.#host = db;
     const table = qualifiedTable(this.#ctx, 'processed_messages');
+    // SQL text built once, not the query builder: building, compiling and schema-transforming the
+    // builder's tree on every call cost about as much client CPU again as pg itself
+    // (bench/overhead.bench.mjs)
     this.#sql = {
       claim: new PreparedSql(`insert into ${table} (consumer, message_id) values ($1, $2) on conflict do nothing returning 1 as claimed`),
       claimMany: new PreparedSql(
@@ -218,10 +221,6 @@ export class ProcessedMessageRepo<DB = Database> {
     return parseInput(consumerOptionsSchema, options, 'options').consumer ?? this.#consumer;
   }
 }
-
-// A sql template, like claimMany, rather than the query builder: claim is the hot path, and
-// building, compiling and schema-transforming the builder's tree on every call cost about as much
-// client CPU again as pg itself (bench/overhead.bench.mjs).
 
 /** Whether a statement returned a row (a claim that won). */
 function anyRow(rows: readonly unknown[]): boolean {
