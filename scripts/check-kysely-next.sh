@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The packed schema-kit in a host on the next Kysely (0.29, which needs Node 22: the `node@22`
+# package ships the binary): prepared statements run named and join the host's transaction.
+#   bash scripts/check-kysely-next.sh <admin database url>   (npm run build first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+url=${1:?usage: check-kysely-next.sh <admin database url>}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
+cd "$work"
+npm init -y >/dev/null
+npm install --no-audit --no-fund --prefer-offline "./$tarball" kysely@0.29 pg node@22 >/dev/null 2>&1
+cp "$root/scripts/kysely-next-host.mjs" .
+node_modules/.bin/node kysely-next-host.mjs "$url"

@@ -1,0 +1,49 @@
+// A host on the next Kysely (0.29, which needs Node 22), run by scripts/check-kysely-next.sh from
+// a project that installed the packed schema-kit: the hot statements run named on its pool (pg
+// holds them in pg_prepared_statements) and join its transaction (rolled back with it).
+//   node kysely-next-host.mjs <admin database url>
+import { readFileSync } from 'node:fs';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { EventLogRepo, ProcessedMessageRepo, migrateToLatest } from 'schema-kit';
+
+// kysely does not export its package.json: read the installed one
+const { version } = JSON.parse(readFileSync(new URL('node_modules/kysely/package.json', import.meta.url), 'utf8'));
+if (!version.startsWith('0.29.')) throw new Error(`expected kysely 0.29, found ${version}`);
+const adminUrl = new URL(process.argv[2]);
+const name = `sk_kysely_next_${process.pid}`;
+const admin = new pg.Client({ connectionString: adminUrl.href });
+await admin.connect();
+await admin.query(`create database "${name}"`);
+const url = new URL(adminUrl);
+url.pathname = `/${name}`;
+// one connection: the statement the repository prepared is on the connection that is asked
+const pool = new pg.Pool({ connectionString: url.href, max: 1 });
+const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+const fail = (message) => {
+  throw new Error(`kysely ${version}: ${message}`);
+};
+try {
+  await migrateToLatest(db, { modules: ['audit', 'idempotency'] });
+  const inbox = new ProcessedMessageRepo(db);
+  if (!(await inbox.claim('m1')) || (await inbox.claim('m1'))) fail('claim is not exactly once');
+  const { rows } = await sql`select name from pg_prepared_statements where name like 'schema_kit_%' and name <> 'schema_kit_probe'`.execute(db);
+  if (rows.length !== 1) fail(`claim left ${rows.length} named statements, not 1`);
+  await db
+    .transaction()
+    .execute(async (trx) => {
+      if (!(await new ProcessedMessageRepo(trx).claim('m2'))) fail('claim in the host transaction');
+      await new EventLogRepo(trx).append({ action: 'a', entity_type: 'e', entity_id: '1' });
+      throw new Error('roll back');
+    })
+    .catch((error) => {
+      if (error.message !== 'roll back') throw error;
+    });
+  if (!(await inbox.claim('m2'))) fail('a claim rolled back with the host transaction was kept');
+  if ((await new EventLogRepo(db).listByEntity('e', '1')).items.length !== 0) fail('an append rolled back with the host transaction was kept');
+  console.log(`kysely ${version} on Node ${process.versions.node}: named statements and the host's transaction ok`);
+} finally {
+  await db.destroy();
+  await admin.query(`drop database if exists "${name}" with (force)`);
+  await admin.end();
+}
