@@ -85,7 +85,6 @@ export function eventListParameters(events: unknown, argument: string): EventPar
   return parseInput(newEventListSchema, events, argument).map(parsedEventParameters);
 }
 
-
 /** Page options of the event listings (cursor: an event id). */
 export const eventPageSchema = pageOptions(idCursor).extend({ order: z.enum(['asc', 'desc']).default('desc') }).strict();
 
