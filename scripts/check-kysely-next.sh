@@ -11,6 +11,6 @@ trap 'rm -rf "$work"' EXIT
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 cd "$work"
 npm init -y >/dev/null
-npm install --no-audit --no-fund --prefer-offline "./$tarball" kysely@0.29 pg node@22 >/dev/null 2>&1
+npm install --no-audit --no-fund --prefer-offline "./$tarball" kysely@0.29 pg node@22 >/dev/null
 cp "$root/scripts/kysely-next-host.mjs" .
 node_modules/.bin/node kysely-next-host.mjs "$url"

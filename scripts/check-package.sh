@@ -21,7 +21,7 @@ if [ -n "$scripts" ]; then echo "the package has install scripts: $scripts" >&2;
 echo "no install scripts"
 # no per-call name wrapper: esbuild's keepNames defines `name` on every closure each time it is made
 # (0.3 µs apiece, several per hot call); identifiers are not minified, so names stay without it
-if tar -xzOf "$work/$tarball" --wildcards 'package/dist/*.js' | grep -q '"name",{value:'; then echo "the build wraps closures in keepNames' name helper" >&2; exit 1; fi
+if tar -xzOf "$work/$tarball" --wildcards 'package/dist/*.js' | grep -q '"name",{value'; then echo "the build wraps closures in keepNames' name helper" >&2; exit 1; fi
 echo "no keepNames wrappers"
 npx publint --strict "$work/$tarball"
 # ESM only: CommonJS hosts require() the ESM build (require(esm), Node ^20.19 || >=22.12; TypeScript

@@ -163,7 +163,7 @@ export class PreparedSql {
     return this.#execute<R>(db, supported, parameters);
   }
 
-  // one promise chain, no async frames: this is the whole client-side cost of a hot call
+  // one promise chain, no async frames: it runs on every hot call
   #execute<R>(db: AnyExecutor, factory: NamedQueryFactory | false, parameters: readonly unknown[]): Promise<R[]> {
     const sql = factory ? factory(this.text, this.name, parameters) : this.text;
     return db.executeQuery<R>(CompiledQuery.raw(sql as string, parameters as unknown[])).then(rowsOf, rethrow);
