@@ -8,9 +8,13 @@
 // The stream runs in child processes under GNU `time -v` (peak RSS), interleaved too. The detail
 // table adds the named statement sent through Kysely's executor with no library code around it:
 // the floor of anything that runs on the host's Kysely, as schema-kit's repositories do.
+// schema-kit runs twice: `createSchemaKit({ pool })` on the same pg pool as raw pg and Drizzle
+// (what a host without Kysely uses), and its repositories on the host's Kysely, as the Kysely
+// builder runs. The main table divides each peer by the schema-kit its host would use.
 //
 //   npm run build && node bench/peers.bench.mjs
 //   BENCH_MS=400 BENCH_ROUNDS=15 BENCH_EVENTS=5000000 BENCH_STREAM_ROUNDS=2 BENCH_DATABASE_URL=... node bench/peers.bench.mjs
+//   BENCH_CALLS=claim,append BENCH_ROUNDS=40 node bench/peers.bench.mjs   (some calls only, more rounds)
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -26,9 +30,14 @@ const MS = Number(process.env.BENCH_MS ?? 400);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5_000_000);
 const STREAM_ROUNDS = Number(process.env.BENCH_STREAM_ROUNDS ?? 2);
+const CALLS = new Set((process.env.BENCH_CALLS ?? 'claim,append,processOnce,listing,stream').split(','));
 const PEERS = ['raw pg, unnamed', 'raw pg, named', 'Drizzle', 'Kysely builder'];
 // not a peer: the floor of any library that runs on the host's Kysely, for the detail table
 const FLOOR = 'raw pg, named, through Kysely';
+// schema-kit on the host's pool, beside schema-kit on the host's Kysely ('schema-kit')
+const POOLED = 'schema-kit, createSchemaKit({ pool })';
+/** Which schema-kit each peer's host would use: the pool-based peers take the same pool. */
+const SUBJECT = { 'raw pg, unnamed': POOLED, 'raw pg, named': POOLED, Drizzle: POOLED, 'Kysely builder': 'schema-kit' };
 
 /**
  * The named statement sent through Kysely's executor (`db.executeQuery`), as pg runs it when given
@@ -50,7 +59,7 @@ class ThroughKysely extends pg.Query {
 }
 const throughKysely = async (db, config, values) => (await db.executeQuery(CompiledQuery.raw(new ThroughKysely(config, values), values))).rows;
 
-const { ProcessedMessageRepo, EventLogRepo } = await loadKit();
+const { ProcessedMessageRepo, EventLogRepo, createSchemaKit } = await loadKit();
 const bench = await createBenchDatabase({ poolSize: 16 });
 const run = tag();
 const loads = [loadavg()[0]];
@@ -100,6 +109,7 @@ function callsOn(pool, statements) {
   const d = drizzle({ client: pool });
   const inbox = new ProcessedMessageRepo(db);
   const events = new EventLogRepo(db);
+  const kit = createSchemaKit({ pool });
   const named = (name, textOf) => ({ name, text: textOf });
   const claimNamed = named('bench_claim', statements.claim);
   const appendNamed = named('bench_append', statements.append);
@@ -119,8 +129,10 @@ function callsOn(pool, statements) {
   const listingParams = [HOT.entityType, HOT.entityId, 51];
   return {
     db,
+    kit,
     claim: {
       'schema-kit': (id) => inbox.claim(id),
+      [POOLED]: (id) => kit.processedMessages.claim(id),
       'raw pg, unnamed': async (id) => (await pool.query(statements.claim, ['default', id])).rows.length > 0,
       'raw pg, named': async (id) => (await pool.query({ ...claimNamed, values: ['default', id] })).rows.length > 0,
       Drizzle: async (id) => (await d.insert(processedMessages).values({ consumer: 'default', messageId: id }).onConflictDoNothing().returning({ claimed: dsql`1` })).length > 0,
@@ -129,6 +141,7 @@ function callsOn(pool, statements) {
     },
     append: {
       'schema-kit': (key) => events.append(event(key)),
+      [POOLED]: (key) => kit.events.append(event(key)),
       'raw pg, unnamed': async (key) => (await pool.query(statements.append, eventParams(event(key)))).rows[0],
       'raw pg, named': async (key) => (await pool.query({ ...appendNamed, values: eventParams(event(key)) })).rows[0],
       Drizzle: async (key) => {
@@ -143,6 +156,7 @@ function callsOn(pool, statements) {
     },
     processOnce: {
       'schema-kit': (id) => inbox.processOnce(id, async () => 1),
+      [POOLED]: (id) => kit.processedMessages.processOnce(id, async () => 1),
       'raw pg, unnamed': (id) => rawTransaction(id, statements.claim),
       'raw pg, named': (id) => rawTransaction(id, claimNamed),
       Drizzle: (id) => d.transaction(async (tx) => (await tx.insert(processedMessages).values({ consumer: 'default', messageId: id }).onConflictDoNothing().returning({ claimed: dsql`1` })).length > 0),
@@ -151,6 +165,7 @@ function callsOn(pool, statements) {
     },
     listing: {
       'schema-kit': () => events.listByEntity(HOT.entityType, HOT.entityId, { limit: 50 }),
+      [POOLED]: () => kit.events.listByEntity(HOT.entityType, HOT.entityId, { limit: 50 }),
       'raw pg, unnamed': async () => (await pool.query(statements.listing, listingParams)).rows,
       'raw pg, named': async () => (await pool.query({ ...listingNamed, values: listingParams })).rows,
       Drizzle: () =>
@@ -162,16 +177,16 @@ function callsOn(pool, statements) {
   };
 }
 
-/** One row of the table: schema-kit ÷ each peer (median of per-round ratios), and ops/s. */
+/** One row of the table: its host's schema-kit ÷ each peer (median of per-round ratios), and ops/s. */
 async function measure(variants, concurrency, label) {
   const r = await interleavedThroughput(variants, { concurrency, ms: MS, rounds: ROUNDS, prefix: `${run}:${label}` });
   loads.push(loadavg()[0]);
-  const ratios = (peer) => r['schema-kit'].map((x, i) => x.opsPerSec / r[peer][i].opsPerSec);
-  const ratio = (peer) => (r[peer] ? median(ratios(peer)) : undefined);
+  const ratios = (peer, subject = SUBJECT[peer]) => r[subject].map((x, i) => x.opsPerSec / r[peer][i].opsPerSec);
+  const ratio = (peer, subject) => (r[peer] ? median(ratios(peer, subject)) : undefined);
   const quartiles = (values) => [...values].sort((a, b) => a - b).filter((_, i, all) => i === Math.floor((all.length - 1) / 4) || i === Math.ceil((3 * (all.length - 1)) / 4));
   const ops = (name) => median(r[name].map((x) => x.opsPerSec));
   const cpu = (name) => median(r[name].map((x) => x.cpuUsPerOp));
-  return { ratios: Object.fromEntries(PEERS.map((p) => [p, ratio(p)])), spread: quartiles(ratios('raw pg, named')), floor: ratio(FLOOR), ops: Object.fromEntries(Object.keys(variants).map((k) => [k, ops(k)])), cpu: Object.fromEntries(Object.keys(variants).map((k) => [k, cpu(k)])) };
+  return { ratios: Object.fromEntries(PEERS.map((p) => [p, ratio(p)])), spread: quartiles(ratios('raw pg, named')), onKysely: ratio('raw pg, named', 'schema-kit'), floor: ratio(FLOOR, 'schema-kit'), ops: Object.fromEntries(Object.keys(variants).map((k) => [k, ops(k)])), cpu: Object.fromEntries(Object.keys(variants).map((k) => [k, cpu(k)])) };
 }
 
 /** The stream: each variant in its own process under GNU time, interleaved round by round. */
@@ -193,9 +208,11 @@ function streamRounds(url) {
 
 const x = (v) => (v === undefined ? '' : `${fmt(v, 2)}x`);
 try {
-  console.log(`# schema-kit vs its peers\n\nCommand: \`node bench/peers.bench.mjs\` (BENCH_MS=${MS}, BENCH_ROUNDS=${ROUNDS}, BENCH_EVENTS=${EVENTS}, BENCH_STREAM_ROUNDS=${STREAM_ROUNDS}); ${machine()}; started ${new Date().toISOString()}.\n`);
-  const fillMs = await fillEvents(bench.pool, EVENTS);
-  console.log(`Filled ${fmt(EVENTS)} events in ${fmt(fillMs / 1000, 1)} s.\n`);
+  console.log(`# schema-kit vs its peers\n\nCommand: \`node bench/peers.bench.mjs\` (BENCH_MS=${MS}, BENCH_ROUNDS=${ROUNDS}, BENCH_EVENTS=${EVENTS}, BENCH_STREAM_ROUNDS=${STREAM_ROUNDS}, BENCH_CALLS=${[...CALLS].join(',')}); ${machine()}; started ${new Date().toISOString()}.\n`);
+  if (CALLS.has('listing') || CALLS.has('stream')) {
+    const fillMs = await fillEvents(bench.pool, EVENTS);
+    console.log(`Filled ${fmt(EVENTS)} events in ${fmt(fillMs / 1000, 1)} s.\n`);
+  }
   const statements = await captureSql(bench.pool);
 
   const asyncPool = new pg.Pool({ connectionString: bench.url, max: 16, options: '-c synchronous_commit=off' });
@@ -205,37 +222,37 @@ try {
   const detail = [];
   const add = (label, m) => {
     rows.push([label, ...PEERS.map((p) => x(m.ratios[p]))]);
-    detail.push([label, ...Object.keys(m.ops).map((k) => `${fmt(m.ops[k])} (${fmt(m.cpu[k])} µs)`), m.spread.map((v) => fmt(v, 2)).join('-'), x(m.floor)]);
+    detail.push([label, ...Object.keys(m.ops).map((k) => `${fmt(m.ops[k])} (${fmt(m.cpu[k])} µs)`), m.spread.map((v) => fmt(v, 2)).join('-'), x(m.onKysely), x(m.floor)]);
   };
-  for (const call of ['claim', 'append']) {
+  for (const call of ['claim', 'append'].filter((c) => CALLS.has(c))) {
     for (const [mode, calls] of [['durable', durable], ['sync-off', syncOff]]) {
       for (const c of [1, 16]) add(`${call} ${mode} c=${c}`, await measure(calls[call], c, `${call}:${mode}:${c}`));
     }
   }
-  add('processOnce durable c=1', await measure(durable.processOnce, 1, 'once:1'));
-  add('processOnce durable c=16', await measure(durable.processOnce, 16, 'once:16'));
-  add('listByEntity page (limit 50) c=1', await measure(durable.listing, 1, 'list:1'));
-  add('listByEntity page (limit 50) c=16', await measure(durable.listing, 16, 'list:16'));
-  await durable.db.destroy();
-  await syncOff.db.destroy();
+  for (const c of CALLS.has('processOnce') ? [1, 16] : []) add(`processOnce durable c=${c}`, await measure(durable.processOnce, c, `once:${c}`));
+  for (const c of CALLS.has('listing') ? [1, 16] : []) add(`listByEntity page (limit 50) c=${c}`, await measure(durable.listing, c, `list:${c}`));
+  for (const calls of [durable, syncOff]) await Promise.all([calls.db.destroy(), calls.kit.destroy()]);
   await asyncPool.end();
 
-  const stream = streamRounds(bench.url);
+  const stream = CALLS.has('stream') ? streamRounds(bench.url) : undefined;
   const med = (v, key) => median(stream[v].map((s) => s[key]));
   const streamRatio = (peer) => median(stream['schema-kit'].map((s, i) => s.eventsPerSec / stream[peer][i].eventsPerSec));
-  rows.push([`stream, ${fmt(EVENTS / 1e6, 1)}M events`, '', x(streamRatio('raw pg, named')), '', x(streamRatio('Kysely builder'))]);
+  if (stream) rows.push([`stream, ${fmt(EVENTS / 1e6, 1)}M events`, '', x(streamRatio('raw pg, named')), '', x(streamRatio('Kysely builder'))]);
 
   console.log(`## schema-kit ÷ peer throughput (median of ${ROUNDS} interleaved ${MS} ms slices per variant; stream: ${STREAM_ROUNDS} interleaved runs)\n`);
+  console.log(`Against raw pg and Drizzle: ${POOLED}, on the same pool; against the Kysely builder: schema-kit's repositories on the same Kysely.\n`);
   console.log(table(['call', ...PEERS], rows));
-  console.log(`\n### ops/s (client CPU µs/op) per variant: ${['schema-kit', ...PEERS].join(' | ')}\n`);
-  console.log(table(['call', 'schema-kit', ...PEERS, FLOOR, 'schema-kit ÷ raw pg named, quartiles of the rounds', `schema-kit ÷ ${FLOOR}`], detail));
-  console.log(`\n### stream, ${fmt(EVENTS)} events, batch 500, own process each (medians of ${STREAM_ROUNDS})\n`);
-  console.log(
-    table(
-      ['variant', 'events/s', 'client CPU µs/event', 'peak RSS MiB (GNU time -v)'],
-      Object.keys(stream).map((v) => [v, fmt(med(v, 'eventsPerSec')), fmt(med(v, 'cpuUsPerEvent'), 2), fmt(med(v, 'rssMiB'), 1)]),
-    ),
-  );
+  console.log(`\n### ops/s (client CPU µs/op) per variant\n`);
+  console.log(table(['call', "schema-kit on the host's Kysely", POOLED, ...PEERS, FLOOR, `${POOLED} ÷ raw pg named, quartiles of the rounds`, "schema-kit on the host's Kysely ÷ raw pg named", `schema-kit on the host's Kysely ÷ ${FLOOR}`], detail));
+  if (stream) {
+    console.log(`\n### stream, ${fmt(EVENTS)} events, batch 500, own process each (medians of ${STREAM_ROUNDS})\n`);
+    console.log(
+      table(
+        ['variant', 'events/s', 'client CPU µs/event', 'peak RSS MiB (GNU time -v)'],
+        Object.keys(stream).map((v) => [v, fmt(med(v, 'eventsPerSec')), fmt(med(v, 'cpuUsPerEvent'), 2), fmt(med(v, 'rssMiB'), 1)]),
+      ),
+    );
+  }
   console.log(`\nLoad average (1 min) during the run: ${fmt(Math.min(...loads), 1)}-${fmt(Math.max(...loads), 1)}; finished ${new Date().toISOString()}.`);
 } finally {
   await bench.drop();

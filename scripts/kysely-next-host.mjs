@@ -1,11 +1,13 @@
 // A host on the next Kysely (0.29, which needs Node 22), run by scripts/check-kysely-next.sh from
 // a project that installed the packed schema-kit: the hot statements run named on its pool (pg
-// holds them in pg_prepared_statements) and join its transaction (rolled back with it).
+// holds them in pg_prepared_statements) and join its transaction (rolled back with it), on the
+// host's own Kysely and on createSchemaKit's (which runs them on the pool itself outside a
+// transaction, and refuses them once destroyed).
 //   node kysely-next-host.mjs <admin database url>
 import { readFileSync } from 'node:fs';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { EventLogRepo, ProcessedMessageRepo, migrateToLatest } from 'schema-kit';
+import { EventLogRepo, ProcessedMessageRepo, SchemaKitError, createSchemaKit, migrateToLatest } from 'schema-kit';
 
 // kysely does not export its package.json: read the installed one
 const { version } = JSON.parse(readFileSync(new URL('node_modules/kysely/package.json', import.meta.url), 'utf8'));
@@ -41,7 +43,30 @@ try {
     });
   if (!(await inbox.claim('m2'))) fail('a claim rolled back with the host transaction was kept');
   if ((await new EventLogRepo(db).listByEntity('e', '1')).items.length !== 0) fail('an append rolled back with the host transaction was kept');
-  console.log(`kysely ${version} on Node ${process.versions.node}: named statements and the host's transaction ok`);
+
+  const kitPool = new pg.Pool({ connectionString: url.href, max: 1 });
+  const kit = createSchemaKit({ pool: kitPool });
+  try {
+    if (!(await kit.processedMessages.claim('k1')) || (await kit.processedMessages.claim('k1'))) fail('createSchemaKit: claim is not exactly once');
+    await kit.events.append({ action: 'a', entity_type: 'e', entity_id: 'k1' });
+    const named = await kitPool.query("select name from pg_prepared_statements where name like 'schema_kit_%' and name <> 'schema_kit_probe'");
+    if (named.rows.length !== 2) fail(`createSchemaKit: claim and append left ${named.rows.length} named statements, not 2`);
+    const rolledBack = await kit.db
+      .transaction()
+      .execute(async (trx) => {
+        await new ProcessedMessageRepo(trx).claim('k2');
+        throw new Error('roll back');
+      })
+      .catch((error) => error.message === 'roll back');
+    if (!rolledBack || !(await kit.processedMessages.claim('k2'))) fail("createSchemaKit: a claim rolled back with its Kysely's transaction was kept");
+    await kit.destroy();
+    const refused = await kit.processedMessages.claim('k3').catch((error) => error);
+    if (!(refused instanceof SchemaKitError)) fail(`createSchemaKit: a claim after destroy() was not refused with a SchemaKitError: ${refused}`);
+  } finally {
+    await kit.destroy();
+    await kitPool.end();
+  }
+  console.log(`kysely ${version} on Node ${process.versions.node}: named statements and the host's transaction ok, on its Kysely and createSchemaKit's`);
 } finally {
   await db.destroy();
   await admin.query(`drop database if exists "${name}" with (force)`);

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema/database.js';
+import { runOnPoolDirectly, type DirectPool } from './repos/direct-pool.js';
 import { EventLogRepo } from './modules/audit/index.js';
 import { ProcessedMessageRepo } from './modules/idempotency/index.js';
 import { RoleChangeLogRepo } from './modules/roles/index.js';
@@ -21,7 +22,9 @@ export interface CreateSchemaKitOptions {
 }
 
 /** A Kysely instance over the host's pool and the four core repositories built on it; construct
- * any other repository with `db` (e.g. `new UserRepo(kit.db)`). */
+ * any other repository with `db` (e.g. `new UserRepo(kit.db)`). Repositories built on `db` itself
+ * run their hot statements on the pool directly, outside a transaction; in one of `db`'s
+ * transactions they run on its connection, as on any Kysely. */
 export interface SchemaKit {
   readonly db: Kysely<Database>;
   readonly processedMessages: ProcessedMessageRepo;
@@ -58,9 +61,16 @@ export function createSchemaKit(options: CreateSchemaKitOptions): SchemaKit {
     }
     return client;
   };
-  // the pool belongs to the host: destroying our Kysely must not end it
-  const borrowed = { connect, end: async () => undefined };
+  // no plugin, no log: the hot statements on `db` itself may skip Kysely's executor (direct-pool.ts)
+  const direct: DirectPool = { connect, open: true };
+  const close = async (): Promise<void> => {
+    direct.open = false;
+  };
+  // the pool belongs to the host: destroying our Kysely (kit.destroy() or db.destroy()) must not
+  // end it, only refuse the direct calls as Kysely refuses its own
+  const borrowed = { connect, end: close };
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: borrowed }) });
+  runOnPoolDirectly(db, direct);
   const repoOptions = { ...(schema === undefined ? {} : { schema }), ...(preparedStatements === undefined ? {} : { preparedStatements }) };
   return {
     db,
@@ -68,6 +78,6 @@ export function createSchemaKit(options: CreateSchemaKitOptions): SchemaKit {
     events: new EventLogRepo(db, repoOptions),
     roles: new RoleChangeLogRepo(db, { ...repoOptions, ...(roles === undefined ? {} : { roles }) }),
     interests: new UserInterestRepo(db, repoOptions),
-    destroy: () => db.destroy(),
+    destroy: () => close().then(() => db.destroy()),
   };
 }

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { parseInput } from '../validation/parse.js';
 import { toSchemaKitError } from '../database-errors.js';
+import { queryOnPool, type DirectPool } from './direct-pool.js';
 
 // Named prepared statements on node-postgres, through the host's own Kysely.
 //
@@ -155,16 +156,22 @@ export class PreparedSql {
 
   /**
    * Runs the statement on `db` (the host's Kysely or transaction) and returns its rows; `named`
-   * is the repository's `preparedStatements` option. Driver errors become schema-kit's errors.
+   * is the repository's `preparedStatements` option. `pool`, where `db` is the Kysely instance
+   * createSchemaKit built, runs it on the pool behind `db` without Kysely's executor. Driver
+   * errors become schema-kit's errors.
    */
-  run<R>(db: AnyExecutor, parameters: readonly unknown[], named: boolean): Promise<R[]> {
+  run<R>(db: AnyExecutor, parameters: readonly unknown[], named: boolean, pool?: DirectPool): Promise<R[]> {
     const supported = named ? namedSupport(db) : false;
-    if (supported instanceof Promise) return supported.then((factory) => this.#execute<R>(db, factory, parameters));
-    return this.#execute<R>(db, supported, parameters);
+    if (supported instanceof Promise) return supported.then((factory) => this.#execute<R>(db, factory, parameters, pool));
+    return this.#execute<R>(db, supported, parameters, pool);
   }
 
   // one promise chain, no async frames: it runs on every hot call
-  #execute<R>(db: AnyExecutor, factory: NamedQueryFactory | false, parameters: readonly unknown[]): Promise<R[]> {
+  #execute<R>(db: AnyExecutor, factory: NamedQueryFactory | false, parameters: readonly unknown[], pool: DirectPool | undefined): Promise<R[]> {
+    if (pool) {
+      const statement = factory ? factory(this.text, this.name, parameters) : { text: this.text, values: parameters };
+      return queryOnPool(pool, statement).then(rowsOf, rethrow);
+    }
     const sql = factory ? factory(this.text, this.name, parameters) : this.text;
     return db.executeQuery<R>(CompiledQuery.raw(sql as string, parameters as unknown[])).then(rowsOf, rethrow);
   }

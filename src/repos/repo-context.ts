@@ -4,6 +4,7 @@ import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/
 import { isDatabaseError, toSchemaKitError } from '../database-errors.js';
 import { SchemaKitConflictError } from '../errors.js';
 import { preparedStatementsOption, type PreparedSql } from './prepared.js';
+import { directPoolOf, type DirectPool } from './direct-pool.js';
 
 /**
  * What every repository accepts: the host's Kysely instance, or a transaction of it, typed with
@@ -49,6 +50,8 @@ export interface RepoContext {
   readonly plain: Executor;
   /** Whether prepared SQL may run as named statements (the `preparedStatements` option). */
   readonly named: boolean;
+  /** The pool prepared SQL on `plain` runs on directly: set where the repository was built on createSchemaKit's Kysely. */
+  readonly direct: DirectPool | undefined;
 }
 
 /** Validates the options and builds the {@link RepoContext} of a repository. */
@@ -56,7 +59,8 @@ export function repoContext(db: Executor, options: RepoOptions | undefined): Rep
   const schema = validateSchemaName(options?.schema ?? DEFAULT_SCHEMA, 'options.schema');
   const named = preparedStatementsOption(options?.preparedStatements);
   const plain = db.withoutPlugins();
-  return { db: plain.withSchema(schema) as ScopedExecutor, schema, plain, named };
+  const direct = directPoolOf(db);
+  return { db: plain.withSchema(schema) as ScopedExecutor, schema, plain, named, direct };
 }
 
 /** `db` (the host's, or one of its transactions) without the host's plugins, scoped to `schema`. */
@@ -133,12 +137,13 @@ export function qualifiedTable(ctx: RepoContext, table: string): string {
 /**
  * Runs SQL prepared once (with `$n` parameters) on the repository's executor, or on `db` (one of
  * the host's transactions), and returns its rows: named where the connection allows it and the
- * repository's `preparedStatements` option does. The hot paths use it, because building and
+ * repository's `preparedStatements` option does; on createSchemaKit's own Kysely, on its pool
+ * without Kysely's executor (see direct-pool.ts). The hot paths use it, because building and
  * compiling a query on every call costs about as much client CPU as the driver itself, and a named
  * statement saves the server's parse and plan (bench/overhead.bench.mjs, bench/peers.bench.mjs).
  */
 export function runPrepared<R>(ctx: RepoContext, statement: PreparedSql, parameters: readonly unknown[], db: Executor = ctx.plain): Promise<R[]> {
-  return statement.run<R>(db, parameters, ctx.named);
+  return statement.run<R>(db, parameters, ctx.named, db === ctx.plain ? ctx.direct : undefined);
 }
 
 /**

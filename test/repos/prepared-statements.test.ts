@@ -1,7 +1,7 @@
-import { Kysely, PostgresDialect, sql, type LogEvent, type Transaction } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, type LogEvent, type Transaction } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSchemaKit, EventLogRepo, ProcessedMessageRepo, SchemaKitValidationError, UserInterestRepo, type Database } from '../../src/index.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createSchemaKit, EventLogRepo, ProcessedMessageRepo, SchemaKitError, SchemaKitValidationError, UserInterestRepo, type Database, type SchemaKit } from '../../src/index.js';
 import { useInstalledDatabase } from '../helpers/installed.js';
 
 /** What one statement sent: its SQL text, the name it ran under (null: unnamed) and its parameters. */
@@ -242,5 +242,120 @@ describe('named prepared statements', () => {
   it('a preparedStatements option that is not a boolean is refused, naming it', () => {
     expect(() => new EventLogRepo(database().db, { preparedStatements: 'no' as unknown as boolean })).toThrow(SchemaKitValidationError);
     expect(() => new EventLogRepo(database().db, { preparedStatements: 'no' as unknown as boolean })).toThrow(/options\.preparedStatements/);
+  });
+  describe("on createSchemaKit's own Kysely", () => {
+    /** A kit over a pool of `max` connections on the file's database (one: its prepared statements are the kit's). */
+    async function withKit(max: number, work: (kit: SchemaKit, pool: pg.Pool) => Promise<void>, options: pg.PoolConfig = {}): Promise<void> {
+      const pool = new pg.Pool({ connectionString: database().url, max, ...options });
+      const kit = createSchemaKit({ pool });
+      try {
+        await work(kit, pool);
+      } finally {
+        await kit.destroy();
+        await pool.end();
+      }
+    }
+
+    /** How many statements Kysely's executor ran (any instance) while `work` ran; it counts, it changes nothing. */
+    async function throughKysely(kit: SchemaKit, work: () => Promise<unknown>): Promise<number> {
+      const executeQuery = vi.spyOn(Object.getPrototypeOf(kit.db.getExecutor()) as { executeQuery: () => unknown }, 'executeQuery');
+      try {
+        await work();
+        return executeQuery.mock.calls.length;
+      } finally {
+        executeQuery.mockRestore();
+      }
+    }
+
+    const outsideTransactions = Object.keys(paths).filter((path) => !path.startsWith('processOnce'));
+
+    it.each(outsideTransactions)('%s: runs on the pool itself, not through Kysely, named, the same SQL as through Kysely', async (path) => {
+      const through = recording();
+      await paths[path]!(through.db, {});
+      through.sent.length = 0;
+      await paths[path]!(through.db, {});
+      const texts = through.sent.map((s) => s.text);
+      expect(texts.length).toBeGreaterThan(0);
+
+      await withKit(1, async (kit, pool) => {
+        await paths[path]!(kit.db, {}); // the first call on the instance probes, through Kysely
+        expect(await throughKysely(kit, () => paths[path]!(kit.db, {}))).toBe(0);
+        const { rows } = await pool.query<{ statement: string }>("select statement from pg_prepared_statements where name like 'schema\\_kit\\_%' and name <> 'schema_kit_probe'");
+        expect(rows.map((r) => r.statement).sort()).toEqual([...new Set(texts)].sort());
+      });
+    });
+
+    it('its transactions, connection() and derived instances run them through Kysely, on their own connection', async () => {
+      await withKit(2, async (kit) => {
+        const ids = [fresh(), fresh(), fresh()];
+        const rolledBack = new Error('host rolls back');
+        const writes = (db: Kysely<Database> | Transaction<Database>, id: string) => Promise.all([new ProcessedMessageRepo(db).claim(id), new EventLogRepo(db).append(event(id))]);
+        await writes(kit.db, fresh()); // the probe
+        // the statements on a transaction or a pinned connection are Kysely's (two each, plus begin/commit or the host's own)
+        const inTransaction = throughKysely(kit, () => kit.db.transaction().execute(async (trx) => {
+          await writes(trx, ids[0]!);
+          throw rolledBack;
+        }));
+        await expect(inTransaction).rejects.toBe(rolledBack);
+        const pinned = await throughKysely(kit, () =>
+          kit.db.connection().execute(async (connection) => {
+            await sql`begin`.execute(connection);
+            await writes(connection, ids[1]!);
+            await sql`rollback`.execute(connection);
+          }),
+        );
+        expect(pinned).toBe(4);
+        // a derived instance has the host's plugins or schema: it goes through Kysely too, and writes
+        const derived = await throughKysely(kit, () => writes(kit.db.withPlugin(new CamelCasePlugin()), ids[2]!));
+        expect(derived).toBe(2);
+        const left = await database().pool.query('select message_id from schema_kit.processed_messages where message_id = any($1) union all select entity_id from schema_kit.event_log where entity_id = any($1)', [ids]);
+        expect(left.rows).toEqual([{ message_id: ids[2] }, { message_id: ids[2] }]);
+      });
+    });
+
+    it("a statement's error on the pool is schema-kit's, and the client goes back to the pool", async () => {
+      // one connection with a short statement_timeout: a claim behind a lock is cancelled
+      await withKit(
+        1,
+        async (kit) => {
+          const id = fresh();
+          expect(await kit.processedMessages.claim(id)).toBe(true); // probed, then on the pool
+          const locker = await database().owner.pool.connect();
+          try {
+            await locker.query('begin');
+            await locker.query('lock table schema_kit.processed_messages in access exclusive mode');
+            const refused = await kit.processedMessages.claim(fresh()).catch((error: unknown) => error);
+            expect(refused).toBeInstanceOf(SchemaKitError);
+            expect(refused).toMatchObject({ cause: { code: '57014' } });
+          } finally {
+            await locker.query('rollback');
+            locker.release();
+          }
+          // the one client was released: the next call gets it
+          expect(await kit.processedMessages.claim(id)).toBe(false);
+          expect(await kit.events.append(event(id))).toMatchObject({ entity_id: id });
+        },
+        { options: '-c statement_timeout=200' },
+      );
+    });
+
+    it.each([true, false])('once destroyed (prepared statements %s), its repositories refuse every call with a typed error, and send nothing', async (preparedStatements) => {
+      const pool = new pg.Pool({ connectionString: database().url, max: 1 });
+      const kit = createSchemaKit({ pool, preparedStatements });
+      try {
+        const id = fresh();
+        expect(await kit.processedMessages.claim(id)).toBe(true);
+        await kit.destroy();
+        for (const call of [() => kit.processedMessages.claim(fresh()), () => kit.events.append(event(id)), () => kit.events.listByEntity('doc', id)]) {
+          const refused = await call().catch((error: unknown) => error);
+          expect(refused).toBeInstanceOf(SchemaKitError);
+          expect(String((refused as SchemaKitError).cause)).toMatch(/destroyed/);
+        }
+        const { rows } = await pool.query('select count(*)::int as events from schema_kit.event_log where entity_id = $1', [id]);
+        expect(rows[0].events).toBe(0);
+      } finally {
+        await pool.end();
+      }
+    });
   });
 });
