@@ -3,7 +3,7 @@ import type pg from 'pg';
 // createSchemaKit owns the Kysely it builds over the host's pool: no plugin, no log, every
 // connection from that pool. On it, a statement prepared once gains nothing from Kysely's executor
 // (a chain of async functions that acquire a connection, run, transform the result and release
-// it: 2-8 µs of client CPU per call here, bench/peers.bench.mjs), so outside a transaction it runs
+// it: 1-15 µs of client CPU per call here, bench/peers.bench.mjs), so outside a transaction it runs
 // on the pool itself. Anything derived from that Kysely (a transaction, `connection()`,
 // `withPlugin`, `withSchema`) has another executor and keeps running through Kysely, on its own
 // connection.
