@@ -58,8 +58,11 @@ describe('named prepared statements', () => {
     'listByEntity, newest first': (db, o) => new EventLogRepo(db, o).listByEntity('doc', 'listed', { limit: 1 }),
     'listByEntity, after a cursor, oldest first': (db, o) => new EventLogRepo(db, o).listByEntity('doc', 'listed', { after: '1', order: 'asc', limit: 1 }),
     'listByUser, after a cursor': (db, o) => new EventLogRepo(db, o).listByUser('user:prepared', { after: '9007199254740991', limit: 1 }),
-    stream: async (db, o) => {
-      for await (const streamed of new EventLogRepo(db, o).stream({ batchSize: 2 })) void streamed;
+    // one batch: how many the whole feed takes depends on the transactions open anywhere on the
+    // server (the feed stops below the oldest), which differs from one call to the next
+    'stream, one batch': async (db, o) => {
+      for await (const streamed of new EventLogRepo(db, o).stream({ batchSize: 2 })) return streamed;
+      return undefined;
     },
   };
 
