@@ -168,12 +168,9 @@ export class PreparedSql {
 
   // one promise chain, no async frames: it runs on every hot call
   #execute<R>(db: AnyExecutor, factory: NamedQueryFactory | false, parameters: readonly unknown[], pool: DirectPool | undefined): Promise<R[]> {
-    if (pool) {
-      const statement = factory ? factory(this.text, this.name, parameters) : { text: this.text, values: parameters };
-      return queryOnPool(pool, statement).then(rowsOf, rethrow);
-    }
-    const sql = factory ? factory(this.text, this.name, parameters) : this.text;
-    return db.executeQuery<R>(CompiledQuery.raw(sql as string, parameters as unknown[])).then(rowsOf, rethrow);
+    const query = factory && factory(this.text, this.name, parameters);
+    if (pool) return queryOnPool(pool, query || { text: this.text, values: parameters }).then(rowsOf, rethrow);
+    return db.executeQuery<R>(CompiledQuery.raw((query || this.text) as string, parameters as unknown[])).then(rowsOf, rethrow);
   }
 }
 
