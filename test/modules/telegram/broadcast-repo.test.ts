@@ -85,8 +85,13 @@ describe('BroadcastRepo', () => {
     const stale = await broadcasts().create({ title: 'stale', message_text: 'x', scheduled_at: past(10) });
     const [crashed] = await broadcasts().claimDue(10); // its sender crashes: never marked sent or failed
     expect(crashed).toMatchObject({ id: stale.id, status: 'sending' });
-    // the next claim must be stamped later: wait for the database clock to pass this one
-    await waitFor(async () => (await sql<{ moved: boolean }>`select clock_timestamp() > ${crashed!.updated_at} as moved`.execute(database().db)).rows[0]!.moved, 'the database clock to move on');
+    // the next claim must be stamped at least 2 ms later (the midpoint below is taken of the
+    // stamps read back in whole ms): wait for the database clock, not a fixed sleep
+    await waitFor(
+      async () =>
+        (await sql<{ moved: boolean }>`select clock_timestamp() > ${crashed!.updated_at}::timestamptz + interval '2 milliseconds' as moved`.execute(database().db)).rows[0]!.moved,
+      'the database clock to move 2 ms past the claim',
+    );
     const recent = await broadcasts().create({ title: 'recent', message_text: 'x', scheduled_at: past(5) });
     const [busy] = await broadcasts().claimDue(10); // its sender is still at work
     expect(busy).toMatchObject({ id: recent.id, status: 'sending' });
