@@ -2,8 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // guards against a hang, not budgets: a loaded 2-core CI machine runs many times slower than a
+    // laptop, and no test asserts how long it took. Above test/helpers/wait.ts's HANG_LIMIT_MS
+    // (120 s), so a test waiting on a condition fails with that wait's message, not a timeout.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     // database-bound files wait on I/O, not CPU; >= 2 lets the harness files run side by side
     maxWorkers: 4,

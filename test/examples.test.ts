@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestDatabase } from './helpers/database.js';
+import { HANG_LIMIT_MS } from './helpers/wait.js';
 
 const EXAMPLES = fileURLToPath(new URL('../examples/', import.meta.url));
 const names = readdirSync(EXAMPLES, { withFileTypes: true })
@@ -33,7 +34,7 @@ function runExample(name: string, databaseUrl: string): Promise<{ code: number |
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), HANG_LIMIT_MS); // a hang guard, not a budget
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -8,6 +8,7 @@ import { describeUrl, passwordOf, redactSecrets } from '../src/connection/redact
 import { createSchemaKit, migrateToLatest, migrationStatus, SchemaKitConnectionError, type Database } from '../src/index.js';
 import { useTestDatabase } from './helpers/database.js';
 import { runCli } from './helpers/cli.js';
+import { HANG_LIMIT_MS } from './helpers/wait.js';
 
 const SECRET = 'S3cr3t-Pa55word';
 
@@ -57,12 +58,12 @@ describe('secrets: no password in any output, error, --json result or log line',
     const rendered: string[] = [];
     for (const url of [wrongDb, unreachable]) {
       rendered.push(everyRendering(await probeConnection(url).catch((e: unknown) => e)));
-      const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 3000 });
+      const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: HANG_LIMIT_MS });
       const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
       rendered.push(everyRendering(await migrateToLatest(db)));
       rendered.push(everyRendering(await migrationStatus(db).catch((e: unknown) => e)));
       await db.destroy();
-      const kitPool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: 3000 });
+      const kitPool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: HANG_LIMIT_MS });
       const kit = createSchemaKit({ pool: kitPool });
       const refused = await kit.processedMessages.claim('x').catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(SchemaKitConnectionError);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { lines, progressKeys, runCli, schemaExists, shippedMigrations } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { HANG_LIMIT_MS } from '../helpers/wait.js';
 
 const all = shippedMigrations();
 const RUNNERS = 10;
@@ -10,7 +11,10 @@ describe('concurrent schema-kit migrate processes', () => {
 
   it('apply every migration exactly once; the others wait and find nothing to do', async () => {
     const env = { DATABASE_URL: database().url };
-    const runs = await Promise.all(Array.from({ length: RUNNERS }, () => runCli(['migrate'], { env, timeoutMs: 90_000 })));
+    // the waiting runners must outwait the one migrating, however slow the machine: a lock
+    // timeout of the hang limit (not the 60 s default), and runCli's guard above it
+    const args = ['migrate', '--lock-timeout', String(HANG_LIMIT_MS)];
+    const runs = await Promise.all(Array.from({ length: RUNNERS }, () => runCli(args, { env, timeoutMs: 2 * HANG_LIMIT_MS })));
 
     expect(runs.map((r) => r.code)).toEqual(Array(RUNNERS).fill(0));
     expect(runs.map((r) => r.stderr).join('')).toBe('');
@@ -29,7 +33,7 @@ describe('concurrent schema-kit migrate processes', () => {
       [0x736b],
     );
     expect(locks[0]?.held).toBe(0);
-  });
+  }, 3 * HANG_LIMIT_MS);
 
   it('gives up with exit 1 and one line when another runner holds the lock past --lock-timeout', async () => {
     const schema = 'locked_elsewhere';

@@ -6,6 +6,7 @@ import { EMBEDDED_DIR } from '../../src/cli/connect.js';
 import { runCli } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { tempFolder } from '../helpers/temp.js';
+import { HANG_LIMIT_MS } from '../helpers/wait.js';
 
 /** One process run: what to prepare in the database first, the arguments, and the exit code. */
 interface Case {
@@ -58,6 +59,9 @@ const CASES: readonly Case[] = [
   { name: 'unknown command', args: ['frobnicate'], code: 2 },
 ];
 
+/** A hang guard for one run of every case (some twenty CLI processes, one after another): not a budget. */
+const CASES_LIMIT_MS = 5 * HANG_LIMIT_MS;
+
 async function runCases(run: (c: Case) => Promise<{ code: number | null; stderr: string }>): Promise<void> {
   for (const c of CASES) {
     const result = await run(c);
@@ -75,7 +79,7 @@ describe('exit codes, on every path', () => {
       return runCli(c.args, { env: { DATABASE_URL: url } });
     });
     await database().pool.query(`drop owned by ${ROLE}; drop role ${ROLE}`);
-  });
+  }, CASES_LIMIT_MS);
 
   it('with the embedded default (its exit hook must not turn failures into 0)', async () => {
     const folder = tempFolder('exit-codes-');
@@ -93,7 +97,7 @@ describe('exit codes, on every path', () => {
           await server.stop();
         }
       }
-      return runCli(c.args, { cwd: folder, timeoutMs: 120_000 });
+      return runCli(c.args, { cwd: folder });
     });
-  }, 300_000);
+  }, CASES_LIMIT_MS);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../helpers/temp.js';
+import { HANG_LIMIT_MS } from '../helpers/wait.js';
 
 const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 
@@ -25,8 +26,8 @@ await server.stop();
 process.exitCode = ${code};
 `,
     );
-    const run = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: HANG_LIMIT_MS }); // a hang guard: initdb, start and stop
     expect(run.stderr).toBe('');
     expect(run.status).toBe(code);
-  }, 150_000);
+  }, HANG_LIMIT_MS + 30_000);
 });

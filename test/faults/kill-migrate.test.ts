@@ -3,16 +3,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../helpers/database.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resume) => setTimeout(resume, 50));
-  }
-}
+import { HANG_LIMIT_MS, waitFor } from '../helpers/wait.js';
 
 describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migration', () => {
   const database = useTestDatabase();
@@ -55,8 +46,8 @@ describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migr
       where l.locktype = 'advisory' and d.datname = current_database()`);
     expect(locks.rowCount).toBe(0);
 
-    const again = await runCli(['migrate', '--add', 'interests', '--database-url', url, '--lock-timeout', '2000']);
+    const again = await runCli(['migrate', '--add', 'interests', '--database-url', url, '--lock-timeout', '2000']); // no lock left: taken at once
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('interests/0001_interests');
-  });
+  }, 3 * HANG_LIMIT_MS); // two waits under the hang limit, and CLI runs
 });

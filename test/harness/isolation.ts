@@ -2,6 +2,7 @@ import pg from 'pg';
 import { expect, it } from 'vitest';
 import { useTestDatabase } from '../helpers/database.js';
 import { awaitNote, leaveNote } from './rendezvous.js';
+import { HANG_LIMIT_MS } from '../helpers/wait.js';
 
 /**
  * The body of the two isolation smoke tests: each file creates a table in its own database while
@@ -31,5 +32,5 @@ export function isolationSmokeTest(me: string, other: string): void {
     }
     leaveNote(`read-${me}`, 'done');
     await awaitNote(`read-${other}`); // keep this database until the other file has read it too
-  });
+  }, 3 * HANG_LIMIT_MS); // two waits for the other file, each under the hang limit
 }

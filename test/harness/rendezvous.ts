@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
+import { waitFor } from '../helpers/wait.js';
 
 /** Leaves `value` under `name` for other test files of this run. */
 export function leaveNote(name: string, value: string): void {
@@ -9,13 +10,13 @@ export function leaveNote(name: string, value: string): void {
   writeFileSync(join(dir, name), value);
 }
 
-/** Waits (polling, up to `timeoutMs`) for another test file's note `name` and returns its value. */
-export async function awaitNote(name: string, timeoutMs = 50_000): Promise<string> {
+/**
+ * Waits for another test file's note `name` and returns its value. The other file may start only
+ * once a worker is free (a loaded machine runs the files before it slower): the wait is bounded by
+ * HANG_LIMIT_MS (test/helpers/wait.ts), a guard, not a budget.
+ */
+export async function awaitNote(name: string): Promise<string> {
   const file = join(inject('runDir'), 'notes', name);
-  const deadline = Date.now() + timeoutMs;
-  while (!existsSync(file)) {
-    if (Date.now() > deadline) throw new Error(`no note ${name} from the other test file within ${timeoutMs} ms`);
-    await new Promise((resume) => setTimeout(resume, 50));
-  }
+  await waitFor(() => existsSync(file), `note ${name} from the other test file`, { intervalMs: 50 });
   return readFileSync(file, 'utf8');
 }

@@ -4,18 +4,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { SHIPPED_CATALOG, resolveModules } from '../../src/migrate/catalog.js';
+import { HANG_LIMIT_MS } from './wait.js';
 
 /** The built CLI: `npm test` builds before running vitest. */
 export const CLI_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
 
 /** What one run of the CLI produced. */
 export interface CliRun {
-  /** The exit code, or `null` when the process was killed (e.g. by the timeout). */
+  /** The exit code, or `null` when the process was killed (by the hang guard). */
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
-  /** Wall time of the whole process, in milliseconds. */
-  readonly ms: number;
 }
 
 /** Options for {@link runCli}. */
@@ -23,7 +22,7 @@ export interface RunCliOptions {
   /** Variables added to a clean environment (no DATABASE_URL or SCHEMA_KIT_* inherited). */
   readonly env?: Record<string, string | undefined>;
   readonly cwd?: string;
-  /** Kill the process after this long; default 30 s. */
+  /** Kill the process if it runs this long: a hang guard, not a budget; default {@link HANG_LIMIT_MS}. */
   readonly timeoutMs?: number;
   /** Close the reading end of stdout after the first chunk, as `schema-kit ... | head -1` does. */
   readonly closeStdoutEarly?: boolean;
@@ -40,7 +39,6 @@ function baseEnv(): NodeJS.ProcessEnv {
 /** Runs `node dist/cli.js ...args` (never through a shell) and collects its output. */
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliRun> {
   if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` first`);
-  const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
       cwd: options.cwd ?? process.cwd(),
@@ -54,14 +52,14 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
       if (options.closeStdoutEarly) child.stdout.destroy();
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? HANG_LIMIT_MS);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
+      resolve({ code, stdout, stderr });
     });
   });
 }

@@ -47,6 +47,7 @@ import {
 import { useTestDatabase } from '../helpers/database.js';
 import { useInstalledDatabase } from '../helpers/installed.js';
 import { tempFolder } from '../helpers/temp.js';
+import { HANG_LIMIT_MS } from '../helpers/wait.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 const ID = '00000000-0000-4000-8000-000000000001';
@@ -193,7 +194,9 @@ function failedRun(result: { error?: unknown }): unknown {
 /** The pool behind each Kysely a test builds, for createSchemaKit. */
 const POOLS = new WeakMap<object, pg.Pool>();
 function kyselyOver(connectionString: string, options: pg.PoolConfig = {}): Kysely<Database> {
-  const pool = new pg.Pool({ connectionString, connectionTimeoutMillis: 5000, ...options });
+  // a hang guard: a connect that times out would be a SchemaKitConnectionError where the test
+  // expects another type, so on a loaded machine it must not be reached
+  const pool = new pg.Pool({ connectionString, connectionTimeoutMillis: HANG_LIMIT_MS, ...options });
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   POOLS.set(db, pool);

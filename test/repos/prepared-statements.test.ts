@@ -319,7 +319,8 @@ describe('named prepared statements', () => {
     });
 
     it("a statement's error on the pool is schema-kit's, and the client goes back to the pool", async () => {
-      // one connection with a short statement_timeout: a claim behind a lock is cancelled
+      // one connection with a short lock_timeout: a claim behind a lock is cancelled (lock_timeout,
+      // not statement_timeout: only the wait behind the lock can reach it, however slow the machine)
       await withKit(
         1,
         async (kit) => {
@@ -331,7 +332,7 @@ describe('named prepared statements', () => {
             await locker.query('lock table schema_kit.processed_messages in access exclusive mode');
             const refused = await kit.processedMessages.claim(fresh()).catch((error: unknown) => error);
             expect(refused).toBeInstanceOf(SchemaKitError);
-            expect(refused).toMatchObject({ cause: { code: '57014' } });
+            expect(refused).toMatchObject({ cause: { code: '55P03' } }); // lock_not_available
           } finally {
             await locker.query('rollback');
             locker.release();
@@ -340,7 +341,7 @@ describe('named prepared statements', () => {
           expect(await kit.processedMessages.claim(id)).toBe(false);
           expect(await kit.events.append(event(id))).toMatchObject({ entity_id: id });
         },
-        { options: '-c statement_timeout=200' },
+        { options: '-c lock_timeout=200' },
       );
     });
 

@@ -6,6 +6,7 @@ import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_GUIDE_CATEGORIES } from '../../src/index.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { HANG_LIMIT_MS } from '../helpers/wait.js';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const ROOT = here('../../');
@@ -61,7 +62,7 @@ describe("README's \"In your service\" code runs", () => {
     const run = spawnSync(process.execPath, [`${build}in-your-service.mjs`], {
       env: { ...process.env, DATABASE_URL: database().url },
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: HANG_LIMIT_MS, // a hang guard, not a budget
     });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);

@@ -1,9 +1,10 @@
-import { CamelCasePlugin, sql } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { EventLogRepo, SchemaKitValidationError, type StreamedEvent } from '../../../src/index.js';
+import { EventLogRepo, SchemaKitValidationError, type Database, type StreamedEvent } from '../../../src/index.js';
 import { useInstalledDatabase } from '../../helpers/installed.js';
 import { itWithConnections } from '../../helpers/target.js';
+import { hangGuard, waitFor } from '../../helpers/wait.js';
 
 describe('EventLogRepo', () => {
   const database = useInstalledDatabase(['audit']);
@@ -55,12 +56,12 @@ describe('EventLogRepo', () => {
   async function readAll({ after, until }: { after?: string; until: number }): Promise<StreamedEvent[]> {
     const seen: StreamedEvent[] = [];
     const controller = new AbortController();
-    const deadline = setTimeout(() => controller.abort(), 60_000);
+    const guard = hangGuard(controller, `the feed to reach ${until} events (it has ${seen.length})`);
     for await (const event of events().stream({ after, batchSize: 7, follow: true, pollIntervalMs: 20, signal: controller.signal })) {
       seen.push(event);
       if (seen.length >= until) controller.abort();
     }
-    clearTimeout(deadline);
+    guard.done();
     return seen;
   }
 
@@ -77,20 +78,33 @@ describe('EventLogRepo', () => {
   itWithConnections('a second session holds its transaction open while this one reads')('never skips an event whose transaction commits late', async () => {
     const slow = new pg.Client({ connectionString: database().url });
     await slow.connect();
+    // the follower reads through a Kysely of its own whose log counts its polls of the feed
+    let polls = 0;
+    const pool = new pg.Pool({ connectionString: database().url, max: 1 });
+    const followerDb = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool }),
+      log: (event) => {
+        if (String(event.query.sql).includes('event_log')) polls += 1;
+      },
+    });
     const controller = new AbortController();
     try {
       await slow.query('begin');
       await slow.query(`insert into schema_kit.event_log (action, entity_type, entity_id) values ('slow', 'late', '1')`);
       const seen: string[] = [];
       const follower = (async () => {
-        for await (const e of events().stream({ follow: true, pollIntervalMs: 20, signal: controller.signal })) {
+        for await (const e of new EventLogRepo(followerDb).stream({ follow: true, pollIntervalMs: 20, signal: controller.signal })) {
           if (e.entity_type !== 'late') continue;
           seen.push(e.action);
           if (seen.includes('slow') && seen.includes('fast')) controller.abort();
         }
       })();
       await events().append({ action: 'fast', entity_type: 'late', entity_id: '2' }); // commits first, with a newer id
-      await new Promise((resume) => setTimeout(resume, 300));
+      // of the polls that end from now on, the first may have begun before 'fast' committed, the
+      // second began after it (polls run one at a time), and its rows were all taken before the
+      // third began: once three have ended, the follower has had 'fast' to read
+      const committed = polls;
+      await waitFor(() => polls >= committed + 3, "the follower to poll twice after 'fast' committed");
       expect(seen).toEqual([]); // 'fast' is held back while the older transaction is open
       await slow.query('commit');
       await follower;
@@ -98,6 +112,7 @@ describe('EventLogRepo', () => {
     } finally {
       controller.abort();
       await slow.end();
+      await followerDb.destroy();
     }
   });
 

@@ -5,6 +5,7 @@ import { EventLogRepo, grantRuntimeAccess, migrateToLatest, type Database } from
 import { SHIPPED_CATALOG } from '../../../src/migrate/catalog.js';
 import { migrateCatalogToLatest } from '../../../src/migrate/migrate-to-latest.js';
 import { useTestDatabase } from '../../helpers/database.js';
+import { hangGuard } from '../../helpers/wait.js';
 
 /** The release before tx_id was enforced, 0.1.0: every module at its first migration. */
 const PREVIOUS_RELEASE = SHIPPED_CATALOG.map((module) => ({ ...module, migrations: module.migrations.filter((m) => m.name.startsWith('0001_')) }));
@@ -57,10 +58,13 @@ describe('event_log.tx_id is enforced by the database', () => {
       for (const row of forged) expect(row.tx_id).toBe(row.own);
       // follow: a transaction open elsewhere on the server (another test file) holds the feed back a moment
       const seen = [];
-      for await (const event of events.stream({ after: position, follow: true, pollIntervalMs: 50, signal: AbortSignal.timeout(30_000) })) {
+      const controller = new AbortController();
+      const guard = hangGuard(controller, 'the five forged events on the feed');
+      for await (const event of events.stream({ after: position, follow: true, pollIntervalMs: 50, signal: controller.signal })) {
         seen.push(event.action);
         if (seen.length === 5) break;
       }
+      guard.done();
       expect(seen).toEqual(['forged', 'forged', 'forged', 'forged', 'forged']);
     } finally {
       await db.destroy();

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError, type Database } from '../../../src/index.js';
 import { ConversationRepo, type ConversationMessage, type NewMessageInput } from '../../../src/modules/learning/index.js';
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
-import { itWithConnections } from '../../helpers/target.js';
+import { itWithConnections, TEST_TARGET } from '../../helpers/target.js';
+import { signal, waitFor } from '../../helpers/wait.js';
 
 /** The fields a message was written with, as it reads back (everything but ids, seq and times). */
 const written = (m: ConversationMessage) =>
@@ -86,18 +87,33 @@ describe('ConversationRepo for LLM applications', () => {
 
   it('two writers in open transactions: the second waits for the first, and both keep their order', async () => {
     const chat = await newChat();
+    // the first writes, then holds its transaction open until the second is waiting behind it
+    const firstWrote = signal();
+    const release = signal();
     const first = database().db.transaction().execute(async (trx) => {
       const repo = new ConversationRepo(trx);
       await repo.addMessage(chat.id, { role: 'user', content: 'first.0' });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      firstWrote.resolve();
+      await release.promise;
       await repo.addMessage(chat.id, { role: 'user', content: 'first.1' });
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await firstWrote.promise;
     const second = database().db.transaction().execute(async (trx) => {
       const repo = new ConversationRepo(trx);
       await repo.addMessage(chat.id, { role: 'user', content: 'second.0' });
       await repo.addMessage(chat.id, { role: 'user', content: 'second.1' });
     });
+    if (TEST_TARGET === 'postgres') {
+      // the second's write is blocked on the first's lock (PGlite, one connection, queues the
+      // whole second transaction behind the first instead)
+      await waitFor(async () => {
+        const { rows } = await database().owner.pool.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        return rows[0]!.n > 0;
+      }, 'the second writer to wait on the first');
+    }
+    release.resolve();
     await Promise.all([first, second]);
     expect((await all(chat.id)).map((m) => [m.seq, m.content])).toEqual([
       [1, 'first.0'], [2, 'first.1'], [3, 'second.0'], [4, 'second.1'],

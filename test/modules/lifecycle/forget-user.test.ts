@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { EventLogRepo, forgetUser, grantRuntimeAccess, RoleChangeLogRepo, SchemaKitError, SchemaKitValidationError } from '../../../src/index.js';
 import { PSEUDONYMIZED_LOGS, USER_OWNED_TABLES } from '../../../src/modules/lifecycle/forget-user.js';
 import { useInstalledDatabase, type InstalledDatabase } from '../../helpers/installed.js';
+import { hangGuard } from '../../helpers/wait.js';
 
 /**
  * `pg_dump --data-only` of the schema, as lines. pg_dump refuses a newer server, so where this
@@ -145,12 +146,12 @@ describe('forgetUser', () => {
     // followed, since a transaction open anywhere on the server (another test file's) holds the feed back
     const streamed: string[] = [];
     const controller = new AbortController();
-    const deadline = setTimeout(() => controller.abort(), 20_000);
+    const guard = hangGuard(controller, `the feed to reach ${countsBefore.e} events`);
     for await (const e of events.stream({ batchSize: 3, follow: true, pollIntervalMs: 20, signal: controller.signal })) {
       streamed.push(e.id);
       if (streamed.length === countsBefore.e) controller.abort();
     }
-    clearTimeout(deadline);
+    guard.done();
     expect(new Set(streamed).size).toBe(countsBefore.e);
     const theirs = await events.listByUser(result.pseudonym, { order: 'asc' });
     expect(theirs.items.map((e) => e.action)).toEqual(['profile.renamed', 'chat.sent', 'friend.added']);

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError } from '../../../src/index.js';
 import { BroadcastRepo } from '../../../src/modules/telegram/index.js';
 import { useInstalledDatabase } from '../../helpers/installed.js';
+import { TEST_TARGET } from '../../helpers/target.js';
+import { signal, waitFor } from '../../helpers/wait.js';
 
 describe('BroadcastRepo', () => {
   const database = useInstalledDatabase(['telegram']);
@@ -49,18 +51,23 @@ describe('BroadcastRepo', () => {
     await drain();
     const ids = [];
     for (let i = 0; i < 30; i += 1) ids.push((await broadcasts().create({ title: `c${i}`, message_text: 'x', scheduled_at: past(i) })).id);
-    // two senders in open transactions at the same time: the second skips what the first locked
-    const [first, second] = await Promise.all([
-      database().db.transaction().execute(async (trx) => {
-        const mine = await new BroadcastRepo(trx).claimDue(10);
-        await new Promise((resume) => setTimeout(resume, 300)); // hold the row locks
-        return mine;
-      }),
-      (async () => {
-        await new Promise((resume) => setTimeout(resume, 100));
-        return database().db.transaction().execute((trx) => new BroadcastRepo(trx).claimDue(10));
-      })(),
-    ]);
+    // two senders in open transactions at the same time: the second skips what the first locked.
+    // The first holds its row locks until the second has claimed (signals, not sleeps)
+    const firstClaimed = signal();
+    const release = signal();
+    const firstRun = database().db.transaction().execute(async (trx) => {
+      const mine = await new BroadcastRepo(trx).claimDue(10);
+      firstClaimed.resolve();
+      await release.promise; // hold the row locks
+      return mine;
+    });
+    await firstClaimed.promise;
+    const secondRun = database().db.transaction().execute((trx) => new BroadcastRepo(trx).claimDue(10));
+    // PGlite is one connection: its second transaction starts once the first ends
+    if (TEST_TARGET === 'pglite') release.resolve();
+    const second = await secondRun;
+    release.resolve();
+    const first = await firstRun;
     expect(first).toHaveLength(10);
     expect(second).toHaveLength(10);
     expect(new Set([...first, ...second].map((b) => b.id)).size).toBe(20);
@@ -78,7 +85,13 @@ describe('BroadcastRepo', () => {
     const stale = await broadcasts().create({ title: 'stale', message_text: 'x', scheduled_at: past(10) });
     const [crashed] = await broadcasts().claimDue(10); // its sender crashes: never marked sent or failed
     expect(crashed).toMatchObject({ id: stale.id, status: 'sending' });
-    await new Promise((resume) => setTimeout(resume, 50));
+    // the next claim must be stamped at least 2 ms later (the midpoint below is taken of the
+    // stamps read back in whole ms): wait for the database clock, not a fixed sleep
+    await waitFor(
+      async () =>
+        (await sql<{ moved: boolean }>`select clock_timestamp() > ${crashed!.updated_at}::timestamptz + interval '2 milliseconds' as moved`.execute(database().db)).rows[0]!.moved,
+      'the database clock to move 2 ms past the claim',
+    );
     const recent = await broadcasts().create({ title: 'recent', message_text: 'x', scheduled_at: past(5) });
     const [busy] = await broadcasts().claimDue(10); // its sender is still at work
     expect(busy).toMatchObject({ id: recent.id, status: 'sending' });
