@@ -6,15 +6,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ProcessedMessageRepo, SchemaKitConflictError, UserRepo } from 'schema-kit';
 import { createTestDatabase, type TestDatabase } from 'schema-kit/testing';
 import { SHOP_BOT_INFO } from './bot-info.js';
-import { createShopBot, ordersByUser } from './bot.js';
+import { createShopBot, ordersByUser, type UpdateOutcome } from './bot.js';
 import { migrateShop, type ShopDB } from './shop-schema.js';
 import { startTelegramApi, type LocalTelegramApi } from './telegram-api.js';
-import { textUpdate } from './updates.js';
+import { channelPostUpdate, reactionCountUpdate, textUpdate } from './updates.js';
 
 describe('the shop bot', () => {
   let t: TestDatabase<ShopDB>;
   let api: LocalTelegramApi;
-  const duplicates: number[] = [];
+  const outcomes: [number, UpdateOutcome | 'redelivered'][] = [];
 
   beforeAll(async () => {
     t = await createTestDatabase<ShopDB>({ modules: ['core', 'audit', 'idempotency'] });
@@ -25,7 +25,7 @@ describe('the shop bot', () => {
     // the shop's orders reference schema-kit's users: they are emptied in the same statement
     await t.reset({ alsoTruncate: ['public.orders'] });
     api.sent.length = 0;
-    duplicates.length = 0;
+    outcomes.length = 0;
   });
   afterAll(async () => {
     await api?.close();
@@ -38,17 +38,23 @@ describe('the shop bot', () => {
       botInfo: SHOP_BOT_INFO,
       apiRoot: api.apiRoot,
       consumer: 'shop',
-      onDuplicate: (id) => duplicates.push(id),
+      onOutcome: (id, outcome) => outcomes.push([id, outcome]),
     });
   const replies = () => api.sent.map((message) => message.text);
+  const inbox = () => new ProcessedMessageRepo(t.db, { consumer: 'shop' });
+  /** The outcome kept with each claim, by update id. */
+  const kept = async () =>
+    (await t.db.selectFrom('schema_kit.processed_messages').select(['message_id', 'result']).orderBy('message_id').execute()).map((r) => [r.message_id, r.result]);
   const ada = { id: 7001, first_name: 'Ada', username: 'ada' };
+  const channel = { id: -1_001_234_567_890, title: 'Shop news' };
 
-  it('places one order for an update Telegram delivers twice', async () => {
+  it('places one order and replies once for an update Telegram delivers twice', async () => {
     const bot = shop();
     await bot.handleUpdate(textUpdate(1, ada, '/buy coffee'));
     await bot.handleUpdate(textUpdate(1, ada, '/buy coffee'));
     expect(replies()).toEqual(['Order placed: coffee (3.50 EUR).']);
-    expect(duplicates).toEqual([1]);
+    expect(outcomes).toEqual([[1, 'handled'], [1, 'redelivered']]);
+    expect(await kept()).toEqual([['tg:update:1', 'handled']]);
     const users = await t.db.selectFrom('schema_kit.users').select('id').execute();
     expect(await ordersByUser(t.db, users.map((u) => u.id))).toEqual([{ telegram_username: 'ada', orders: '1', cents: '350' }]);
   });
@@ -57,8 +63,49 @@ describe('the shop bot', () => {
     const error = await shop().handleUpdate(textUpdate(2, ada, '/buy cake')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BotError);
     expect((error as BotError).error).toBeInstanceOf(SchemaKitConflictError);
-    expect(await new ProcessedMessageRepo(t.db, { consumer: 'shop' }).isProcessed('tg:update:2')).toBe(false);
+    expect(await inbox().isProcessed('tg:update:2')).toBe(false);
     expect(await new UserRepo(t.db).findByTelegramId(ada.id)).toBeUndefined();
+    expect(replies()).toEqual([]);
+  });
+
+  it('sends its reply only once the claim has committed', async () => {
+    const bot = shop();
+    // before each Bot API call, look from outside the update's transaction: on PGlite's single
+    // connection this query would wait for a transaction still open, and fail saying so
+    const claimedAtSend: boolean[] = [];
+    bot.api.config.use(async (call, method, payload, signal) => {
+      claimedAtSend.push(await inbox().isProcessed('tg:update:4'));
+      return call(method, payload, signal);
+    });
+    await bot.handleUpdate(textUpdate(4, ada, '/start'));
+    expect(claimedAtSend).toEqual([true]);
+    expect(replies()).toEqual(['Welcome, Ada! Try /buy coffee.']);
+  });
+
+  it('sends nothing for an update whose handler fails after queuing its reply, and keeps no claim', async () => {
+    const bot = shop();
+    bot.command('refund', (ctx) => {
+      ctx.replyAfterCommit('Refunded.');
+      throw new Error('the payment provider is down');
+    });
+    const error = await bot.handleUpdate(textUpdate(5, ada, '/refund')).catch((e: unknown) => e);
+    expect((error as BotError).error).toEqual(new Error('the payment provider is down'));
+    expect(replies()).toEqual([]);
+    expect(outcomes).toEqual([]);
+    expect(await inbox().isProcessed('tg:update:5')).toBe(false);
+  });
+
+  it.each([
+    ['a channel post', channelPostUpdate(6, channel, '/start')],
+    ['a service update (reaction counts)', reactionCountUpdate(6, channel, 60)],
+  ])('claims %s, which has no sender, as skipped: no handler, no user, no reply, once', async (_kind, update) => {
+    const bot = shop();
+    await bot.handleUpdate(update);
+    await bot.handleUpdate(update);
+    expect(outcomes).toEqual([[6, 'skipped: no sender'], [6, 'redelivered']]);
+    expect(await kept()).toEqual([['tg:update:6', 'skipped: no sender']]);
+    expect(await t.db.selectFrom('schema_kit.users').select('id').execute()).toEqual([]);
+    expect(replies()).toEqual([]);
   });
 
   it("lists a returning customer's orders (the customer made by a factory)", async () => {

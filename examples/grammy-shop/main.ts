@@ -3,12 +3,12 @@
 import { BotError } from 'grammy';
 import { Kysely, PostgresDialect } from 'kysely';
 import { migrateToLatest, ProcessedMessageRepo, SchemaKitConflictError, UserRepo } from 'schema-kit';
-import { runExample } from '../shared/open-database.mjs';
+import { RUN, runExample } from '../shared/open-database.mjs';
 import { SHOP_BOT_INFO } from './bot-info.js';
 import { createShopBot, ordersByUser } from './bot.js';
 import { migrateShop, type ShopDB } from './shop-schema.js';
 import { startTelegramApi } from './telegram-api.js';
-import { textUpdate } from './updates.js';
+import { channelPostUpdate, reactionCountUpdate, textUpdate } from './updates.js';
 
 await runExample(async (_untyped, pool) => {
   const db = new Kysely<ShopDB>({ dialect: new PostgresDialect({ pool }) });
@@ -16,10 +16,10 @@ await runExample(async (_untyped, pool) => {
   if (error) throw error;
   await migrateShop(db); // the shop's own migration, after schema-kit's
 
-  // each run of the example uses fresh Telegram ids and a fresh dedup key space
-  const run = Date.now();
-  const ada = { id: (run % 1_000_000_000) * 2, first_name: 'Ada', username: 'ada' };
-  const bob = { id: (run % 1_000_000_000) * 2 + 1, first_name: 'Bob', username: 'bob' };
+  // this run's own Telegram ids and dedup key space (RUN < 2^47: the ids fit Telegram's 52 bits)
+  const ada = { id: RUN * 2, first_name: 'Ada', username: 'ada' };
+  const bob = { id: RUN * 2 + 1, first_name: 'Bob', username: 'bob' };
+  const channel = { id: -1_001_234_567_890, title: 'Shop news' };
   const deliveries = [
     textUpdate(501, ada, '/start'),
     textUpdate(502, ada, '/buy coffee'),
@@ -27,9 +27,11 @@ await runExample(async (_untyped, pool) => {
     textUpdate(503, bob, '/buy cake'), // over the shop's limit: the orders CHECK refuses it
     textUpdate(504, bob, '/buy tea'),
     textUpdate(505, ada, '/orders'),
+    channelPostUpdate(506, channel, '/start'), // no sender: claimed as skipped, no handler runs
+    reactionCountUpdate(507, channel, 5060), // a service update, no sender either
   ];
 
-  const consumer = `grammy-shop-${run}`;
+  const consumer = `grammy-shop-${RUN}`;
   const api = await startTelegramApi();
   try {
     const bot = createShopBot(db, {
@@ -37,7 +39,10 @@ await runExample(async (_untyped, pool) => {
       botInfo: SHOP_BOT_INFO,
       apiRoot: api.apiRoot,
       consumer,
-      onDuplicate: (id) => console.log(`update ${id}: redelivered, nothing done`),
+      onOutcome: (id, outcome) => {
+        if (outcome === 'redelivered') console.log(`update ${id}: redelivered, nothing done, nothing sent`);
+        else if (outcome !== 'handled') console.log(`update ${id}: claimed, ${outcome}`);
+      },
     });
     for (const update of deliveries) {
       const before = api.sent.length;

@@ -1,7 +1,7 @@
 // Interest tracking: users mark interest in content packages, some attend, and the organiser asks
 // who attended and who has not yet.
 import { ContentPackageRepo, migrateToLatest, UserInterestRepo, UserRepo, VocabularyRepo } from 'schema-kit';
-import { runExample } from '../shared/open-database.mjs';
+import { RUN, runExample } from '../shared/open-database.mjs';
 
 await runExample(async (db) => {
   const { error } = await migrateToLatest(db, { add: ['core', 'interests'] });
@@ -9,7 +9,8 @@ await runExample(async (db) => {
   const interests = new UserInterestRepo(db);
   // 'workshop' is this host's own content category: one call adds it to the vocabulary
   await new VocabularyRepo(db).add('content_category', 'workshop');
-  const { package: pkg } = await new ContentPackageRepo(db).getOrCreate('risk-workshop', {
+  // this run's own workshop: a package of an earlier run keeps that run's interests
+  const { package: pkg } = await new ContentPackageRepo(db).getOrCreate(`risk-workshop-${RUN}`, {
     title: 'Risk management workshop', category: 'workshop', package_type: 'free',
   });
   const workshop = pkg.id;

@@ -2,7 +2,7 @@
 // transaction as the change, "what changed?" is answered from the log, and a tail follows new
 // events as they commit.
 import { EventLogRepo, FeatureRepo, migrateToLatest, ProjectRepo, ReleaseRepo, UserContextRepo } from 'schema-kit';
-import { runExample } from '../shared/open-database.mjs';
+import { RUN, runExample } from '../shared/open-database.mjs';
 
 await runExample(async (db) => {
   const { error } = await migrateToLatest(db, { add: ['planning', 'audit'] });
@@ -25,8 +25,7 @@ await runExample(async (db) => {
     }
   })();
 
-  const run = Date.now().toString(36);
-  const radar = await projects.create({ name: `Radar ${run}` }, { actor: po });
+  const radar = await projects.create({ name: `Radar ${RUN}` }, { actor: po });
   await context.set(po, radar.id, { actor: po });
   const v1 = await releases.create({ project_id: radar.id, version: '1.0' }, { actor: po });
   const login = await features.create({ project_id: radar.id, name: 'Login with Telegram' }, { actor: po });

@@ -10,6 +10,9 @@ export interface ExampleDatabase {
   close(): Promise<void>;
 }
 
+/** This run of the example, a number no other run has: the persisted keys of an example carry it. */
+export const RUN: number;
+
 /** Opens the example's database: DATABASE_URL, else the embedded PostgreSQL in ./.schema-kit. */
 export function openDatabase(): Promise<ExampleDatabase>;
 

@@ -1,14 +1,41 @@
 // How every example finds its database: DATABASE_URL when set, else the same embedded PostgreSQL
-// that `npx schema-kit migrate` uses, in ./.schema-kit. An unreachable database ends the example
-// with one clear line and exit code 1.
+// that `npx schema-kit migrate` uses, in ./.schema-kit. A malformed DATABASE_URL or an unreachable
+// database ends the example with one clear line (no password in it) and exit code 1.
+import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { startEmbeddedPostgres } from 'schema-kit';
 
+/**
+ * This run of the example, a number no other run has: whatever an example keeps under a name, slug
+ * or id (dedup consumers, Telegram ids, package slugs, project names) carries it, so a second run on
+ * the same database meets none of the first run's rows and prints the same. Random, not the clock:
+ * two runs in one millisecond, or a clock reading taken modulo, would share it.
+ */
+export const RUN = randomInt(1, 2 ** 47);
+
+/** Ends the example with `message` on one line of stderr and exit code 1. */
+function fail(message) {
+  console.error(`example: ${message}`);
+  process.exit(1);
+}
+
+/** DATABASE_URL parsed, or the example ends naming it, its password masked. */
+function parseDatabaseUrl(url) {
+  if (!/^postgres(ql)?:\/\//i.test(url)) fail('DATABASE_URL is not a postgres:// URL (postgres://user:password@host:port/database); its value is not shown');
+  try {
+    return new URL(url);
+  } catch {
+    // the password runs to the URL's last @, whatever it holds
+    fail(`DATABASE_URL is not a valid URL: ${url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:).*@/is, '$1***@')}`);
+  }
+}
+
 /** Opens the example's database and returns `{ db, pool, close }`. */
 export async function openDatabase() {
   let url = process.env.DATABASE_URL;
+  const where = url ? parseDatabaseUrl(url) : undefined;
   let stopEmbedded = async () => {};
   if (!url) {
     const embedded = await startEmbeddedPostgres({ dataDir: join(process.cwd(), '.schema-kit', 'data'), persistent: true });
@@ -22,10 +49,9 @@ export async function openDatabase() {
     const client = await pool.connect();
     client.release();
   } catch (error) {
-    const where = new URL(url);
-    console.error(`example: cannot reach PostgreSQL at ${where.hostname}:${where.port || 5432}: ${error.message}`);
     await pool.end().catch(() => {});
-    process.exit(1);
+    const { hostname, port } = where ?? new URL(url);
+    fail(`cannot reach PostgreSQL at ${hostname}:${port || 5432}: ${error.message}`);
   }
   const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
   return {

@@ -1,6 +1,6 @@
 // A Telegram-style bot whose updates are redelivered: processOnce makes each update act once.
 import { EventLogRepo, migrateToLatest, ProcessedMessageRepo } from 'schema-kit';
-import { runExample } from '../shared/open-database.mjs';
+import { RUN, runExample } from '../shared/open-database.mjs';
 
 // What a webhook receives when Telegram retries: update 2 arrives three times, update 3 twice.
 const deliveries = [
@@ -19,8 +19,7 @@ function reply(update) {
 await runExample(async (db) => {
   const { error } = await migrateToLatest(db, { add: ['audit', 'idempotency'] });
   if (error) throw error;
-  const run = Date.now().toString(36); // a fresh dedup key space for each run of the example
-  const inbox = new ProcessedMessageRepo(db, { consumer: `example-bot-${run}` });
+  const inbox = new ProcessedMessageRepo(db, { consumer: `example-bot-${RUN}` }); // this run's own dedup key space
 
   let handled = 0;
   let skipped = 0;
@@ -33,7 +32,7 @@ await runExample(async (db) => {
           user_id: `tg:${update.from}`,
           action: 'message.answered',
           entity_type: 'chat',
-          entity_id: `${run}:${update.from}`,
+          entity_id: `${RUN}:${update.from}`,
           details: { text: update.text },
         });
         return { reply: reply(update) };

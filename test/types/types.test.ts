@@ -43,29 +43,44 @@ describe('the host types, compiled as a host compiles them (tsc --strict, agains
     expect(names).toEqual(expect.arrayContaining([...DEFAULT_GUIDE_CATEGORIES]));
   });
 
-  it("README's \"In your service\" code is test/types/in-your-service.ts, word for word", () => {
-    const readme = readFileSync(here('../../README.md'), 'utf8');
-    const block = /<!-- test\/types\/in-your-service\.ts -->\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-    expect(block).toBe(readFileSync(here('./in-your-service.ts'), 'utf8'));
+  it.each([
+    ['README.md', 'in-your-service.ts'],
+    ['docs/conversations.md', 'conversation-path.ts'],
+  ])('%s holds test/types/%s under its marker, word for word', (doc, file) => {
+    const text = readFileSync(here(`../../${doc}`), 'utf8');
+    const block = new RegExp(`<!-- test/types/${file.replace('.', '\\.')} -->\n\`\`\`ts\n([\\s\\S]*?)\`\`\``).exec(text)?.[1];
+    expect(block).toBe(readFileSync(here(`./${file}`), 'utf8'));
   });
 });
 
-describe("README's \"In your service\" code runs", () => {
+describe('the documentation code runs', () => {
   const database = useTestDatabase();
   const build = here('./.build/');
   afterAll(() => rmSync(build, { recursive: true, force: true }));
 
-  it('installs, claims, writes the host table and joins it to schema-kit users', () => {
-    const { code } = transformSync(readFileSync(here('./in-your-service.ts'), 'utf8'), { loader: 'ts', format: 'esm' });
+  /** Runs test/types/<file> as a host would, on the file's database. */
+  function run(file: string) {
+    const { code } = transformSync(readFileSync(here(`./${file}`), 'utf8'), { loader: 'ts', format: 'esm' });
     mkdirSync(build, { recursive: true });
-    writeFileSync(`${build}in-your-service.mjs`, code);
-    const run = spawnSync(process.execPath, [`${build}in-your-service.mjs`], {
-      env: { ...process.env, DATABASE_URL: database().url },
-      encoding: 'utf8',
-      timeout: HANG_LIMIT_MS, // a hang guard, not a budget
-    });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^{ processed: true, result: '[0-9a-f-]{36}' } \[ \{ telegram_username: 'ada', total: '1250' \} \]\n$/);
+    const built = `${build}${file.replace(/\.ts$/, '.mjs')}`;
+    writeFileSync(built, code);
+    return spawnSync(process.execPath, [built], { env: { ...process.env, DATABASE_URL: database().url }, encoding: 'utf8', timeout: HANG_LIMIT_MS /* a hang guard, not a budget */ });
+  }
+
+  it("README's \"In your service\": installs, claims, writes the host table and joins it to schema-kit users", () => {
+    const result = run('in-your-service.ts');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^{ processed: true, result: '[0-9a-f-]{36}' } \[ \{ telegram_username: 'ada', total: '1250' \} \]\n$/);
+  });
+
+  it('docs/conversations.md\'s complete path: user, conversation, message, the request with the system prompt first; no user row is a conflict', () => {
+    const result = run('conversation-path.ts');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(
+      '[{"role":"system","content":"You are a concise weather assistant."},{"role":"user","content":"Weather in Paris?"}]\n' +
+        'conflict conversations_user_id_fkey\n',
+    );
   });
 });
