@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { passwordOf, redactSecrets } from '../connection/redact.js';
 import { SchemaKitError } from '../errors.js';
 import { HELP, parseCliArgs, type CliArgs } from './args.js';
