@@ -9,14 +9,19 @@ trap 'rm -rf "$work"' EXIT
 
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 
-# size budget, and no install-time scripts (a user's `npm install` must run nothing of ours)
-budget=200000   # issue 15: packed under 200 kB (591 kB before it; 258 kB with the CommonJS copy, which require(esm) made redundant)
+# size budget, and no install-time scripts (a user's `npm install` must run nothing of ours; `prepare`
+# builds dist/ in a clone and runs only for git and folder installs, never for the registry's tarball)
+# issue 15: packed under 200 kB (591 kB before it; 258 kB with the CommonJS copy, which require(esm) made redundant).
+# issue 26: readable dist code (no whitespace or syntax minification, +17 kB) and source maps without
+# sourcesContent (+38 kB; with the sources inlined the package would pack at about 350 kB) took it
+# from 160 to 215 kB: the budget is 230 kB, for readable stacks that name the lines of src/
+budget=230000
 size=$(stat -c %s "$work/$tarball")
 if [ "$size" -ge "$budget" ]; then echo "package is $size bytes packed: over the budget of $budget" >&2; exit 1; fi
 echo "packed size $size bytes (budget $budget)"
 scripts=$(tar -xzOf "$work/$tarball" package/package.json | node -e "
   const s = JSON.parse(require('fs').readFileSync(0, 'utf8')).scripts ?? {};
-  console.log(['preinstall', 'install', 'postinstall', 'prepare'].filter((k) => k in s).join(' '))")
+  console.log(['preinstall', 'install', 'postinstall'].filter((k) => k in s).join(' '))")
 if [ -n "$scripts" ]; then echo "the package has install scripts: $scripts" >&2; exit 1; fi
 echo "no install scripts"
 # no per-call name wrapper: esbuild's keepNames defines `name` on every closure each time it is made

@@ -1,15 +1,15 @@
 import { parseArgs } from 'node:util';
 import { SchemaKitValidationError } from '../errors.js';
 import { MODULE_NAMES, type ModuleName } from '../modules.js';
+import { COMMAND_NAMES, OPTIONS, optionsOf, type CommandName, type OptionName } from './help.js';
 import { validateSchemaName } from '../migrate/schema-name.js';
 import { PARTITIONED_TABLES, type PartitionedTable } from '../modules/lifecycle/index.js';
 
-/** The commands the `schema-kit` CLI knows. */
-export const COMMANDS = ['migrate', 'status', 'down', 'grants', 'doctor', 'partitions', 'retention', 'forget'] as const;
-
 /** A parsed, validated command line. */
 export interface CliArgs {
-  readonly command: (typeof COMMANDS)[number] | 'help' | 'version';
+  readonly command: CommandName | 'version';
+  /** With `help`: the command to explain; undefined for the general help. */
+  readonly topic: CommandName | undefined;
   readonly databaseUrl: string | undefined;
   readonly schema: string;
   readonly modules: readonly ModuleName[] | undefined;
@@ -40,45 +40,6 @@ export interface CliArgs {
   readonly identifiers: readonly string[];
 }
 
-/** The text `schema-kit --help` prints. */
-export const HELP = `Usage: schema-kit <command> [options]
-
-Commands:
-  migrate            upgrade the installed modules; an empty schema gets --modules, else every module
-  status             installed, pending and not-installed modules; --exit-code fails when any
-                     installed module has pending or changed migrations
-  down               revert the most recent migration (--steps N for more); shows the tables and
-                     rows it would drop and asks, or needs --yes; refuses when a host object depends on them
-  grants --role NAME grant a runtime role exactly what the repositories need (no DDL,
-                     no UPDATE/DELETE/TRUNCATE on the append-only logs); --erasure lets it forget users
-  doctor             compare the live schema of the installed modules with the package's
-                     (--role NAME: and that role's privileges with what grants gives)
-  partitions         create the logs' missing monthly partitions up to --ahead N months (default 3)
-  retention --table T --before TIME
-                     drop (--detach: detach) the partitions of T that end at or before TIME (owner only)
-  forget --user UUID forget a user across every installed module (--identifiers a,b: their other
-                     ids in the logs, e.g. tg:42)
-
-Options:
-  --database-url URL   a postgres:// URL (else DATABASE_URL; else an embedded PostgreSQL in ./.schema-kit)
-  --schema NAME        the target schema (else SCHEMA_KIT_SCHEMA; default schema_kit)
-  --modules a,b        only these modules and their dependencies (${MODULE_NAMES.join(', ')});
-                       on an installed schema they must be installed
-  --add a,b            with migrate and status: install these modules (and dependencies) too
-  --dry-run            print the SQL that would run and change nothing
-  --json               print one JSON document instead of text
-  --lock-timeout MS    how long to wait for a concurrent migration's lock (default 60000)
-  --steps N            with down: how many migrations to revert (default 1)
-  --yes                with down: revert without asking
-  --exit-code          with status: exit 3 when migrations are pending or files changed
-  --role NAME          with grants and doctor: the existing role your service connects as
-  -h, --help           show this help
-  -v, --version        show the version
-
-Exit codes: 0 ok; 1 failure (connection, migration, drift found by doctor); 2 bad usage (also: down
-without --yes, a module not installed); 3 status --exit-code with pending or changed migrations.
-`;
-
 function moduleList(flag: string, text: string | undefined): ModuleName[] | undefined {
   if (text === undefined) return undefined;
   const modules = text.split(',').map((m) => m.trim()).filter(Boolean) as ModuleName[];
@@ -108,68 +69,61 @@ function positiveInt(field: string, text: string | undefined, min: number): numb
   return Number(text);
 }
 
+/** The arguments of `help` and `version`, which run nothing: every option at its default. */
+const NOTHING_TO_RUN = {
+  databaseUrl: undefined,
+  schema: 'schema_kit',
+  modules: undefined,
+  add: undefined,
+  yes: false,
+  dryRun: false,
+  lockTimeoutMs: undefined,
+  steps: undefined,
+  exitCode: false,
+  role: undefined,
+  erasure: false,
+  ahead: undefined,
+  table: undefined,
+  before: undefined,
+  detach: false,
+  user: undefined,
+  identifiers: [],
+} as const satisfies Omit<CliArgs, 'command' | 'topic' | 'json'>;
+
 /** Parses `argv` (without node and the script) with `env` fallbacks; throws {@link SchemaKitValidationError}. */
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): CliArgs {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        'database-url': { type: 'string' },
-        schema: { type: 'string' },
-        modules: { type: 'string' },
-        add: { type: 'string' },
-        yes: { type: 'boolean', short: 'y', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        'lock-timeout': { type: 'string' },
-        steps: { type: 'string' },
-        'exit-code': { type: 'boolean', default: false },
-        role: { type: 'string' },
-        erasure: { type: 'boolean', default: false },
-        ahead: { type: 'string' },
-        table: { type: 'string' },
-        before: { type: 'string' },
-        detach: { type: 'boolean', default: false },
-        user: { type: 'string' },
-        identifiers: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
   } catch (error) {
     throw new SchemaKitValidationError('arguments', (error as Error).message);
   }
   const { values, positionals } = parsed;
   const [name, ...extra] = positionals;
-  if (extra.length > 0) throw new SchemaKitValidationError('arguments', `unexpected ${JSON.stringify(extra.join(' '))}`);
-  let command: CliArgs['command'];
-  if (values.help) command = 'help';
-  else if (values.version) command = 'version';
-  else if (name === undefined) command = 'help';
-  else if ((COMMANDS as readonly string[]).includes(name)) command = name as CliArgs['command'];
-  else throw new SchemaKitValidationError('command', `unknown command ${JSON.stringify(name)}; expected one of ${COMMANDS.join(', ')}`);
-
-  const only = (flag: string, given: boolean, commands: readonly string[]): void => {
-    if (given && !commands.includes(command)) throw new SchemaKitValidationError(flag, `only goes with ${commands.join(' and ')}`);
+  /** `word` as a command: undefined when absent; a word that names none is bad usage. */
+  const known = (word: string | undefined): CommandName | undefined => {
+    if (word === undefined || (COMMAND_NAMES as readonly string[]).includes(word)) return word as CommandName | undefined;
+    throw new SchemaKitValidationError('command', `unknown command ${JSON.stringify(word)}; expected one of ${COMMAND_NAMES.join(', ')}`);
   };
-  only('--steps', values.steps !== undefined, ['down']);
-  only('--yes', values.yes, ['down']);
-  only('--exit-code', values['exit-code'], ['status']);
-  only('--add', values.add !== undefined, ['migrate', 'status']);
-  only('--role', values.role !== undefined, ['grants', 'doctor']);
+  const asked = known(name);
+  // `help X`, `X --help`: X's help; `help --help`: help's own
+  const topic = asked === 'help' ? (known(extra.shift()) ?? (values.help ? 'help' : undefined)) : values.help ? asked : undefined;
+  if (extra.length > 0) throw new SchemaKitValidationError('arguments', `unexpected ${JSON.stringify(extra.join(' '))}`);
+  const command: CliArgs['command'] = values.help ? 'help' : values.version ? 'version' : (asked ?? 'help');
+
+  // help and version run nothing: they take any option and read no value (a bad DATABASE_URL
+  // must not stand between a user and the help)
+  if (command === 'help' || command === 'version') return { ...NOTHING_TO_RUN, command, topic, json: values.json };
+  const takes = optionsOf(command);
+  for (const [option, value] of Object.entries(values) as [OptionName, unknown][]) {
+    if (value === undefined || value === false || takes.includes(option)) continue;
+    const commands = COMMAND_NAMES.filter((c) => c !== 'help' && optionsOf(c).includes(option));
+    throw new SchemaKitValidationError(`--${option}`, `only goes with ${commands.join(', ')}`);
+  }
   if (command === 'grants' && values.role === undefined) throw new SchemaKitValidationError('--role', 'grants needs --role NAME');
-  only('--erasure', values.erasure, ['grants']);
-  only('--ahead', values.ahead !== undefined, ['partitions']);
   for (const flag of ['table', 'before'] as const) {
-    only(`--${flag}`, values[flag] !== undefined, ['retention']);
     if (command === 'retention' && values[flag] === undefined) throw new SchemaKitValidationError(`--${flag}`, 'retention needs --table and --before');
   }
-  only('--detach', values.detach, ['retention']);
-  only('--user', values.user !== undefined, ['forget']);
-  only('--identifiers', values.identifiers !== undefined, ['forget']);
   if (command === 'forget' && values.user === undefined && values.identifiers === undefined) {
     throw new SchemaKitValidationError('--user', 'forget needs --user UUID or --identifiers a,b');
   }
@@ -182,6 +136,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   if (databaseUrl !== undefined) checkPostgresUrl(databaseUrl, values['database-url'] !== undefined ? '--database-url' : 'DATABASE_URL');
   return {
     command,
+    topic,
     databaseUrl,
     schema: validateSchemaName(values.schema ?? (env.SCHEMA_KIT_SCHEMA || 'schema_kit'), '--schema'),
     modules: moduleList('--modules', values.modules),

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { SchemaKitError } from '../errors.js';
 import { grantRuntimeAccess } from '../grants.js';
 import { describeImpact } from '../migrate/down-impact.js';
 import { createPartitions, dropPartitionsBefore, forgetUser } from '../modules/lifecycle/index.js';
@@ -9,12 +10,12 @@ import type { MigrationProgress, MigrationRunResult } from '../migrate/options.j
 import { checkSchema } from '../schema-check/doctor.js';
 import type { CliArgs } from './args.js';
 
-/** What a command produced: lines for humans, a document for `--json`, and the exit code. */
-export interface CommandOutcome {
-  readonly exitCode: number;
-  readonly json: Record<string, unknown>;
-  readonly summary: string[];
-}
+/** What a command produced: lines for humans and a document for `--json`, then either the exit
+ * code or the error it ended on (the lines and document say what happened before it). */
+export type CommandOutcome = { readonly json: Record<string, unknown>; readonly summary: string[] } & (
+  | { readonly exitCode: number }
+  | { readonly error: SchemaKitError }
+);
 
 function ms(value: number): string {
   return value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`;
@@ -29,11 +30,6 @@ export function progressLine(event: MigrationProgress): string | undefined {
   return `  ${mark} ${result.module}/${result.migration} ${arrow} (${ms(result.durationMs)})`;
 }
 
-/** The exit code of a failure: 2 when the command line asked for something it must not, else 1. */
-export function failureExitCode(code: string | undefined): number {
-  return code === 'validation' || code === 'not_installed' ? 2 : 1;
-}
-
 function runOutcome(args: CliArgs, run: MigrationRunResult, verb: string): CommandOutcome {
   const json = {
     command: args.command,
@@ -43,7 +39,6 @@ function runOutcome(args: CliArgs, run: MigrationRunResult, verb: string): Comma
     durationMs: Math.round(run.durationMs),
     results: run.results.map((r) => ({ ...r, durationMs: Math.round(r.durationMs), ...(args.dryRun ? {} : { sql: undefined }) })),
     ...(run.impact ? { impact: run.impact } : {}),
-    ...(run.error ? { error: { code: run.error.code, message: run.error.message } } : {}),
   };
   const summary: string[] = [];
   if (args.dryRun) {
@@ -58,7 +53,7 @@ function runOutcome(args: CliArgs, run: MigrationRunResult, verb: string): Comma
     summary.push(...describeImpact(run.impact));
     if (run.error.code !== 'down_blocked') summary.push('Nothing was reverted: the down ran in one transaction and was rolled back.');
   }
-  return { exitCode: run.error ? failureExitCode(run.error.code) : 0, json, summary };
+  return run.error ? { json, summary, error: run.error } : { exitCode: 0, json, summary };
 }
 
 /** Asks a yes/no question on the terminal; false unless the answer starts with y. */
@@ -84,11 +79,11 @@ async function down(args: CliArgs, db: Kysely<unknown>, base: Parameters<typeof 
     ];
     const interactive = !args.json && process.stdin.isTTY === true;
     if (!interactive || !(await confirm(`${lines.join('\n')}\nRevert and drop this data? [y/N] `))) {
-      const message = 'down drops tables and their data: nothing was changed; run again with --yes to go ahead';
+      // the plan's lines go to stdout unless the prompt showed them; the refusal is the error line
       return {
-        exitCode: 2,
-        json: { command: 'down', schema: plan.schema, ok: false, impact: plan.impact, planned: plan.results.map(({ sql: _, ...r }) => r), error: { code: 'confirmation_required', message } },
-        summary: interactive ? [message] : [...lines, message],
+        json: { command: 'down', schema: plan.schema, ok: false, impact: plan.impact, planned: plan.results.map(({ sql: _, ...r }) => r) },
+        summary: interactive ? [] : lines,
+        error: new SchemaKitError('confirmation_required', 'down drops tables and their data: nothing was changed'),
       };
     }
   }

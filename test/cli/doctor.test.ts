@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lines, runCli } from '../helpers/cli.js';
+import { failureOf, lines, runCli } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/database.js';
 
 interface DoctorDocument {
@@ -83,7 +83,7 @@ describe('schema-kit doctor', () => {
 
       const missing = await runCli(['doctor', '--schema', schema, '--role', 'sk_no_such_role'], { env: env() });
       expect(missing.code).toBe(1);
-      expect(lines(missing.stderr)).toEqual(['schema-kit: Role "sk_no_such_role" does not exist.']);
+      expect(failureOf(missing.stderr).error).toBe('schema-kit: Role "sk_no_such_role" does not exist.');
     } finally {
       await q(`drop owned by "${role}"`);
       await q(`drop role "${role}"`);

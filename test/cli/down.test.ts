@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyIn, lines, progressKeys, runCli, shippedMigrations, tablesIn } from '../helpers/cli.js';
+import { failureOf, historyIn, lines, progressKeys, runCli, shippedMigrations, tablesIn } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/database.js';
 
 const all = shippedMigrations();
@@ -64,7 +64,7 @@ describe('schema-kit down', () => {
     expect(out).toContain('  drops table event_log (2 rows)');
     expect(out).toContain('  drops table users (1 row)');
     expect(out.some((line) => /^ {2}blocked by constraint orders_user_id_fkey on table host_app\.orders, outside the schema, which depends on users$/.test(line))).toBe(true);
-    expect(lines(ask.stderr)).toEqual([expect.stringMatching(/^schema-kit: Nothing was reverted: objects outside schema "down_host" depend on/)]);
+    expect(failureOf(ask.stderr).error).toMatch(/^schema-kit: Nothing was reverted: objects outside schema "down_host" depend on/);
 
     const yes = await runCli(['down', '--schema', schema, '--steps', every, '--yes'], { env: env() });
     expect(yes.code).toBe(1);
@@ -76,7 +76,11 @@ describe('schema-kit down', () => {
     const two = await runCli(['down', '--schema', schema, '--steps', allButCore], { env: env() });
     expect(two.code).toBe(2);
     expect(lines(two.stdout)).toContain('  drops table event_log (2 rows)');
-    expect(lines(two.stderr)).toEqual(['schema-kit: down drops tables and their data: nothing was changed; run again with --yes to go ahead']);
+    expect(failureOf(two.stderr)).toEqual({
+      error: 'schema-kit: down drops tables and their data: nothing was changed',
+      hint: 'hint: run again with --yes to go ahead (--dry-run shows the SQL)',
+    });
+    expect(two.stdout).not.toContain('nothing was changed'); // said once, on stderr
     expect(await historyIn(pool, schema)).toEqual(history);
     expect((await runCli(['down', '--schema', schema, '--steps', allButCore, '--yes'], { env: env() })).code).toBe(0);
     expect(await historyIn(pool, schema)).toEqual(history.slice(0, core + 1));
@@ -86,7 +90,7 @@ describe('schema-kit down', () => {
   it('refuses --steps 0 and --steps with another command (exit 2)', async () => {
     const zero = await runCli(['down', '--steps', '0'], { env: env() });
     expect(zero.code).toBe(2);
-    expect(lines(zero.stderr)).toHaveLength(1);
+    expect(failureOf(zero.stderr).error).toContain('--steps');
     expect((await runCli(['migrate', '--steps', '2'], { env: env() })).code).toBe(2);
   });
 });

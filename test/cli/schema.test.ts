@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { historyIn, lines, runCli, schemaExists, shippedMigrations, tablesIn } from '../helpers/cli.js';
+import { failureOf, historyIn, lines, runCli, schemaExists, shippedMigrations, tablesIn } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/database.js';
 
 const all = shippedMigrations();
@@ -44,8 +44,7 @@ describe('schema-kit target schema', () => {
       const run = await runCli(['migrate', '--schema', schema], { env: env() });
       expect(run.code, schema).toBe(2);
       expect(run.stdout).toBe('');
-      expect(lines(run.stderr)).toHaveLength(1);
-      expect(run.stderr).toContain('--schema');
+      expect(failureOf(run.stderr).error).toContain('--schema');
     }
     const fromEnv = await runCli(['status'], { env: { ...env(), SCHEMA_KIT_SCHEMA: 'bad-name' } });
     expect(fromEnv.code).toBe(2);

@@ -26,6 +26,8 @@ export interface RunCliOptions {
   readonly timeoutMs?: number;
   /** Close the reading end of stdout after the first chunk, as `schema-kit ... | head -1` does. */
   readonly closeStdoutEarly?: boolean;
+  /** The CLI script to run; default {@link CLI_PATH}. */
+  readonly script?: string;
 }
 
 /** The parent environment without anything that would steer the CLI. */
@@ -38,9 +40,10 @@ function baseEnv(): NodeJS.ProcessEnv {
 
 /** Runs `node dist/cli.js ...args` (never through a shell) and collects its output. */
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliRun> {
-  if (!existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` first`);
+  const script = options.script ?? CLI_PATH;
+  if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    const child = spawn(process.execPath, [script, ...args], {
       cwd: options.cwd ?? process.cwd(),
       env: { ...baseEnv(), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,6 +70,21 @@ export function runCli(args: readonly string[], options: RunCliOptions = {}): Pr
 /** The non-empty lines of `text`. */
 export function lines(text: string): string[] {
   return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** A failure's stderr: `schema-kit: <message>` and `hint: ...`, as the CLI prints every failure. */
+export interface FailureLines {
+  readonly error: string;
+  readonly hint: string;
+}
+
+/** Splits the stderr of a failed run into its two lines; throws unless it is exactly those. */
+export function failureOf(stderr: string): FailureLines {
+  const [error, hint, ...rest] = lines(stderr);
+  if (!error?.startsWith('schema-kit: ') || !hint?.startsWith('hint: ') || rest.length > 0) {
+    throw new Error(`expected "schema-kit: ..." and "hint: ..." on stderr, got:\n${stderr}`);
+  }
+  return { error, hint };
 }
 
 /** One migration schema-kit ships, with the tables its up creates. */
