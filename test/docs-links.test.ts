@@ -15,7 +15,24 @@ function markdownFiles(): string[] {
   return ['README.md', 'CHANGELOG.md', ...inFolder('docs', true), ...inFolder('examples', true), ...inFolder('bench', false)];
 }
 
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { homepage: string; files: string[] };
+/** The repository's web address (package.json's homepage without its anchor): links under it name files of this tree. */
+const REPOSITORY = PACKAGE.homepage.replace(/#.*$/, '');
+
 describe('documentation links', () => {
+  it('the README, which ships in the package, links only to files the package holds or to the repository', () => {
+    const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!);
+    const shipped = (path: string): boolean => PACKAGE.files.some((entry) => path === entry || path.startsWith(`${entry}/`));
+    const relative = targets.filter((t) => !/^[a-z]+:/.test(t));
+    expect(relative.filter((t) => !shipped(normalize(t)))).toEqual([]);
+    const inRepository = targets.filter((t) => t.startsWith(`${REPOSITORY}/`));
+    expect(inRepository.length).toBeGreaterThan(0);
+    const paths = inRepository.map((t) => t.slice(REPOSITORY.length).replace(/^\/(?:blob|tree)\/main\//, ''));
+    expect(paths.filter((path) => !existsSync(join(ROOT, path)))).toEqual([]);
+  });
+
+
   it.each(markdownFiles())('every relative link in %s points at a file that exists', (file) => {
     const text = readFileSync(join(ROOT, file), 'utf8');
     const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!).filter((t) => !/^[a-z]+:/.test(t));
