@@ -30,17 +30,8 @@ const GAVE_UP = /no answer within \d+ s|timeout/i;
  */
 function expectCleanFailure(run: CliRun, reason: RegExp, secrets: readonly string[] = [PASSWORD]): void {
   expect(run.code).not.toBe(0);
-<<<<<<< HEAD
   expect(run.code).not.toBeNull(); // not killed by the helper's hang guard
-  const errors = lines(run.stderr);
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).toMatch(/^schema-kit: /);
-  expect(errors[0]).toMatch(reason);
-=======
-  expect(run.code).not.toBeNull(); // not killed by the helper's timeout
-  expect(run.ms).toBeLessThan(10_000);
   expect(failureOf(run.stderr).error).toMatch(reason);
->>>>>>> issue26-cli
   for (const secret of secrets) expect(run.stdout + run.stderr).not.toContain(secret);
 }
 
