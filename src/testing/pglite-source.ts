@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { SchemaKitError } from '../errors.js';
@@ -32,18 +32,27 @@ async function loadPGlite(): Promise<PGliteModule> {
   }
 }
 
+/**
+ * The folder of PGlite's cached data directories: `SCHEMA_KIT_TEST_CACHE` when set, else
+ * `schema-kit-pglite` in the OS temp folder. Deleting it is safe; the next start rebuilds what it needs.
+ */
+export function pgliteCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SCHEMA_KIT_TEST_CACHE || join(tmpdir(), 'schema-kit-pglite');
+}
+
 /** The cache file of an install: named by the schema and the checksums of its migrations. */
 function cacheFile(install: PGliteInstall): string {
   const migrations = resolveModules(SHIPPED_CATALOG, install.modules).flatMap((m) => m.migrations.map((x) => `${x.module}/${x.name}:${x.checksum}`));
   const key = createHash('sha256').update(JSON.stringify([install.schema, migrations])).digest('hex').slice(0, 24);
-  return join(tmpdir(), `schema-kit-pglite-${key}.tar.gz`);
+  return join(pgliteCacheDir(), `migrated-${key}.tar.gz`);
 }
 
 /** The cache file of a fresh, empty PGlite cluster: most of PGlite's start-up time is its initdb. */
-const EMPTY_CLUSTER = join(tmpdir(), 'schema-kit-pglite-empty.tar.gz');
+const emptyCluster = (): string => join(pgliteCacheDir(), 'empty.tar.gz');
 
 async function save(pglite: PGlite, file: string): Promise<void> {
   const dump = await pglite.dumpDataDir('gzip');
+  mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.${randomBytes(4).toString('hex')}`;
   writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
   renameSync(partial, file); // atomic: a parallel test file reads the old file or the new one
@@ -78,10 +87,10 @@ export async function openPGlite(install: PGliteInstall): Promise<Opened> {
       await db.destroy(); // start from an empty cluster below
     }
   }
-  let pglite = file ? await fromCache(PGliteClass, EMPTY_CLUSTER) : undefined;
+  let pglite = file ? await fromCache(PGliteClass, emptyCluster()) : undefined;
   if (!pglite) {
     pglite = await PGliteClass.create();
-    if (file) await save(pglite, EMPTY_CLUSTER);
+    if (file) await save(pglite, emptyCluster());
   }
   const db = open(pglite);
   try {

@@ -6,7 +6,7 @@ import { EventLogRepo } from 'schema-kit';
 let t: TestDatabase;
 beforeAll(async () => {
   t = await createTestDatabase({ modules: ['core', 'audit', 'planning'] }); // in-process PGlite
-});
+}, 60_000); // the first run on a machine builds PGlite's cache: 4-5 s idle, longer on a busy machine
 afterEach(() => t.reset()); // every schema-kit table emptied, the append-only logs included
 afterAll(() => t.destroy());
 

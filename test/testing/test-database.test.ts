@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -12,6 +14,7 @@ import {
   type Database,
 } from '../../src/index.js';
 import { createTestDatabase, resetTables, type TestDatabase, type TestDatabaseTarget } from '../../src/testing/index.js';
+import { pgliteCacheDir } from '../../src/testing/pglite-source.js';
 
 const TABLES_WITH_ROWS = sql<{ name: string; count: number }>`
   select c.relname as name, (xpath('/row/n/text()', query_to_xml(format('select count(*) as n from schema_kit.%I', c.relname), false, true, '')))[1]::text::int as count
@@ -106,6 +109,29 @@ describe('createTestDatabase on PGlite, from the cache', () => {
       await first.destroy();
       await second.destroy();
     }
+  });
+});
+
+describe('createTestDatabase on PGlite: where the cache lives', () => {
+  it('keeps it in SCHEMA_KIT_TEST_CACHE, and starts again after the folder is deleted', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'sk-cache-test-')), 'cache');
+    const before = process.env.SCHEMA_KIT_TEST_CACHE;
+    process.env.SCHEMA_KIT_TEST_CACHE = dir;
+    try {
+      expect(pgliteCacheDir()).toBe(dir);
+      await (await createTestDatabase({ modules: ['idempotency'] })).destroy();
+      const files = readdirSync(dir).sort();
+      expect(files).toEqual(['empty.tar.gz', expect.stringMatching(/^migrated-[0-9a-f]{24}\.tar\.gz$/)]);
+      rmSync(dir, { recursive: true }); // clearing the cache is deleting its folder
+      const again = await createTestDatabase({ modules: ['idempotency'] });
+      await again.destroy();
+      expect(readdirSync(dir).sort()).toEqual(files);
+    } finally {
+      if (before === undefined) delete process.env.SCHEMA_KIT_TEST_CACHE;
+      else process.env.SCHEMA_KIT_TEST_CACHE = before;
+      rmSync(dirname(dir), { recursive: true, force: true });
+    }
+    expect(pgliteCacheDir({})).toBe(join(tmpdir(), 'schema-kit-pglite'));
   });
 });
 
