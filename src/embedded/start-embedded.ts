@@ -81,7 +81,10 @@ function installedEmbeddedPackage(): { readonly dir: string; readonly version: s
 function closedToOthers(path: string): string | undefined {
   const folders: string[] = [];
   for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) folders.unshift(dir);
-  return folders.find((dir) => existsSync(dir) && (statSync(dir).mode & 0o001) === 0);
+  return folders.find((dir) => {
+    const stat = existsSync(dir) ? statSync(dir) : undefined;
+    return stat?.isDirectory() === true && (stat.mode & 0o001) === 0; // a file on the way fails later, with its cause
+  });
 }
 
 /**
