@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
@@ -71,21 +72,82 @@ export function scoped(db: Executor, schema: string): ScopedExecutor {
 let savepoints = 0;
 
 /**
+ * A queue of calls that must not overlap: each runs after the previous one settled.
+ */
+class Lane {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(call: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(call);
+    this.#tail = result.catch(() => undefined);
+    return result;
+  }
+}
+
+/** A savepoint scope: the connection it is on, its lane for the calls made inside it, its parent. */
+interface SavepointScope {
+  readonly connection: object;
+  readonly children: Lane;
+  readonly parent: SavepointScope | undefined;
+}
+
+/** The lane of the calls made on a connection outside any of schema-kit's savepoints. */
+const connectionLanes = new WeakMap<object, Lane>();
+/** The connection each host transaction runs on (a transaction is one connection). */
+const connections = new WeakMap<object, Promise<object>>();
+/** The savepoint scope the current async call runs inside, if any. */
+const currentScope = new AsyncLocalStorage<SavepointScope>();
+
+function connectionOf(trx: Transaction<unknown>): Promise<object> {
+  let connection = connections.get(trx);
+  if (!connection) {
+    // the transaction's executor hands out its one connection; kysely's dialects keep one
+    // connection object per pooled client, so every Transaction (withSchema, withoutPlugins, ...)
+    // of one transaction maps to the same object
+    connection = trx.getExecutor().provideConnection(async (c) => c as object);
+    connections.set(trx, connection);
+  }
+  return connection;
+}
+
+/** The lane a savepoint on `connection` queues on: the one of the enclosing scope on that
+ * connection (a call made inside a handler), or the connection's own. */
+function laneFor(connection: object): Lane {
+  for (let scope = currentScope.getStore(); scope; scope = scope.parent) {
+    if (scope.connection === connection) return scope.children;
+  }
+  let lane = connectionLanes.get(connection);
+  if (!lane) connectionLanes.set(connection, (lane = new Lane()));
+  return lane;
+}
+
+/**
  * Runs `work` in a transaction of `db`: a new one on a Kysely instance, or a savepoint inside the
  * host's transaction, so a throw undoes exactly what `work` did and nothing of the host's. `work`
  * gets a transaction of the same kind as `db`: schema-kit's scoped executor, or the host's own
  * (its type and plugins kept) for a handler the host wrote. `argument` names the input whose
  * fields a refusal by the database names (see {@link run}).
+ *
+ * Savepoints on one connection nest, they cannot interleave: concurrent calls on one host
+ * transaction run one after the other (a queue per connection), and calls made inside `work`
+ * (a handler's own `processOnce`) queue inside it, so a rollback to one call's savepoint never
+ * undoes a sibling's work (docs/guarantees.md, "Concurrent calls on one transaction").
  */
 export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {
   if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(unwrapFailure(error, argument)));
   const trx = db as Transaction<DB>;
+  const connection = await connectionOf(trx as Transaction<unknown>);
+  const scope: SavepointScope = { connection, children: new Lane(), parent: currentScope.getStore() };
+  return laneFor(connection).run(() => currentScope.run(scope, () => inSavepoint(trx, work, argument)));
+}
+
+async function inSavepoint<DB, T>(trx: Transaction<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {
   const own = trx.withoutPlugins(); // the savepoint statements are schema-kit's: no host plugin rewrites them
   const name = sql.id(`schema_kit_sp_${++savepoints}`);
   await run(sql`savepoint ${name}`.execute(own));
   try {
     const result = await work(trx);
-    await sql`release savepoint ${name}`.execute(own);
+    await run(sql`release savepoint ${name}`.execute(own));
     return result;
   } catch (error) {
     await sql`rollback to savepoint ${name}`.execute(own).catch(() => undefined);
