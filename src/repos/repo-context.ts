@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
-import { isDatabaseError, toSchemaKitError } from '../database-errors.js';
+import { isDatabaseError, toSchemaKitError, writeOutcome } from '../database-errors.js';
 import { SchemaKitConflictError } from '../errors.js';
 import { preparedStatementsOption, type PreparedSql } from './prepared.js';
 import { directPoolOf, type DirectPool } from './direct-pool.js';
@@ -134,11 +134,30 @@ function laneFor(connection: object): Lane {
  * undoes a sibling's work (docs/guarantees.md, "Concurrent calls on one transaction").
  */
 export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {
-  if (!db.isTransaction) return db.transaction().execute(work).catch((error: unknown) => Promise.reject(unwrapFailure(error, argument)));
+  if (!db.isTransaction) return inOwnTransaction(db as Kysely<DB>, work, argument);
   const trx = db as Transaction<DB>;
   const connection = await connectionOf(trx as Transaction<unknown>);
   const scope: SavepointScope = { connection, children: new Lane(), parent: currentScope.getStore() };
   return laneFor(connection).run(() => currentScope.run(scope, () => inSavepoint(trx, work, argument)));
+}
+
+/**
+ * `work` in a transaction of its own. A failure before COMMIT leaves nothing (kysely rolls back;
+ * a lost connection ends the transaction on the server). A failure of the COMMIT itself that the
+ * server did not answer (a lost connection, pg's query_timeout) is
+ * {@link SchemaKitOutcomeUnknownError}: only the COMMIT can have an unknown outcome.
+ */
+async function inOwnTransaction<DB, T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {
+  let committing = false;
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const result = await work(trx);
+      committing = true;
+      return result;
+    });
+  } catch (error) {
+    throw committing ? writeOutcome(error, argument) : unwrapFailure(error, argument);
+  }
 }
 
 async function inSavepoint<DB, T>(trx: Transaction<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {

@@ -14,6 +14,7 @@ import {
   pruneOptionsSchema,
 } from './validation.js';
 import { inLockOrder } from '../../repos/lock-order.js';
+import { writeOutcome } from '../../database-errors.js';
 import {
   hostCode,
   inTransaction,
@@ -90,7 +91,7 @@ export class ProcessedMessageRepo<DB = Database> {
   async claim(messageId: string, options: { consumer?: string } = {}): Promise<boolean> {
     const id = parseInput(messageIdSchema, messageId, 'messageId');
     const consumer = this.#consumerOf(options);
-    return this.#claimIn(this.#ctx.plain, consumer, id);
+    return this.#claimIn(this.#ctx.plain, consumer, id).catch((error: unknown) => Promise.reject(this.#claimOutcome(error)));
   }
 
   /**
@@ -102,7 +103,9 @@ export class ProcessedMessageRepo<DB = Database> {
     const ids = parseInput(messageIdListSchema, messageIds, 'messageIds');
     const consumer = this.#consumerOf(options);
     if (ids.length === 0) return [];
-    const rows = await runPrepared<{ message_id: string }>(this.#ctx, this.#sql.claimMany, [consumer, inLockOrder(ids)]);
+    const rows = await runPrepared<{ message_id: string }>(this.#ctx, this.#sql.claimMany, [consumer, inLockOrder(ids)]).catch((error: unknown) =>
+      Promise.reject(this.#claimOutcome(error)),
+    );
     const claimed = new Set(rows.map((r) => r.message_id));
     return [...new Set(ids)].filter((id) => claimed.has(id));
   }
@@ -213,6 +216,12 @@ export class ProcessedMessageRepo<DB = Database> {
 
   #claimIn(db: Executor, consumer: string, messageId: string): Promise<boolean> {
     return runPrepared(this.#ctx, this.#sql.claim, [consumer, messageId], db).then(anyRow);
+  }
+
+  /** A claim's failure: outside a transaction the claim commits on its own, so a connection lost
+   * after it was sent leaves its outcome unknown ({@link SchemaKitOutcomeUnknownError}). */
+  #claimOutcome(error: unknown): unknown {
+    return this.#ctx.plain.isTransaction ? error : writeOutcome(error);
   }
 
   #consumerOf(options: { consumer?: string }): string {
