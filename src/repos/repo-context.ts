@@ -6,6 +6,7 @@ import { isDatabaseError, toSchemaKitError, writeOutcome } from '../database-err
 import { SchemaKitConflictError } from '../errors.js';
 import { preparedStatementsOption, type PreparedSql } from './prepared.js';
 import { directPoolOf, type DirectPool } from './direct-pool.js';
+import { withRetries } from './retry.js';
 
 /**
  * What every repository accepts: the host's Kysely instance, or a transaction of it, typed with
@@ -232,7 +233,8 @@ export function runPrepared<R>(ctx: RepoContext, statement: PreparedSql, paramet
  * (PostgreSQL checks only the arbiter speculatively: a concurrent insert of the same row fails on
  * the other keys). A conflict that `lostRace` says was such a race is retried, a few times: by
  * then the winner has committed, and the retry updates its row. Inside the host's transaction
- * each try runs in a savepoint, so a lost race leaves the transaction usable.
+ * each try runs in a savepoint, so a lost race leaves the transaction usable. The tries follow
+ * the one retry policy ({@link withRetries}): bounded, with jittered backoff.
  */
 export async function retryLostInsertRace<T>(
   db: Executor,
@@ -240,11 +242,9 @@ export async function retryLostInsertRace<T>(
   lostRace: (error: SchemaKitConflictError) => Promise<boolean>,
   argument?: string,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await (db.isTransaction ? inTransaction(db, upsert, argument) : run(upsert(db), argument));
-    } catch (error) {
-      if (attempt >= 3 || !(error instanceof SchemaKitConflictError) || !(await lostRace(error))) throw error;
-    }
-  }
+  return withRetries(
+    'upsert',
+    () => (db.isTransaction ? inTransaction(db, upsert, argument) : run(upsert(db), argument)),
+    async (error) => error instanceof SchemaKitConflictError && (await lostRace(error)),
+  );
 }

@@ -198,6 +198,9 @@ export class ProcessedMessageRepo<DB = Database> {
     const { batchSize = 1000, consumer } = parseInput(pruneOptionsSchema, options, 'options');
     const table = sql.id(this.#ctx.schema, 'processed_messages');
     let total = 0;
+    // not a retry: batches until one comes back short, which ends it, since only claims older than
+    // the cut-off are deleted and new claims are stamped now() (a claim locked by a concurrent
+    // prune is skipped, and makes a batch short)
     for (;;) {
       const result = await run(
         sql`
