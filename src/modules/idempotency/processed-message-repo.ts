@@ -87,6 +87,9 @@ export class ProcessedMessageRepo<DB = Database> {
   /**
    * Claims `messageId` for the consumer in one statement (INSERT ... ON CONFLICT DO NOTHING):
    * true the first time, false for every later call. Concurrent claims of one id: exactly one wins.
+   * Outside a transaction a connection lost, or pg's `query_timeout` run out, after the statement
+   * was sent is `SchemaKitOutcomeUnknownError`: the claim may have committed, and claiming again
+   * answers false either way. Where that must not lose a message, use {@link processOnce}.
    */
   async claim(messageId: string, options: { consumer?: string } = {}): Promise<boolean> {
     const id = parseInput(messageIdSchema, messageId, 'messageId');
@@ -135,6 +138,13 @@ export class ProcessedMessageRepo<DB = Database> {
    * rethrown as is (a database error from its statements is typed); a handler that catches a failed statement and returns leaves an aborted
    * transaction, which is rolled back and reported as `SchemaKitDatabaseError`
    * (`transaction_aborted`).
+   *
+   * Concurrent calls on one host transaction take turns on its connection (each in its own
+   * savepoint), so a throwing handler never undoes a sibling reported as processed. When the
+   * outcome cannot be known (the connection or pg's `query_timeout` cut in at the COMMIT of the
+   * transaction processOnce opened), it throws `SchemaKitOutcomeUnknownError`: call processOnce
+   * again with the same id, which finds the message claimed and done, or claims it and runs the
+   * handler (docs/guarantees.md).
    *
    * ### Examples
    * ```ts
