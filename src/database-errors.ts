@@ -46,10 +46,18 @@ const CONNECTION_STATES = new Set(['57P01', '57P02', '57P03', '57P05', '53300'])
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 /** Node's TLS failures: a certificate that does not verify, a host name it does not cover. */
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|CERT_|ERR_OSSL)/;
-/** node-postgres's own connection failures, which carry no code: matched by its exact wording,
- * and only on errors without a SQLSTATE or a code. */
-const DRIVER_CONNECTION_MESSAGES =
-  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable|The server does not support SSL connections|Connection ended)/;
+/** node-postgres's own connection failures, which carry no code: matched by their exact, whole
+ * wording, and only on errors without a SQLSTATE or a code. */
+const DRIVER_CONNECTION_MESSAGES = new Set([
+  'Connection terminated',
+  'Connection terminated unexpectedly',
+  'Connection terminated due to connection timeout',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+]);
+/** node-postgres's TLS refusals, which carry no code: a retry cannot fix them. */
+const DRIVER_TLS_MESSAGES = new Set(['The server does not support SSL connections', 'There was an error establishing an SSL connection']);
 /** node-postgres's client-side `query_timeout`: the statement was sent and goes on running. */
 const QUERY_READ_TIMEOUT = 'Query read timeout';
 
@@ -62,8 +70,8 @@ function driverFailure(error: PgLikeError): { connection: boolean; retryable: bo
   if (code !== '') return undefined;
   const message = typeof error.message === 'string' ? error.message : '';
   if (message === QUERY_READ_TIMEOUT) return 'query_timeout';
-  if (/^The server does not support SSL connections/.test(message)) return { connection: true, retryable: false };
-  if (DRIVER_CONNECTION_MESSAGES.test(message)) return { connection: true, retryable: true };
+  if (DRIVER_TLS_MESSAGES.has(message)) return { connection: true, retryable: false };
+  if (DRIVER_CONNECTION_MESSAGES.has(message)) return { connection: true, retryable: true };
   return undefined;
 }
 
@@ -173,9 +181,16 @@ export function sqlStateOf(error: unknown): string | undefined {
   return typeof code === 'string' && /^([0-9][0-9A-Z]|F0|HV|P0|XX)[0-9A-Z]{3}$/.test(code) ? code : undefined;
 }
 
-/** Whether `error` came from the database or the driver: a SQLSTATE, a lost or refused
- * connection, or Kysely's aborted transaction. */
+/**
+ * Whether `error`, thrown by a host's handler, came from the database: a SQLSTATE, one of
+ * node-postgres's own failures (which carry no code), or Kysely's aborted transaction. A node
+ * network or TLS error (ECONNRESET, a certificate) is not taken for the database's: a handler's
+ * own HTTP call raises those too, and keeps its identity (if the database's connection dropped,
+ * the rollback or the next statement reports it).
+ */
 export function isDatabaseError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null || error instanceof SchemaKitError) return false;
-  return sqlStateOf(error) !== undefined || driverFailure(error as PgLikeError) !== undefined || isAbortedTransaction(error);
+  if (sqlStateOf(error) !== undefined || isAbortedTransaction(error)) return true;
+  const code = (error as PgLikeError).code;
+  return (code === undefined || code === '') && driverFailure(error as PgLikeError) !== undefined;
 }

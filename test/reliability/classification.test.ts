@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { toSchemaKitError } from '../../src/database-errors.js';
 import {
@@ -6,10 +6,13 @@ import {
   SchemaKitConnectionError,
   SchemaKitDatabaseError,
   SchemaKitError,
+  ProcessedMessageRepo,
+  type Database,
   SchemaKitOutcomeUnknownError,
   SchemaKitTimeoutError,
 } from '../../src/index.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { useInstalledDatabase } from '../helpers/installed.js';
 
 /**
  * Errors are classified by SQLSTATE first, by node's error code or node-postgres's own wording
@@ -107,5 +110,24 @@ describe('error classification', () => {
       expect((typed as SchemaKitDatabaseError).sqlState).toBe(state);
       expect(typed.retryable).toBe(false);
     });
+  });
+});
+
+describe("a processOnce handler's own errors keep their identity", () => {
+  const database = useInstalledDatabase(['core', 'idempotency'], { as: 'owner' });
+  const own: [string, Error][] = [
+    ['an Error mentioning SSL and certificates', new Error('SSL certificate problem: unable to get local issuer certificate')],
+    ["an HTTP client's ECONNRESET", Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })],
+    ['an Error saying Connection terminated', new Error('Connection terminated by the payment provider')],
+  ];
+  it.each(own)('%s is rethrown as the same object, inside and outside a host transaction', async (_name, thrown) => {
+    const { db } = database();
+    const run = (executor: Kysely<Database>, id: string) =>
+      new ProcessedMessageRepo(executor, { consumer: 'identity' }).processOnce(id, async () => Promise.reject(thrown)).catch((e: unknown) => e);
+    expect(await run(db, `own-${Math.random()}`)).toBe(thrown);
+    const inside = await db
+      .transaction()
+      .execute(async (trx) => run(trx, `own-${Math.random()}`));
+    expect(inside).toBe(thrown);
   });
 });
