@@ -14,6 +14,8 @@ export {
   SchemaKitNotFoundError,
   SchemaKitConnectionError,
   SchemaKitDatabaseError,
+  SchemaKitTimeoutError,
+  SchemaKitOutcomeUnknownError,
   SchemaKitMigrationError,
 } from './errors.js';
 export { MODULES, MODULE_NAMES, type ModuleName, type ModuleDefinition } from './modules.js';

@@ -12,6 +12,7 @@ const POLL_MS = 100;
  */
 export async function acquireSchemaLock(conn: Kysely<unknown>, schema: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  // a poll, not a retry of a failure: bounded by the deadline (lockTimeoutMs), every error thrown
   for (;;) {
     const { rows } = await sql<{ locked: boolean }>`
       select pg_try_advisory_lock(${LOCK_CLASS}, hashtext(${schema})) as locked`.execute(conn);

@@ -10,6 +10,7 @@ import type { SchemaManifest } from './manifest.js';
  */
 export function readShippedManifest(): SchemaManifest {
   let dir = dirname(fileURLToPath(import.meta.url));
+  // not a retry: walks up one folder a turn and ends at the file system's root
   for (;;) {
     const file = join(dir, 'schema', 'manifest.json');
     if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as SchemaManifest;

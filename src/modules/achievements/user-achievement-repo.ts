@@ -8,6 +8,7 @@ import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { AGAIN, withRetries } from '../../repos/retry.js';
 import { saturatingAdd } from '../../repos/counters.js';
 import { MAX_INT4 } from '../../validation/numbers.js';
 
@@ -88,15 +89,15 @@ export class UserAchievementRepo {
     const key = parseInput(achievementKeySchema, achievement, 'achievement');
     const inc = parseInput(progressIncrementSchema, increment, 'increment');
     const named = namedBy(key);
-    for (;;) {
+    return withRetries('UserAchievementRepo.progress', async () => {
       const updated = await this.#advanceExisting(user_id, named, inc);
       if (updated) return updated;
       const inserted = await this.#insertFirst(user_id, named, inc);
       if (inserted) return inserted;
       const known = await run(this.#ctx.db.selectFrom('achievements as a').select('a.id').where(named).executeTakeFirst());
       if (!known) throw new SchemaKitNotFoundError('achievements', `No achievement ${key}.`);
-      // a concurrent call inserted the row first: update it
-    }
+      return AGAIN; // a concurrent call inserted the row first: update it
+    });
   }
 
   /** One keyset page of the user's achievements, newest first; `earned` keeps earned (true) or unearned (false) ones. */

@@ -2,6 +2,7 @@ import type { Role } from './tables.js';
 import { newRoleSchema, roleNameSchema, type NewRoleInput } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { AGAIN, withRetries } from '../../repos/retry.js';
 
 /** The outcome of {@link RoleRepo.add}: the role, and whether this call created it. */
 export interface AddRoleResult {
@@ -35,7 +36,7 @@ export class RoleRepo {
    * is returned unchanged with `created: false`. */
   async add(role: NewRoleInput): Promise<AddRoleResult> {
     const row = parseInput(newRoleSchema, role, 'role');
-    for (;;) {
+    return withRetries('RoleRepo.add', async () => {
       const inserted = await run(
         this.#ctx.db.insertInto('roles').values(row).onConflict((oc) => oc.column('name').doNothing()).returning(COLUMNS).executeTakeFirst(),
         'role',
@@ -43,8 +44,8 @@ export class RoleRepo {
       if (inserted) return { role: inserted, created: true };
       const existing = await this.get(row.name);
       if (existing) return { role: existing, created: false };
-      // the conflicting role was deleted in between: insert again
-    }
+      return AGAIN; // the conflicting role was deleted in between: insert again
+    });
   }
 
   /** The role of this name, or undefined. */

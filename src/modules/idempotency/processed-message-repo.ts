@@ -14,6 +14,7 @@ import {
   pruneOptionsSchema,
 } from './validation.js';
 import { inLockOrder } from '../../repos/lock-order.js';
+import { writeOutcome } from '../../database-errors.js';
 import {
   hostCode,
   inTransaction,
@@ -86,11 +87,14 @@ export class ProcessedMessageRepo<DB = Database> {
   /**
    * Claims `messageId` for the consumer in one statement (INSERT ... ON CONFLICT DO NOTHING):
    * true the first time, false for every later call. Concurrent claims of one id: exactly one wins.
+   * Outside a transaction a connection lost, or pg's `query_timeout` run out, after the statement
+   * was sent is `SchemaKitOutcomeUnknownError`: the claim may have committed, and claiming again
+   * answers false either way. Where that must not lose a message, use {@link processOnce}.
    */
   async claim(messageId: string, options: { consumer?: string } = {}): Promise<boolean> {
     const id = parseInput(messageIdSchema, messageId, 'messageId');
     const consumer = this.#consumerOf(options);
-    return this.#claimIn(this.#ctx.plain, consumer, id);
+    return this.#claimIn(this.#ctx.plain, consumer, id).catch((error: unknown) => Promise.reject(this.#claimOutcome(error)));
   }
 
   /**
@@ -102,7 +106,9 @@ export class ProcessedMessageRepo<DB = Database> {
     const ids = parseInput(messageIdListSchema, messageIds, 'messageIds');
     const consumer = this.#consumerOf(options);
     if (ids.length === 0) return [];
-    const rows = await runPrepared<{ message_id: string }>(this.#ctx, this.#sql.claimMany, [consumer, inLockOrder(ids)]);
+    const rows = await runPrepared<{ message_id: string }>(this.#ctx, this.#sql.claimMany, [consumer, inLockOrder(ids)]).catch((error: unknown) =>
+      Promise.reject(this.#claimOutcome(error)),
+    );
     const claimed = new Set(rows.map((r) => r.message_id));
     return [...new Set(ids)].filter((id) => claimed.has(id));
   }
@@ -132,6 +138,13 @@ export class ProcessedMessageRepo<DB = Database> {
    * rethrown as is (a database error from its statements is typed); a handler that catches a failed statement and returns leaves an aborted
    * transaction, which is rolled back and reported as `SchemaKitDatabaseError`
    * (`transaction_aborted`).
+   *
+   * Concurrent calls on one host transaction take turns on its connection (each in its own
+   * savepoint), so a throwing handler never undoes a sibling reported as processed. When the
+   * outcome cannot be known (the connection or pg's `query_timeout` cut in at the COMMIT of the
+   * transaction processOnce opened), it throws `SchemaKitOutcomeUnknownError`: call processOnce
+   * again with the same id, which finds the message claimed and done, or claims it and runs the
+   * handler (docs/guarantees.md).
    *
    * ### Examples
    * ```ts
@@ -195,6 +208,9 @@ export class ProcessedMessageRepo<DB = Database> {
     const { batchSize = 1000, consumer } = parseInput(pruneOptionsSchema, options, 'options');
     const table = sql.id(this.#ctx.schema, 'processed_messages');
     let total = 0;
+    // not a retry: batches until one comes back short, which ends it, since only claims older than
+    // the cut-off are deleted and new claims are stamped now() (a claim locked by a concurrent
+    // prune is skipped, and makes a batch short)
     for (;;) {
       const result = await run(
         sql`
@@ -213,6 +229,12 @@ export class ProcessedMessageRepo<DB = Database> {
 
   #claimIn(db: Executor, consumer: string, messageId: string): Promise<boolean> {
     return runPrepared(this.#ctx, this.#sql.claim, [consumer, messageId], db).then(anyRow);
+  }
+
+  /** A claim's failure: outside a transaction the claim commits on its own, so a connection lost
+   * after it was sent leaves its outcome unknown ({@link SchemaKitOutcomeUnknownError}). */
+  #claimOutcome(error: unknown): unknown {
+    return this.#ctx.plain.isTransaction ? error : writeOutcome(error);
   }
 
   #consumerOf(options: { consumer?: string }): string {

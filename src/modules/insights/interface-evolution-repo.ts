@@ -6,7 +6,11 @@ import { insightsPageSchema, interfaceChangesSchema } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { AGAIN, withRetries } from '../../repos/retry.js';
+
+/** The first key of the advisory lock record() takes per user ('skev'); the second is the user id's hash. */
+const EVOLUTION_LOCK = 0x736b6576;
 
 const COLUMNS = ['id', 'user_id', 'version', 'changes', 'created_at'] as const;
 
@@ -35,16 +39,22 @@ export class InterfaceEvolutionRepo {
   }
 
   /**
-   * Records `changes` (any JSON) as the user's next version: one INSERT ... SELECT max(version) + 1
-   * ... ON CONFLICT DO NOTHING, repeated when a concurrent record took that version (no error,
-   * so a host transaction is never aborted by the race).
+   * Records `changes` (any JSON) as the user's next version: INSERT ... SELECT max(version) + 1
+   * ... ON CONFLICT DO NOTHING in a transaction (a savepoint inside the host's) that first takes a
+   * transaction advisory lock on the user, so concurrent records of one user take their turns
+   * instead of racing for a version (inside your transaction, the lock is held until it ends). A
+   * record that still finds its version taken (a REPEATABLE READ host transaction cannot see the
+   * newer one) tries again under the bounded retry policy, then fails with `contention`.
    */
   async record(userId: string, changes: unknown): Promise<InterfaceEvolution> {
     const user_id = parseInput(uuid, userId, 'userId');
     const json = JSON.stringify(parseInput(interfaceChangesSchema, changes, 'changes')) as unknown as JsonValue;
-    for (;;) {
-      const row = await run(
-        this.#ctx.db
+    return inTransaction(this.#ctx.db, (trx) =>
+      withRetries('InterfaceEvolutionRepo.record', async () => {
+        // one record per user at a time: the next version is read after the previous committed
+        await sql`select pg_advisory_xact_lock(${EVOLUTION_LOCK}, hashtext(${user_id}))`.execute(trx);
+        const row = await run(
+        trx
           .insertInto('interface_evolution_log')
           .columns(['user_id', 'version', 'changes'])
           .expression((eb) =>
@@ -61,8 +71,9 @@ export class InterfaceEvolutionRepo {
           .returning(COLUMNS)
           .executeTakeFirst(),
       );
-      if (row) return row;
-    }
+        return row ?? AGAIN; // a concurrent record took the version: take the next
+      }),
+    );
   }
 
   /** The user's latest version, or undefined when none was recorded. */

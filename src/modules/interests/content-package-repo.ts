@@ -16,6 +16,7 @@ import {
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { AGAIN, withRetries } from '../../repos/retry.js';
 
 /** The columns of a content package, as every method returns it. */
 export const CONTENT_PACKAGE_COLUMNS = ['id', 'slug', 'title', 'description', 'category', 'package_type', 'is_active', 'created_at', 'updated_at'] as const;
@@ -64,7 +65,7 @@ export class ContentPackageRepo {
   async getOrCreate(slug: string, defaults: ContentPackageDefaultsInput): Promise<GetOrCreatePackageResult> {
     const key = parseInput(packageSlugSchema, slug, 'slug');
     const row = parseInput(contentPackageDefaultsSchema, defaults, 'defaults');
-    for (;;) {
+    return withRetries('ContentPackageRepo.getOrCreate', async () => {
       const inserted = await run(
         this.#ctx.db
           .insertInto('content_packages')
@@ -77,8 +78,8 @@ export class ContentPackageRepo {
       if (inserted) return { package: inserted, created: true };
       const existing = await this.#find('slug', key);
       if (existing) return { package: existing, created: false };
-      // the conflicting package was deleted in between: insert again
-    }
+      return AGAIN; // the conflicting package was deleted in between: insert again
+    });
   }
 
   /** The package with this id, or undefined. */

@@ -9,6 +9,7 @@ import type { Page, PageOptions } from '../../repos/page.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Cursor } from '../../repos/cursor.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { AGAIN, withRetries } from '../../repos/retry.js';
 
 /** The outcome of {@link UserInterestRepo.add}: the interest, and whether this call created it. */
 export interface AddInterestResult {
@@ -88,7 +89,7 @@ export class UserInterestRepo {
   async add(userId: string, packageId: string): Promise<AddInterestResult> {
     const user_id = parseInput(interestKeySchema, userId, 'userId');
     const package_id = parseInput(interestKeySchema, packageId, 'packageId');
-    for (;;) {
+    return withRetries('UserInterestRepo.add', async () => {
       const inserted = await run(
         this.#ctx.db
           .insertInto('user_interests')
@@ -100,8 +101,8 @@ export class UserInterestRepo {
       if (inserted) return { interest: inserted, created: true };
       const existing = await this.#find(user_id, package_id);
       if (existing) return { interest: existing, created: false };
-      // the conflicting row was removed in between: insert again
-    }
+      return AGAIN; // the conflicting row was removed in between: insert again
+    });
   }
 
   /** Marks the interest attended (or not, with `attended: false`) and returns it. Throws

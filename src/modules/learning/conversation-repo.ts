@@ -18,8 +18,9 @@ import { contextWindowQuery, MESSAGE_COLUMNS, toContextWindow, type ContextWindo
 import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError } from '../../errors.js';
+import { SchemaKitNotFoundError, SchemaKitValidationError } from '../../errors.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { AGAIN, withRetries } from '../../repos/retry.js';
 
 const COLUMNS = ['id', 'user_id', 'exercise_id', 'title', 'created_at', 'updated_at', 'last_message_seq'] as const;
 const SUMMARY_COLUMNS = ['id', 'conversation_id', 'through_seq', 'content', 'token_count', 'model', 'summary_metadata', 'created_at'] as const;
@@ -164,14 +165,13 @@ export class ConversationRepo {
 
   /** Adds the messages; when the statement refuses them, throws why (unknown conversation or call). */
   async #add(conversationId: string, messages: ParsedMessage[], field: (index: number) => string): Promise<ConversationMessage[]> {
-    for (let attempt = 1; attempt <= 3; attempt += 1) {
+    return withRetries('ConversationRepo.add', async () => {
       const added = await this.#insert(conversationId, messages);
       if (added.length === messages.length) return added;
       await this.#mustExist(conversationId);
       await this.#refuseUnknownCalls(conversationId, messages, field);
-      // a call this list answers was committed after the statement began: add again
-    }
-    throw new SchemaKitConflictError('the messages answer tool calls that were not committed in time: add them again', undefined, undefined);
+      return AGAIN; // a call this list answers was committed after the statement began: add again
+    });
   }
 
   /**

@@ -4,6 +4,7 @@ import { uuid } from '../../validation/common.js';
 import { memoryAppendSchema, memoryMergeSchema, type MemoryAppendInput, type MemoryMergeInput } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { AGAIN, withRetries } from '../../repos/retry.js';
 
 const COLUMNS = [
   'id', 'user_id', 'learning_pace', 'preferred_difficulty', 'identified_strengths', 'identified_weaknesses', 'topic_mastery',
@@ -43,15 +44,15 @@ export class UserMemoryRepo {
   /** The user's memory, created empty on first call (INSERT ... ON CONFLICT DO NOTHING, then read). */
   async ensure(userId: string): Promise<UserMemory> {
     const user_id = parseInput(uuid, userId, 'userId');
-    for (;;) {
+    return withRetries('UserMemoryRepo.ensure', async () => {
       const inserted = await run(
         this.#ctx.db.insertInto('user_memory').values({ user_id }).onConflict((oc) => oc.column('user_id').doNothing()).returning(COLUMNS).executeTakeFirst(),
       );
       if (inserted) return inserted;
       const existing = await this.#find(user_id);
       if (existing) return existing;
-      // the row was deleted in between: insert again
-    }
+      return AGAIN; // the row was deleted in between: insert again
+    });
   }
 
   /**

@@ -7,6 +7,7 @@ import { telegramPageSchema } from './validation.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { AGAIN, withRetries } from '../../repos/retry.js';
 import { saturatingAdd } from '../../repos/counters.js';
 
 /** The outcome of {@link GuideCollectionRepo.save}: the saved guide, and whether this call saved it. */
@@ -44,7 +45,7 @@ export class GuideCollectionRepo {
    * (INSERT ... ON CONFLICT DO NOTHING, then read the existing row). */
   async save(userId: string, guideId: string): Promise<SaveGuideResult> {
     const [user_id, guide_id] = this.#keys(userId, guideId);
-    for (;;) {
+    return withRetries('GuideCollectionRepo.save', async () => {
       const inserted = await run(
         this.#ctx.db
           .insertInto('user_guide_collections')
@@ -58,8 +59,8 @@ export class GuideCollectionRepo {
         this.#ctx.db.selectFrom('user_guide_collections').select(COLUMNS).where('user_id', '=', user_id).where('guide_id', '=', guide_id).executeTakeFirst(),
       );
       if (existing) return { entry: existing, created: false };
-      // the saved guide was removed in between: save again
-    }
+      return AGAIN; // the saved guide was removed in between: save again
+    });
   }
 
   /** Counts one view of a saved guide in one statement (`times_viewed + 1`, `last_viewed_at`,
