@@ -13,8 +13,11 @@ import { SchemaKitDatabaseError } from '../errors.js';
  * 1. Named statements only where node-postgres's `Client` runs them. A per-instance probe decides
  *    (per Kysely instance, shared by its transactions; per `createSchemaKit` kit): pg calls the
  *    probe's `submit()`, which answers at once without sending anything, so on pg the probe costs
- *    no round trip. Any other driver (PGlite, kysely-pglite, postgres.js, a wrapper that reads the
- *    SQL as a string) never receives an object again after the probe: it gets the SQL text.
+ *    no round trip. The probe (a String object that is also a pg Submittable) is handed only to
+ *    the connection of Kysely's PostgresDialect (a pg pool's client) and to createSchemaKit's
+ *    pg.Pool; any other dialect (PGlite, kysely-pglite, postgres.js) never receives an object. A
+ *    pool behind PostgresDialect whose client reads the SQL as a string runs the probe as a harmless
+ *    `select`; one that refuses objects throws before sending: either way, text from then on.
  * 2. No call waits for another: a call never waits for a probe started by another call, and a
  *    probe runs on the connection the call already holds (in a transaction) or before the call
  *    takes one (outside). No internal query needs a second connection while holding one, so a
@@ -93,32 +96,49 @@ function pgQueries(Query: typeof pg.Query): PgQueries {
     }
   }
 
-  /** pg answers it without a round trip: `submit` returns a marker pg hands back to `handleError`. */
-  const answered = new Error('schema-kit probe: run by node-postgres');
-  class Probe extends NamedQuery implements ProbeQuery {
-    ranByPg = false;
-
-    constructor() {
-      super({ text: PROBE_SQL });
-    }
-  }
-  // pg declares submit and handleError as properties of its Query: they are set on the prototype
-  const queryPrototype = Query.prototype as unknown as { handleError: (error: Error, connection: unknown) => void };
-  Object.assign(Probe.prototype, {
-    submit(this: Probe): Error {
-      this.ranByPg = true;
-      return answered; // pg calls handleError(answered) on the next tick, then runs its next query
-    },
-    handleError(this: Probe, error: Error, connection: unknown): void {
-      if (error !== answered) return queryPrototype.handleError.call(this, error, connection);
-      (this as unknown as { callback: (error: undefined, result: unknown) => void }).callback(undefined, { command: 'SELECT', rowCount: 1, rows: [{ named: true }], fields: [] });
-    },
-  });
-
   return {
     named: (text, name, parameters) => new NamedQuery({ text, name, values: parameters as unknown[] }),
     probe: () => new Probe(),
   };
+}
+
+/** What pg hands back to the probe's `handleError`: the marker its `submit` returned. */
+const answered = new Error('schema-kit probe: run by node-postgres');
+
+/**
+ * The probe: a string (a String object whose value is {@link PROBE_SQL}) that is also a pg
+ * Submittable. pg calls its `submit`, which sends nothing and returns a marker that pg hands back
+ * to `handleError` on the next tick: no round trip. A driver that reads it as a string runs a
+ * harmless select; one that refuses objects throws before sending anything. Every other object a
+ * driver might misread (a pg `Query`) is only ever given to a driver this probe found to be pg.
+ */
+class Probe extends String implements ProbeQuery {
+  ranByPg = false;
+  /** Set by pg (its read timeout wraps it): settles the promise Kysely awaits. */
+  callback: (error: Error | undefined, result?: unknown) => void;
+  readonly #settled: Promise<unknown>;
+
+  constructor() {
+    super(PROBE_SQL);
+    let settle!: (error: Error | undefined, result?: unknown) => void;
+    this.#settled = new Promise((resolve, reject) => {
+      settle = (error, result) => (error ? reject(error) : resolve(result));
+    });
+    this.callback = settle;
+  }
+
+  submit(): Error {
+    this.ranByPg = true;
+    return answered; // pg calls handleError(answered) on the next tick, then runs its next query
+  }
+
+  handleError(error: Error): void {
+    this.callback(error === answered ? undefined : error, { command: 'SELECT', rowCount: 1, rows: [{ named: true }], fields: [] });
+  }
+
+  then<T1 = unknown, T2 = never>(onFulfilled?: ((result: unknown) => T1 | PromiseLike<T1>) | null, onRejected?: ((error: unknown) => T2 | PromiseLike<T2>) | null): Promise<T1 | T2> {
+    return this.#settled.then(onFulfilled, onRejected);
+  }
 }
 
 /** pg's Query class, loaded once; undefined where pg is not installed. */
@@ -180,16 +200,44 @@ function probe(run: (statement: ProbeQuery) => PromiseLike<unknown>, queries: Pg
   );
 }
 
-/** Decides `db`'s support on the connection the call holds (a transaction) or before it takes one. */
+/** The connection interface of Kysely (what `provideConnection` hands out). */
+interface KyselyConnection {
+  executeQuery(compiled: CompiledQuery): Promise<unknown>;
+}
+
+/**
+ * Whether `connection` is the connection of Kysely's own PostgresDriver (PostgresDialect), whose
+ * client is a pg pool's: only there may the probe, an object, be handed to the driver. Another
+ * dialect's connection (PGlite's, kysely-pglite's, postgres.js's) never gets an object: PGlite
+ * misreads one and answers the next message with 08P01. A name that differs (a host's bundler that
+ * renames classes) only costs the named statements: the SQL runs as text.
+ */
+function isPostgresDialectConnection(connection: object): boolean {
+  return (Object.getPrototypeOf(connection) as { constructor?: { name?: string } } | null)?.constructor?.name === 'PostgresConnection';
+}
+
+/**
+ * Decides `db`'s support, on a connection of its own executor: the transaction's own (no second
+ * connection), or, outside one, a connection taken before the call takes its own (the call holds
+ * none meanwhile). Where the executor cannot be asked, the SQL runs as text.
+ */
 function probeKysely(db: AnyExecutor, key: object): Promise<void> {
   support.set(key, 'probing');
-  return loadPg().then((queries) => {
-    if (!queries) return void support.set(key, 'text');
-    return probe((statement) => db.executeQuery(compiledOnce(statement, PROBE_SQL, [])), queries).then((answer) => {
-      if (answer) support.set(key, answer);
-      else support.delete(key);
-    });
-  });
+  const executor = (db as { getExecutor?: () => { provideConnection?: <T>(consumer: (connection: KyselyConnection) => Promise<T>) => Promise<T> } }).getExecutor?.();
+  return loadPg()
+    .then((queries) => {
+      if (!queries || typeof executor?.provideConnection !== 'function') return 'text' as const;
+      return executor.provideConnection((connection) =>
+        isPostgresDialectConnection(connection) ? probe((statement) => connection.executeQuery(compiledOnce(statement, PROBE_SQL, [])), queries) : Promise.resolve('text' as const),
+      );
+    })
+    .then(
+      (answer) => {
+        if (answer) support.set(key, answer);
+        else support.delete(key);
+      },
+      () => void support.delete(key), // no connection to ask on: the call fails or runs as text, a later one asks again
+    );
 }
 
 /**

@@ -29,9 +29,9 @@ describe('named prepared statements', () => {
     const connect = async () => {
       const client = await database().pool.connect();
       const query = (statement: unknown, values: unknown[]) => {
-        const named = typeof statement === 'object' && statement !== null && 'submit' in statement ? (statement as { text: string; name?: string; values?: unknown[] }) : undefined;
+        const named = typeof statement === 'object' && statement !== null && 'submit' in statement ? (statement as unknown as { text?: string; name?: string; values?: unknown[] }) : undefined;
         if (kind === 'pg') {
-          sent.push(named ? { text: named.text, name: named.name ?? null, parameters: named.values ?? [] } : { text: String(statement), name: null, parameters: values });
+          sent.push(named ? { text: named.text ?? String(statement), name: named.name ?? null, parameters: named.values ?? [] } : { text: String(statement), name: null, parameters: values });
           return client.query(statement as string, values);
         }
         // another driver: it reads the SQL as a string, or refuses anything else
@@ -43,7 +43,9 @@ describe('named prepared statements', () => {
     };
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool: { connect, end: async () => undefined } }),
-      log: (event: LogEvent) => logged.push(event.query.sql),
+      log: (event: LogEvent) => {
+        logged.push(event.query.sql);
+      },
     });
     instances.push(db);
     return { db, sent, logged };
