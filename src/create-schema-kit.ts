@@ -37,8 +37,11 @@ export interface SchemaKit {
 
 /**
  * Builds the repositories over a bare `pg.Pool`, for hosts that do not use Kysely themselves.
- * It guards the pool's clients so that a dropped connection fails the calls in flight with
- * `SchemaKitConnectionError` instead of crashing the process with an unhandled 'error'.
+ * It guards the clients it checks out so that a dropped connection fails the calls in flight with
+ * `SchemaKitConnectionError` instead of crashing the process with an unhandled 'error', and
+ * returns a client whose connection failed to the pool with the error (pg-pool discards it). The
+ * pool's 'error' stays yours: schema-kit's listener does nothing while you have one, and while you
+ * have none turns an idle client's failure into a process warning (`SCHEMA_KIT_POOL_ERROR`).
  *
  * ### Examples
  * ```ts
