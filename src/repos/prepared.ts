@@ -295,17 +295,12 @@ function staleInTransaction(error: unknown): SchemaKitDatabaseError {
   );
 }
 
-/** A client of the pool createSchemaKit was given, checked out by the fast path or for Kysely. */
-export interface CheckedOut {
-  readonly client: pg.PoolClient;
-  /** Returns it to the pool, with `error` when it must be discarded (a connection-class failure, or one the client emitted while out). */
-  release(error?: unknown): void;
-}
-
 /** The pool behind a Kysely instance schema-kit built, while that instance is open. */
 export interface DirectPool {
   /** Checks a client out of the host's pool, guarded while it is out. */
-  readonly checkOut: () => Promise<CheckedOut>;
+  readonly checkOut: () => Promise<pg.PoolClient>;
+  /** Returns a client to the pool: with `error` where it must be discarded (a connection-class failure, or an 'error' the client emitted while out). */
+  readonly release: (client: pg.PoolClient, error?: unknown) => void;
   /** False once the Kysely instance is destroyed: calls are refused, as Kysely refuses them. */
   open: boolean;
   /** Whether this pool's clients run named statements (decided by a probe on a client). */
@@ -321,6 +316,9 @@ function isConnectionClass(error: unknown): boolean {
 /** Pools whose 'error' createSchemaKit guards (one listener per pool, however many kits). */
 const guardedPools = new WeakSet<pg.Pool>();
 
+/** The 'error' a client emitted while the fast path had it checked out (its listener stays: one per client, not one per checkout). */
+const clientFailures = new WeakMap<pg.PoolClient, { failed: unknown }>();
+
 /**
  * The fast path over a host's pool, for createSchemaKit: one 'error' listener on the pool (see the
  * contract, 7) and a checkout that guards a client while it is out and releases it with the error
@@ -334,45 +332,49 @@ export function directPool(pool: pg.Pool): DirectPool {
       process.emitWarning(`an idle client of the pg pool failed and the pool has no 'error' listener of the host's: ${error.message}`, { code: 'SCHEMA_KIT_POOL_ERROR' });
     });
   }
-  const checkOut = async (): Promise<CheckedOut> => {
-    const client = await pool.connect();
-    let failed: unknown;
-    const onError = (error: unknown): void => {
-      failed ??= error;
-    };
-    client.on('error', onError);
-    let released = false;
-    return {
-      client,
-      release: (error?: unknown) => {
-        if (released) return;
-        released = true;
-        client.off('error', onError);
-        const discard = failed ?? (error !== undefined && isConnectionClass(error) ? error : undefined);
-        client.release(discard instanceof Error ? discard : discard === undefined ? undefined : true);
-      },
-    };
+  const checkOut = (): Promise<pg.PoolClient> =>
+    pool.connect().then((client) => {
+      const state = clientFailures.get(client);
+      if (state) state.failed = undefined;
+      else {
+        const fresh = { failed: undefined as unknown };
+        clientFailures.set(client, fresh);
+        client.on('error', (error: unknown) => {
+          fresh.failed ??= error;
+        });
+      }
+      return client;
+    });
+  const release = (client: pg.PoolClient, error?: unknown): void => {
+    const failed = clientFailures.get(client)?.failed ?? (error !== undefined && isConnectionClass(error) ? error : undefined);
+    client.release(failed === undefined ? undefined : failed instanceof Error ? failed : true);
   };
-  return { checkOut, open: true, support: undefined };
+  return { checkOut, release, open: true, support: undefined };
 }
 
 /** The pool for Kysely's PostgresDialect: clients checked out and released through the guard. */
 export function kyselyPool(direct: DirectPool, end: () => Promise<void>): { connect: () => Promise<pg.PoolClient>; end: () => Promise<void> } {
   const connect = async (): Promise<pg.PoolClient> => {
-    const out = await direct.checkOut();
-    const { client } = out;
+    const client = await direct.checkOut();
     let lastError: unknown;
+    let released = false;
     // Kysely's driver calls query (SQL, a pg Query or a cursor) and release(); what failed decides the release
     const query = (...args: unknown[]): unknown => {
       const result = (client.query as (...a: unknown[]) => unknown)(...args);
       if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
-        (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {
-          lastError = error;
-        });
+        (result as PromiseLike<unknown>).then(
+          () => (lastError = undefined),
+          (error: unknown) => (lastError = error),
+        );
       }
       return result;
     };
-    return { query, release: () => out.release(lastError) } as unknown as pg.PoolClient;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      direct.release(client, lastError);
+    };
+    return { query, release } as unknown as pg.PoolClient;
   };
   return { connect, end };
 }
@@ -456,40 +458,59 @@ export class PreparedSql {
     });
   }
 
-  /** On createSchemaKit's pool: one client for the probe (first call), the statement and its one retry. */
+  /** On createSchemaKit's pool: one client for the probe (first call), the statement and its one retry; one promise chain. */
   #onPool<R>(pool: DirectPool, parameters: readonly unknown[], named: boolean): Promise<{ rows: R[] }> {
     if (!pool.open) return Promise.reject(new Error('the Kysely instance of createSchemaKit has been destroyed'));
-    return pool.checkOut().then(async (out) => {
-      try {
-        const result = await this.#onClient<R>(pool, out.client, parameters, named);
-        out.release();
-        return result;
-      } catch (error) {
-        out.release(error);
-        throw error;
-      }
+    return pool.checkOut().then((client) => {
+      if (named && pool.support === undefined) return this.#probeOnClient<R>(pool, client, parameters);
+      const name = named && pool.support === 'named' && loaded ? this.#name.name : undefined;
+      const running = name ? submit<R>(client, loaded!.named(this.text, name, parameters)) : (client.query({ text: this.text, values: parameters as unknown[] }) as unknown as PromiseLike<{ rows: R[] }>);
+      return running.then(
+        (result) => {
+          pool.release(client);
+          return result;
+        },
+        (error: unknown) => (name ? this.#retryOnClient<R>(pool, client, parameters, name, error) : failOnClient(pool, client, error)),
+      );
     });
   }
 
-  async #onClient<R>(pool: DirectPool, client: pg.PoolClient, parameters: readonly unknown[], named: boolean): Promise<{ rows: R[] }> {
-    if (named && pool.support === undefined) {
-      pool.support = 'probing';
-      const queries = await loadPg();
-      const answer = queries ? await probe((statement) => client.query(statement as unknown as pg.QueryConfig), queries) : 'text';
-      pool.support = answer;
-    }
-    if (!named || pool.support !== 'named' || !loaded) return client.query<R & pg.QueryResultRow>({ text: this.text, values: parameters as unknown[] });
-    const name = this.#name.name;
+  /** The first call on a kit: the probe on its client, then the call on the same client. */
+  async #probeOnClient<R>(pool: DirectPool, client: pg.PoolClient, parameters: readonly unknown[]): Promise<{ rows: R[] }> {
+    pool.support = 'probing';
+    let name: string | undefined;
     try {
-      return await submit<R>(client, loaded.named(this.text, name, parameters));
+      const queries = await loadPg();
+      pool.support = queries ? await probe((statement) => client.query(statement as unknown as pg.QueryConfig), queries) : 'text';
+      name = pool.support === 'named' && loaded ? this.#name.name : undefined;
+      const result = await (name ? submit<R>(client, loaded!.named(this.text, name, parameters)) : (client.query({ text: this.text, values: parameters as unknown[] }) as unknown as PromiseLike<{ rows: R[] }>));
+      pool.release(client);
+      return result;
     } catch (error) {
-      if (!isStaleStatement(error)) throw error;
-      renew(this.#name, this.#base, name);
-      // outside a transaction the failure undid nothing of anyone's: free the stale statement here, run it again afresh
-      if ((error as { code?: unknown }).code === '0A000') await client.query(`deallocate "${name}"`).catch(() => undefined);
-      return await submit<R>(client, loaded.named(this.text, this.#name.name, parameters));
+      if (name) return this.#retryOnClient<R>(pool, client, parameters, name, error);
+      return failOnClient(pool, client, error);
     }
   }
+
+  /** A named statement failed on `client`: stale, it is renamed, deallocated there and run once more; else the failure stands. */
+  async #retryOnClient<R>(pool: DirectPool, client: pg.PoolClient, parameters: readonly unknown[], name: string, error: unknown): Promise<{ rows: R[] }> {
+    if (!isStaleStatement(error)) return failOnClient(pool, client, error);
+    renew(this.#name, this.#base, name);
+    try {
+      // outside a transaction the failure undid nothing: free the stale statement here, run it afresh
+      if ((error as { code?: unknown }).code === '0A000') await client.query(`deallocate "${name}"`).catch(() => undefined);
+      const result = await submit<R>(client, loaded!.named(this.text, this.#name.name, parameters));
+      pool.release(client);
+      return result;
+    } catch (retried) {
+      return failOnClient(pool, client, retried);
+    }
+  }
+}
+
+function failOnClient(pool: DirectPool, client: pg.PoolClient, error: unknown): never {
+  pool.release(client, error);
+  throw error;
 }
 
 /** Runs a named statement (a pg Submittable) on `client`; pg returns the statement, which settles with its result. */

@@ -88,7 +88,7 @@ describe('the fast path (src/repos/prepared.ts)', () => {
       }
     });
 
-    it('a processOnce burst whose handlers call the outer kit too (a second connection each): settles on a pool of 2', async () => {
+    it('100 processOnce calls at once on createSchemaKit over a pool of 2 (each holds a connection for its transaction): all settle', async () => {
       const over = pool(2);
       const kit = createSchemaKit({ pool: over });
       cleanups.push(() => kit.destroy());
