@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import { KyselyPGlite } from 'kysely-pglite';
 import pg from 'pg';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSchemaKit, EventLogRepo, ProcessedMessageRepo, SchemaKitConnectionError, SchemaKitDatabaseError, SchemaKitError, migrateToLatest, type Database } from '../../src/index.js';
 import { createTestDatabase, type TestDatabaseTarget } from '../../src/testing/index.js';
@@ -63,6 +64,19 @@ describe('the fast path (src/repos/prepared.ts)', () => {
     ];
     return Array.from({ length: 100 }, (_, i) => calls[i % calls.length]!());
   }
+
+  it('every point of the contract at the top of prepared.ts has its tests here (a describe numbered for it)', () => {
+    const source = readFileSync(new URL('../../src/repos/prepared.ts', import.meta.url), 'utf8');
+    const contract = source.slice(0, source.indexOf('*/'));
+    const points = [...contract.matchAll(/^ \* (\d+)\. /gm)].map((m) => Number(m[1]));
+    expect(points).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const mine = readFileSync(new URL(import.meta.url), 'utf8');
+    const covered = new Set<number>();
+    for (const [, from, to] of mine.matchAll(/describe\(["'](\d+)(?:-(\d+))?\. /g)) {
+      for (let i = Number(from); i <= Number(to ?? from); i++) covered.add(i);
+    }
+    expect(points.filter((p) => !covered.has(p))).toEqual([]);
+  });
 
   describe('2. a burst of calls at startup never deadlocks', () => {
     it.each([1, 2])('100 concurrent calls on a fresh Kysely over a pool of %i: all settle, named afterwards', async (max) => {
@@ -314,7 +328,7 @@ describe('the fast path (src/repos/prepared.ts)', () => {
     });
   });
 
-  describe("6-7. createSchemaKit and the host's pool", () => {
+  describe("6-8. createSchemaKit and the host's pool; every failure typed, with its cause", () => {
     it('a connection-class failure (a read timeout while the statement still runs) releases the client with the error: pg-pool discards it', async () => {
       const over = pool(1, { query_timeout: 300 });
       const kit = createSchemaKit({ pool: over });
