@@ -166,19 +166,43 @@ function supportKey(db: AnyExecutor): object {
   return executor?.adapter ?? db;
 }
 
-/** A compiled query whose `sql` is `statement` on its first read (the driver's) and the text after (a log's). */
-function compiledOnce(statement: object, text: string, parameters: readonly unknown[]): CompiledQuery {
-  let first = true;
-  return {
-    get sql(): string {
-      if (!first) return text;
-      first = false;
-      return statement as unknown as string;
-    },
-    query: RawNode.createWithSql(text),
-    parameters,
-    queryId: { queryId: 'schema-kit' } as QueryId,
-  } as CompiledQuery;
+/**
+ * A compiled query whose `sql` is `statement` on its first read (the driver's: Kysely's
+ * PostgresConnection reads it once, to hand it to `client.query`) and the SQL text on every later
+ * read (a host's `log`, after the statement ran). A class: its getter lives on the prototype.
+ */
+class CompiledOnce {
+  #statement: object | undefined;
+  readonly queryId: QueryId = { queryId: 'schema-kit' } as QueryId;
+
+  constructor(
+    statement: object,
+    readonly text: string,
+    readonly query: RawNode,
+    readonly parameters: readonly unknown[],
+  ) {
+    this.#statement = statement;
+  }
+
+  get sql(): string {
+    const statement = this.#statement;
+    if (statement === undefined) return this.text;
+    this.#statement = undefined;
+    return statement as unknown as string;
+  }
+}
+
+/** The raw node of a text (immutable: one per text). */
+const rawNodes = new Map<string, RawNode>();
+
+function rawNodeOf(text: string): RawNode {
+  let node = rawNodes.get(text);
+  if (!node) rawNodes.set(text, (node = RawNode.createWithSql(text)));
+  return node;
+}
+
+function compiledOnce(statement: object, text: string, parameters: readonly unknown[], node: RawNode = rawNodeOf(text)): CompiledQuery {
+  return new CompiledOnce(statement, text, node, parameters) as unknown as CompiledQuery;
 }
 
 /** Probes `run` (a statement runner on the connection the caller holds or takes next); resolves to the answer. */
@@ -409,6 +433,7 @@ export class PreparedSql {
   readonly text: string;
   readonly #base: string;
   readonly #name: StatementName;
+  readonly #node: RawNode;
 
   /** Prepares `text` (complete, schema-qualified SQL with `$n` parameters). */
   constructor(text: string) {
@@ -417,6 +442,7 @@ export class PreparedSql {
     let entry = names.get(text);
     if (!entry) names.set(text, (entry = { name: this.#base, generation: 0 }));
     this.#name = entry;
+    this.#node = rawNodeOf(text);
   }
 
   /** The statement's name on the server when it runs named (a new one after its plan went stale). */
@@ -449,7 +475,7 @@ export class PreparedSql {
   #named<R>(db: AnyExecutor, parameters: readonly unknown[], queries: PgQueries, retry: boolean): Promise<R[]> {
     const name = this.#name.name;
     const statement = queries.named(this.text, name, parameters);
-    return db.executeQuery<R>(compiledOnce(statement, this.text, parameters)).then(rowsOf, (error: unknown) => {
+    return db.executeQuery<R>(compiledOnce(statement, this.text, parameters, this.#node)).then(rowsOf, (error: unknown) => {
       if (!isStaleStatement(error)) throw toSchemaKitError(error);
       renew(this.#name, this.#base, name);
       if (db.isTransaction) throw staleInTransaction(error);

@@ -3,7 +3,7 @@ import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import { KyselyPGlite } from 'kysely-pglite';
 import pg from 'pg';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSchemaKit, EventLogRepo, ProcessedMessageRepo, SchemaKitConnectionError, SchemaKitDatabaseError, SchemaKitError, migrateToLatest, type Database } from '../../src/index.js';
 import { createTestDatabase, type TestDatabaseTarget } from '../../src/testing/index.js';
 import { directPoolOf, PreparedSql } from '../../src/repos/prepared.js';
@@ -112,21 +112,24 @@ describe('the fast path (src/repos/prepared.ts)', () => {
   });
 
   describe('3. a failed probe poisons nothing', () => {
-    it('the first call of a Kysely instance inside an aborted transaction fails typed; that instance and every other run named afterwards', async () => {
+    it("the process's first probe runs inside an aborted transaction: the call fails typed; that instance and every other run named afterwards", async () => {
+      // a fresh copy of the library: this probe is the first its module state sees
+      vi.resetModules();
+      const library = (await import('../../src/index.js')) as typeof import('../../src/index.js');
       const one = pool(1);
       const first = hostKysely(one);
       const refused = await first
         .transaction()
         .execute(async (trx) => {
           await sql`select 1 / 0`.execute(trx).catch(() => undefined);
-          return new ProcessedMessageRepo(trx).claim(fresh());
+          return new library.ProcessedMessageRepo(trx).claim(fresh());
         })
         .catch((error: unknown) => error);
       expect(refused).toMatchObject({ name: 'SchemaKitDatabaseError', code: 'transaction_aborted' });
       const second = hostKysely(one);
       for (const db of [first, second]) {
-        expect(await new ProcessedMessageRepo(db).claim(fresh())).toBe(true);
-        expect(await new EventLogRepo(db).append(event(fresh()))).toMatchObject({ action: 'fast.test' });
+        expect(await new library.ProcessedMessageRepo(db).claim(fresh())).toBe(true);
+        expect(await new library.EventLogRepo(db).append(event(fresh()))).toMatchObject({ action: 'fast.test' });
       }
       const names = await preparedOn(one);
       expect(names.length).toBeGreaterThanOrEqual(2); // claim and append, named on the one session
