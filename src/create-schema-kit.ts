@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema/database.js';
-import { runOnPoolDirectly, type DirectPool } from './repos/direct-pool.js';
+import { directPool, kyselyPool, runOnPoolDirectly } from './repos/prepared.js';
 import { EventLogRepo } from './modules/audit/index.js';
 import { ProcessedMessageRepo } from './modules/idempotency/index.js';
 import { RoleChangeLogRepo } from './modules/roles/index.js';
@@ -37,8 +37,11 @@ export interface SchemaKit {
 
 /**
  * Builds the repositories over a bare `pg.Pool`, for hosts that do not use Kysely themselves.
- * It guards the pool's clients so that a dropped connection fails the calls in flight with
- * `SchemaKitConnectionError` instead of crashing the process with an unhandled 'error'.
+ * It guards the clients it checks out so that a dropped connection fails the calls in flight with
+ * `SchemaKitConnectionError` instead of crashing the process with an unhandled 'error', and
+ * returns a client whose connection failed to the pool with the error (pg-pool discards it). The
+ * pool's 'error' stays yours: schema-kit's listener does nothing while you have one, and while you
+ * have none turns an idle client's failure into a process warning (`SCHEMA_KIT_POOL_ERROR`).
  *
  * ### Examples
  * ```ts
@@ -48,28 +51,19 @@ export interface SchemaKit {
  */
 export function createSchemaKit(options: CreateSchemaKitOptions): SchemaKit {
   const { pool, schema, roles, consumer, preparedStatements } = options;
-  // A client whose connection drops emits 'error': pg-pool only listens while the client is idle,
-  // so without these listeners a server restart would crash the host process instead of failing
-  // the calls in flight (they still fail, with SchemaKitConnectionError).
-  if (pool.listenerCount('error') === 0) pool.on('error', () => undefined);
-  const guarded = new WeakSet<pg.PoolClient>();
-  const connect = async (): Promise<pg.PoolClient> => {
-    const client = await pool.connect();
-    if (!guarded.has(client)) {
-      guarded.add(client);
-      client.on('error', () => undefined);
-    }
-    return client;
-  };
-  // no plugin, no log: the hot statements on `db` itself may skip Kysely's executor (direct-pool.ts)
-  const direct: DirectPool = { connect, open: true };
+  // the fast path's pool (src/repos/prepared.ts): a client whose connection drops while checked
+  // out fails the calls in flight with SchemaKitConnectionError instead of crashing the host
+  // process, and goes back to the pool with the error (pg-pool discards it); the pool's own
+  // 'error' listeners stay the host's (an idle client's failure only becomes a process warning
+  // while the host has none)
+  const direct = directPool(pool);
   const close = async (): Promise<void> => {
     direct.open = false;
   };
-  // the pool belongs to the host: destroying our Kysely (kit.destroy() or db.destroy()) must not
-  // end it, only refuse the direct calls as Kysely refuses its own
-  const borrowed = { connect, end: close };
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: borrowed }) });
+  // no plugin, no log: the hot statements on `db` itself may skip Kysely's executor. The pool
+  // belongs to the host: destroying our Kysely (kit.destroy() or db.destroy()) must not end it,
+  // only refuse the direct calls as Kysely refuses its own
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool(direct, close) }) });
   runOnPoolDirectly(db, direct);
   const repoOptions = { ...(schema === undefined ? {} : { schema }), ...(preparedStatements === undefined ? {} : { preparedStatements }) };
   return {

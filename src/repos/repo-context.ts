@@ -4,8 +4,7 @@ import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
 import { isDatabaseError, toSchemaKitError, writeOutcome } from '../database-errors.js';
 import { SchemaKitConflictError } from '../errors.js';
-import { preparedStatementsOption, type PreparedSql } from './prepared.js';
-import { directPoolOf, type DirectPool } from './direct-pool.js';
+import { directPoolOf, preparedStatementsOption, type DirectPool, type PreparedSql } from './prepared.js';
 import { withRetries } from './retry.js';
 
 /**
@@ -220,7 +219,7 @@ export function qualifiedTable(ctx: RepoContext, table: string): string {
  * Runs SQL prepared once (with `$n` parameters) on the repository's executor, or on `db` (one of
  * the host's transactions), and returns its rows: named where the connection allows it and the
  * repository's `preparedStatements` option does; on createSchemaKit's own Kysely, on its pool
- * without Kysely's executor (see direct-pool.ts). The hot paths use it, because building and
+ * without Kysely's executor (see prepared.ts). The hot paths use it, because building and
  * compiling a query on every call costs about as much client CPU as the driver itself, and a named
  * statement saves the server's parse and plan (bench/overhead.bench.mjs, bench/peers.bench.mjs).
  */
