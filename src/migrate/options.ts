@@ -19,7 +19,9 @@ export interface MigrationOptions {
   readonly lockTimeoutMs?: number;
   /** Plan only: report what would run, with its SQL, and change nothing. */
   readonly dryRun?: boolean;
-  /** Called as each migration starts and ends, e.g. to print progress. */
+  /** Called as each migration starts and ends, e.g. to print progress. It cannot change the run: a
+   * throw (or rejected promise) is caught, the run finishes, and the first one is returned as a
+   * `callback_failed` error (its `cause`) when the run had no error of its own. */
   readonly onProgress?: (event: MigrationProgress) => void;
 }
 

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { SchemaKitValidationError } from '../../src/errors.js';
+import { SchemaKitError, SchemaKitValidationError } from '../../src/errors.js';
 import { migrateCatalogDown } from '../../src/migrate/migrate-down.js';
 import { migrateCatalogToLatest } from '../../src/migrate/migrate-to-latest.js';
 import { catalogStatus } from '../../src/migrate/migration-status.js';
@@ -235,6 +235,58 @@ describe('migration runner', () => {
       expect((await migrateCatalogToLatest(db(), catalog, { schema: 'runner_unlocked', lockTimeoutMs: 300 })).error).toBeUndefined();
     } finally {
       await holder.end();
+    }
+  });
+
+  it('a throwing onProgress cannot change an up run: every migration runs, results are accurate, the throw comes back typed', async () => {
+    const schema = 'runner_callback_up';
+    const boom = new Error('host progress printer broke');
+    const result = await migrateCatalogToLatest(db(), catalog, {
+      schema,
+      onProgress: (event) => {
+        if (event.phase === 'end') throw boom;
+      },
+    });
+    expect(result.error).toBeInstanceOf(SchemaKitError);
+    expect(result.error).toMatchObject({ code: 'callback_failed', cause: boom });
+    expect(result.results.map((r) => `${r.module}/${r.migration}:${r.status}`)).toEqual([
+      'alpha/0001_things:Success',
+      'alpha/0002_things_name:Success',
+      'beta/0001_links:Success',
+    ]);
+    expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name', 'beta/0001_links']);
+    // nothing left half-done: the next run finds nothing to do
+    const again = await migrateCatalogToLatest(db(), catalog, { schema });
+    expect(again.error).toBeUndefined();
+    expect(again.results).toEqual([]);
+  });
+
+  it('a throwing onProgress cannot leave the atomic down transaction open on a pooled connection', async () => {
+    const schema = 'runner_callback_down';
+    const pool = new pg.Pool({ connectionString: database().url, max: 1 });
+    const single = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      expect((await migrateCatalogToLatest(single, catalog, { schema })).error).toBeUndefined();
+      const boom = new Error('host progress printer broke');
+      const down = await migrateCatalogDown(single, catalog, {
+        schema,
+        steps: 2,
+        onProgress: (event) => {
+          if (event.phase === 'start') throw boom;
+        },
+      });
+      expect(down.error).toMatchObject({ code: 'callback_failed', cause: boom });
+      expect(down.results.map((r) => `${r.migration}:${r.status}`)).toEqual(['0001_links:Success', '0002_things_name:Success']);
+      // the one pooled connection is outside any transaction, and the down committed
+      const { rows } = await sql<{ open: boolean }>`select pg_current_xact_id_if_assigned() is not null as open`.execute(single);
+      expect(rows[0]?.open).toBe(false);
+      const { rows: idle } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and state like 'idle in transaction%'`.execute(db());
+      expect(idle[0]?.n).toBe(0);
+      expect(await history(db(), schema)).toEqual(['alpha/0001_things']);
+    } finally {
+      await single.destroy();
     }
   });
 
