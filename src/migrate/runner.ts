@@ -65,13 +65,14 @@ export async function runMigration(
   direction: 'Up' | 'Down',
   mode: ScriptMode,
   inTransaction = false,
+  uninstall = false,
 ): Promise<MigrationResult> {
   const text = renderSql(direction === 'Up' ? migration.up : migration.down, schema);
   const started = performance.now();
   const record = async (): Promise<void> => {
     const durationMs = performance.now() - started;
     if (direction === 'Up') await recordApplied(conn, schema, { ...migration, durationMs });
-    else await recordReverted(conn, schema, migration.module, migration.name);
+    else await recordReverted(conn, schema, migration.module, migration.name, uninstall);
   };
   const attempt = async (): Promise<void> => {
     if (!migration.transactional || inTransaction) {
@@ -196,7 +197,7 @@ async function runIsolated(
   for (const [index, migration] of migrations.entries()) {
     report({ phase: 'start', result: planned(migration, 'Planned') });
     try {
-      const result = await runMigration(conn, options.schema, migration, direction, mode, atomic);
+      const result = await runMigration(conn, options.schema, migration, direction, mode, atomic, options.uninstall);
       results.push(result);
       if (!atomic) report({ phase: 'end', result });
     } catch (error) {

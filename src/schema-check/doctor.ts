@@ -157,12 +157,13 @@ export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOption
   const plain = db.withoutPlugins() as Kysely<unknown>;
   try {
     const state = await readInstallState(plain, schema);
-    const plan = planModules(SHIPPED_CATALOG, state.installed, { modules: undefined, add: undefined });
+    const plan = planModules(SHIPPED_CATALOG, state, { modules: undefined, add: undefined });
     const differences: SchemaDifference[] = [];
-    if (plan.installed.length === 0) {
+    if (plan.target.length === 0 || state.intended.size === 0) {
       differences.push({ kind: 'module', object: schema, message: `no schema-kit module is installed in schema "${schema}"` });
     }
-    const installed = plan.target.filter((m) => plan.installed.includes(m.name));
+    // every intended module is checked: one whose install was cut off shows its missing objects
+    const installed = state.intended.size === 0 ? [] : plan.target;
     const { entries, problems } = reconcile(SHIPPED_CATALOG, installed, state.history);
     for (const entry of entries.filter((e) => e.state === 'pending')) {
       differences.push({ kind: 'migration', object: `${entry.module}/${entry.migration}`, message: `migration ${entry.module}/${entry.migration} is pending: run schema-kit migrate` });

@@ -98,12 +98,32 @@ describe('migration runner', () => {
     expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name']);
   });
 
-  it('uninstalls a module with its last migration reverted, and reinstalls it only when added', async () => {
+  it('keeps a module with its last migration reverted intended (pending), and uninstalls it only when asked', async () => {
     const schema = 'runner_uninstall';
     await migrateCatalogToLatest(db(), catalog, { schema });
     expect((await migrateCatalogDown(db(), catalog, { schema, steps: 1 })).error).toBeUndefined();
+    expect(await catalogStatus(db(), catalog, { schema })).toMatchObject({ upToDate: false, pending: 1, installed: ['alpha'], toInstall: ['beta'], notInstalled: [] });
+    expect((await migrateCatalogToLatest(db(), catalog, { schema })).results.map((r) => r.migration)).toEqual(['0001_links']);
+
+    expect((await migrateCatalogDown(db(), catalog, { schema, steps: 1, uninstall: true })).error).toBeUndefined();
     expect(await catalogStatus(db(), catalog, { schema })).toMatchObject({ upToDate: true, installed: ['alpha'], notInstalled: ['beta'] });
+    expect((await migrateCatalogToLatest(db(), catalog, { schema })).results).toEqual([]);
     expect((await migrateCatalogToLatest(db(), catalog, { schema, add: ['beta'] })).results).toHaveLength(1);
+  });
+
+  it('records the intended modules before installing them: a run cut off half-way is finished by the next', async () => {
+    const schema = 'runner_intent';
+    const stuck = testCatalog({
+      alpha: { files: alpha },
+      beta: { dependsOn: ['alpha'], files: { '0001_links': migrationText('select 1 / 0;', 'select 1;') } },
+    });
+    const cut = await migrateCatalogToLatest(db(), stuck, { schema });
+    expect(cut.error?.code).toBe('migration_failed');
+    // beta never got a migration applied, but it was asked for: status shows it pending
+    expect(await catalogStatus(db(), catalog, { schema })).toMatchObject({ upToDate: false, pending: 1, installed: ['alpha'], toInstall: ['beta'] });
+    const rerun = await migrateCatalogToLatest(db(), catalog, { schema });
+    expect(rerun.results.map((r) => `${r.module}/${r.migration}:${r.status}`)).toEqual(['beta/0001_links:Success']);
+    expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name', 'beta/0001_links']);
   });
 
   it('reverts newest first with down, and migrate brings it back', async () => {
@@ -115,8 +135,8 @@ describe('migration runner', () => {
     expect(await tables(db(), schema)).toEqual(['schema_kit_migrations', 'schema_kit_modules', 'things']);
     expect(await history(db(), schema)).toEqual(['alpha/0001_things']);
 
-    // beta lost its last migration, so it is no longer installed: it comes back only when added
-    const up = await migrateCatalogToLatest(db(), catalog, { schema, add: ['beta'] });
+    // beta lost its last migration but stays intended: down then migrate is a round trip
+    const up = await migrateCatalogToLatest(db(), catalog, { schema });
     expect(up.results.map((r) => r.migration)).toEqual(['0002_things_name', '0001_links']);
     expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name', 'beta/0001_links']);
   });
