@@ -175,21 +175,14 @@ export async function runAll(
   migrations: readonly Migration[],
   direction: 'Up' | 'Down',
   mode: ScriptMode = { oneStatementPerQuery: false },
+  progress = isolatedProgress(options.onProgress),
 ): Promise<{ results: MigrationResult[]; error?: SchemaKitError }> {
-  const progress = isolatedProgress(options.onProgress);
-  const outcome = await runIsolated(conn, options, progress.report, migrations, direction, mode);
-  const thrown = progress.failure();
-  return outcome.error || thrown === undefined ? outcome : { ...outcome, error: callbackFailure(thrown) };
-}
-
-async function runIsolated(
-  conn: Kysely<unknown>,
-  options: ResolvedOptions,
-  report: ResolvedOptions['onProgress'],
-  migrations: readonly Migration[],
-  direction: 'Up' | 'Down',
-  mode: ScriptMode,
-): Promise<{ results: MigrationResult[]; error?: SchemaKitError }> {
+  // one async frame, not a wrapper: a failure's stack keeps its callers (the CLI's --verbose shows them)
+  const report = progress.report;
+  const done = (outcome: { results: MigrationResult[]; error?: SchemaKitError }) => {
+    const thrown = progress.failure();
+    return outcome.error || thrown === undefined ? outcome : { ...outcome, error: callbackFailure(thrown) };
+  };
   const atomic = direction === 'Down' && migrations.length > 1 && migrations.every((m) => m.transactional);
   const results: MigrationResult[] = [];
   const planned = (m: Migration, status: MigrationResult['status']) => notRun(m, direction, options.schema, status);
@@ -205,20 +198,20 @@ async function runIsolated(
       if (atomic) {
         await sql`rollback`.execute(conn).catch(() => undefined);
         if (!mode.oneStatementPerQuery && rejectsSeveralCommands((error as Error).cause)) {
-          return runIsolated(conn, options, report, migrations, direction, { oneStatementPerQuery: true });
+          return runAll(conn, options, migrations, direction, { oneStatementPerQuery: true }, progress);
         }
         results.splice(0, results.length, ...migrations.slice(0, index).map((m) => planned(m, 'NotExecuted')));
       }
       results.push(failed, ...migrations.slice(index + 1).map((m) => planned(m, 'NotExecuted')));
       report({ phase: 'end', result: failed });
-      return { results, error: error as SchemaKitError };
+      return done({ results, error: error as SchemaKitError });
     }
   }
   if (atomic) {
     await sql`commit`.execute(conn);
     results.forEach((result) => report({ phase: 'end', result }));
   }
-  return { results };
+  return done({ results });
 }
 
 /** The result of a migration that did not run (yet): planned, failed, or skipped after a failure. */
