@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaKitConnectionError, SchemaKitError } from '../../src/errors.js';
 import { checkConnectionUrl } from '../../src/connection/config.js';
+import { probeConnection } from '../../src/connection/probe.js';
 import { createTestDatabase } from '../../src/testing/index.js';
 
 /**
@@ -65,6 +66,13 @@ describe('createTestDatabase: connect timeout and malformed URLs', () => {
 
   it('names the variable a host read the URL from', () => {
     expect(() => checkConnectionUrl('postgres://u:hunter2secret@h:x/db', 'TEST_DATABASE_URL')).toThrow(/^TEST_DATABASE_URL is not a usable PostgreSQL URL \(postgres:\/\/u:\*\*\*@h:x\/db\)/);
+  });
+
+  it('the test setup\'s probe of TEST_DATABASE_URL refuses a malformed one typed, naming it, the secret absent', async () => {
+    const error = await probeConnection('postgres://u:hunter2secret@127.0.0.1:x/db', { label: 'TEST_DATABASE_URL' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaKitError);
+    expect(error).toMatchObject({ code: 'configuration', message: expect.stringMatching(/^TEST_DATABASE_URL is not a usable PostgreSQL URL/) });
+    expect(`${String(error)} ${String((error as Error).cause)} ${JSON.stringify((error as Error).cause)}`).not.toContain('hunter2secret');
   });
 
   it('refuses a connectTimeoutMs that is not a whole number of milliseconds', async () => {
