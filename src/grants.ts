@@ -11,10 +11,10 @@ export const APPEND_ONLY_TABLES: readonly string[] = Object.freeze(['event_log',
 const READ_ONLY_TABLES: readonly string[] = Object.freeze(['lifecycle_log']);
 
 /** Functions a runtime role may always run: keeping partitions ahead harms nothing. */
-const RUNTIME_FUNCTIONS: readonly string[] = Object.freeze(['create_partitions(text, integer)']);
+export const RUNTIME_FUNCTIONS: readonly string[] = Object.freeze(['create_partitions(text, integer)']);
 
 /** Functions a runtime role may run only when granted erasure: the sanctioned changes to the logs. */
-const ERASURE_FUNCTIONS: readonly string[] = Object.freeze([
+export const ERASURE_FUNCTIONS: readonly string[] = Object.freeze([
   'event_log_pseudonymize(text[], text)',
   'user_role_change_log_pseudonymize(uuid, text[], text)',
   'record_erasure(text, jsonb)',

@@ -17,6 +17,8 @@ export interface CliArgs {
   readonly add: readonly ModuleName[] | undefined;
   /** With down: go ahead without asking. */
   readonly yes: boolean;
+  /** With down: modules left with no applied migration leave the intended set. */
+  readonly uninstall: boolean;
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly lockTimeoutMs: number | undefined;
@@ -76,6 +78,7 @@ const NOTHING_TO_RUN = {
   modules: undefined,
   add: undefined,
   yes: false,
+  uninstall: false,
   dryRun: false,
   lockTimeoutMs: undefined,
   steps: undefined,
@@ -142,6 +145,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     modules: moduleList('--modules', values.modules),
     add: moduleList('--add', values.add),
     yes: values.yes,
+    uninstall: values.uninstall,
     dryRun: values['dry-run'],
     json: values.json,
     lockTimeoutMs: positiveInt('--lock-timeout', values['lock-timeout'], 0),

@@ -12,6 +12,7 @@ export const OPTIONS = {
   'lock-timeout': { type: 'string' },
   steps: { type: 'string' },
   yes: { type: 'boolean', short: 'y', default: false },
+  uninstall: { type: 'boolean', default: false },
   'exit-code': { type: 'boolean', default: false },
   role: { type: 'string' },
   erasure: { type: 'boolean', default: false },
@@ -40,6 +41,7 @@ const OPTION_HELP: Record<OptionName, readonly [flag: string, text: string]> = {
   'lock-timeout': ['--lock-timeout MS', "how long to wait for a concurrent migration's lock (default 60000)"],
   steps: ['--steps N', 'how many migrations to revert (default 1)'],
   yes: ['-y, --yes', 'revert without asking'],
+  uninstall: ['--uninstall', 'also uninstall the modules left with no applied migration (else the next migrate re-applies them)'],
   'exit-code': ['--exit-code', 'exit 3 when an installed module has pending or changed migrations'],
   role: ['--role NAME', 'the existing role your service connects as'],
   erasure: ['--erasure', 'also let the role forget users'],
@@ -95,9 +97,9 @@ export const COMMAND_HELP = {
     example: 'schema-kit status --exit-code',
   },
   down: {
-    usage: 'down [--steps N] [--yes] [--dry-run] [--modules a,b] [--lock-timeout MS]',
+    usage: 'down [--steps N] [--yes] [--uninstall] [--dry-run] [--modules a,b] [--lock-timeout MS]',
     summary: 'revert the newest migration(s): shows the tables and rows it would drop, asks or needs --yes',
-    options: ['steps', 'yes', 'dry-run', 'modules', 'lock-timeout'],
+    options: ['steps', 'yes', 'uninstall', 'dry-run', 'modules', 'lock-timeout'],
     exits: [
       '0 reverted, or nothing to revert',
       `${CONNECTION_EXIT}; an object outside the schema depends on a table it would drop; a down failed (rolled back)`,

@@ -69,7 +69,7 @@ async function confirm(question: string): Promise<boolean> {
 
 /** `down`: without --yes, shows what it would drop and asks on a terminal, or changes nothing. */
 async function down(args: CliArgs, db: Kysely<unknown>, base: Parameters<typeof migrateDown>[1]): Promise<CommandOutcome> {
-  const options = { ...base, ...(args.steps ? { steps: args.steps } : {}) };
+  const options = { ...base, ...(args.steps ? { steps: args.steps } : {}), ...(args.uninstall ? { uninstall: true } : {}) };
   if (!args.dryRun && !args.yes) {
     const plan = await migrateDown(db, { ...options, dryRun: true });
     if (plan.error || plan.results.length === 0) return runOutcome({ ...args, dryRun: false }, plan, 'Reverted');
@@ -106,6 +106,7 @@ export async function migratePlanLine(args: CliArgs, db: Kysely<unknown>): Promi
   const adding = status.toInstall.length > 0 ? `; installing ${status.toInstall.join(', ')}` : '';
   if (status.selection === 'all') return `empty schema, installing every module (${status.toInstall.join(', ')})`;
   if (status.selection === 'named') return `empty schema, installing the named modules${adding.replace(/^; installing/, ':')}`;
+  if (status.installed.length === 0) return `finishing an interrupted install${adding.replace(/^; installing/, ':')}`;
   return `upgrading the installed modules (${status.installed.join(', ')})${adding}`;
 }
 

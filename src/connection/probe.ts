@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { SchemaKitConnectionError } from '../errors.js';
+import { checkConnectionUrl } from './config.js';
 import { describeUrl, passwordOf, redactSecrets } from './redact.js';
 
 /** Options for {@link probeConnection}. */
@@ -13,9 +14,11 @@ export interface ProbeOptions {
 /**
  * Connects once to `connectionString` and returns the server's version, or throws a
  * {@link SchemaKitConnectionError} within `timeoutMs` whose one-line message names the host and
- * the reason but never the password.
+ * the reason but never the password. A malformed URL is a `configuration` `SchemaKitError` naming
+ * `label` (default `'connection string'`), its password masked.
  */
 export async function probeConnection(connectionString: string, options: ProbeOptions = {}): Promise<string> {
+  checkConnectionUrl(connectionString, options.label ?? 'connection string');
   const timeoutMs = options.timeoutMs ?? 5000;
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
   try {

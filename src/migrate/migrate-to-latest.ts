@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { SHIPPED_CATALOG, type Catalog } from './catalog.js';
-import { ensureHistory, readInstallState } from './history.js';
+import { ensureHistory, readInstallState, recordIntended } from './history.js';
 import type { CatalogOptions, MigrationOptions, MigrationRunResult } from './options.js';
 import { resolveOptions } from './options.js';
 import { checkModuleNames, planModules } from './plan.js';
@@ -13,7 +13,9 @@ import { createPartitions } from '../modules/lifecycle/index.js';
  * Upgrades the installed modules and installs the ones named in `add` (an empty schema gets
  * `modules`, or every module), each migration in its own transaction, under an advisory lock
  * keyed on the target schema so concurrent runners are safe: one applies, the others wait and
- * find nothing to do. The installed modules are recorded in the schema. Stops before running
+ * find nothing to do. The modules a run installs are recorded in the schema as intended before
+ * any of their migrations runs, so a run cut off half-way (killed, connection lost) is finished by
+ * the next run, and `status` shows what is left. Stops before running
  * anything when an applied migration's file changed or is missing, the database is ahead of the
  * package, or `modules` names a module that is not installed (`not_installed`: use `add`). Then
  * keeps the partitioned logs' monthly partitions `DEFAULT_MONTHS_AHEAD` (3) months ahead.
@@ -43,7 +45,8 @@ export async function migrateCatalogToLatest(
   const finish = runClock(resolved.schema);
   const plan = async (conn: Kysely<unknown>) => {
     const state = await readInstallState(conn, resolved.schema);
-    return reconcile(catalog, planModules(catalog, state.installed, resolved).target, state.history);
+    const { target } = planModules(catalog, state, resolved);
+    return { ...reconcile(catalog, target, state.history), target };
   };
   try {
     if (resolved.dryRun) {
@@ -53,8 +56,10 @@ export async function migrateCatalogToLatest(
     }
     return await withSchemaLock(db, resolved, async (conn) => {
       await ensureHistory(conn, resolved.schema);
-      const { pending, problems } = await plan(conn);
+      const { pending, problems, target } = await plan(conn);
       if (problems[0]) return finish({ results: [], error: problems[0] });
+      // the intent first, committed on its own: a run cut off half-way is finished by the next one
+      await recordIntended(conn, resolved.schema, target.map((m) => m.name));
       const outcome = await runAll(conn, resolved, pending, 'Up');
       if (outcome.error) return finish(outcome);
       // keep the partitioned logs a few months ahead on every run, even one with nothing to apply

@@ -19,9 +19,11 @@ export interface MigrationStatusResult {
   readonly problems: readonly SchemaKitMigrationError[];
   /** True when nothing is pending and there are no problems. */
   readonly upToDate: boolean;
-  /** The modules installed in the schema, in dependency order. */
+  /** The modules installed in the schema (with at least one applied migration), in dependency order. */
   readonly installed: readonly string[];
-  /** The modules `migrate` would install: all (or those named) on an empty schema, else those of `add`. */
+  /** The modules `migrate` would install: all (or those named) on an empty schema, those of `add`,
+   * and those intended but not installed (an install cut off, or a module whose migrations `down`
+   * reverted): their migrations count as pending. */
   readonly toInstall: readonly string[];
   /** The modules neither installed nor to be installed. */
   readonly notInstalled: readonly string[];
@@ -53,7 +55,7 @@ export async function catalogStatus(db: Kysely<unknown>, catalog: Catalog, optio
   const state = await readInstallState(db.withoutPlugins(), resolved.schema).catch((error: unknown) => {
     throw toSchemaKitError(error);
   });
-  const plan = planModules(catalog, state.installed, resolved);
+  const plan = planModules(catalog, state, resolved);
   const { entries, pending, problems } = reconcile(catalog, plan.target, state.history);
   return {
     schema: resolved.schema,

@@ -19,7 +19,9 @@ export interface MigrationOptions {
   readonly lockTimeoutMs?: number;
   /** Plan only: report what would run, with its SQL, and change nothing. */
   readonly dryRun?: boolean;
-  /** Called as each migration starts and ends, e.g. to print progress. */
+  /** Called as each migration starts and ends, e.g. to print progress. It cannot change the run: a
+   * throw (or rejected promise) is caught, the run finishes, and the first one is returned as a
+   * `callback_failed` error (its `cause`) when the run had no error of its own. */
   readonly onProgress?: (event: MigrationProgress) => void;
 }
 
@@ -27,6 +29,13 @@ export interface MigrationOptions {
 export interface MigrateDownOptions extends MigrationOptions {
   /** How many applied migrations to revert, newest first. Default 1. */
   readonly steps?: number;
+  /**
+   * Also uninstall: a module left with no applied migration by this run leaves the intended set,
+   * so later runs of `migrate` do not install it again (add it back with `add`). Without it, the
+   * reverted modules stay intended and `migrate` re-applies them: down then migrate is a round
+   * trip. Default false.
+   */
+  readonly uninstall?: boolean;
 }
 
 /** A progress event: a migration is about to run, or has finished. */
@@ -84,10 +93,12 @@ export interface ResolvedOptions {
   readonly lockTimeoutMs: number;
   readonly dryRun: boolean;
   readonly onProgress: (event: MigrationProgress) => void;
+  /** With down: modules left without applied migrations leave the intended set. */
+  readonly uninstall: boolean;
 }
 
 /** Applies defaults and validates `options`, throwing {@link SchemaKitValidationError} on bad values. */
-export function resolveOptions(options: CatalogOptions = {}): ResolvedOptions {
+export function resolveOptions(options: CatalogOptions & { readonly uninstall?: boolean } = {}): ResolvedOptions {
   const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
   if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 0) {
     throw new SchemaKitValidationError('lockTimeoutMs', 'must be a whole number of milliseconds, 0 or more');
@@ -105,6 +116,7 @@ export function resolveOptions(options: CatalogOptions = {}): ResolvedOptions {
     lockTimeoutMs,
     dryRun: options.dryRun ?? false,
     onProgress: options.onProgress ?? (() => undefined),
+    uninstall: options.uninstall === true,
   };
 }
 

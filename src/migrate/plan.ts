@@ -8,9 +8,10 @@ export type ModuleSelection = 'installed' | 'named' | 'all';
 export interface ModulePlan {
   /** The modules to act on, with their dependencies, in dependency order. */
   readonly target: CatalogModule[];
-  /** The installed modules, in dependency order. */
+  /** The installed modules (with at least one applied migration), in dependency order. */
   readonly installed: string[];
-  /** The modules of `target` that are not installed yet. */
+  /** The modules of `target` that are not installed yet: named, added, or intended by an earlier
+   * run that did not finish (or whose migrations a `down` reverted). */
   readonly toInstall: string[];
   /** The modules neither installed nor in `target`. */
   readonly notInstalled: string[];
@@ -26,17 +27,25 @@ export interface ModuleRequest {
 }
 
 /**
- * Works out the modules to act on. An empty schema gets `modules` (or every module when nothing is
- * named) plus `add`; an installed one upgrades its installed modules (or the installed ones among
- * `modules`) and installs `add`. Naming in `modules` a module that is not installed throws a `not_installed` {@link SchemaKitMigrationError}: adding a module is deliberate (`add`).
+ * Works out the modules to act on. An empty schema (nothing intended) gets `modules` (or every
+ * module when nothing is named) plus `add`; otherwise the run completes and upgrades the intended
+ * modules (or the intended ones among `modules`) and installs `add`. Naming in `modules` a module
+ * that is not intended throws a `not_installed` {@link SchemaKitMigrationError}: adding a module
+ * is deliberate (`add`).
  */
-export function planModules(catalog: Catalog, installedSet: ReadonlySet<string>, request: ModuleRequest): ModulePlan {
+export function planModules(
+  catalog: Catalog,
+  state: { readonly intended: ReadonlySet<string>; readonly installed: ReadonlySet<string> },
+  request: ModuleRequest,
+): ModulePlan {
+  const installedSet = state.intended;
   const named = request.modules ? resolveModules(catalog, request.modules) : undefined;
   const added = request.add ? resolveModules(catalog, request.add) : [];
-  const installed = catalog.filter((m) => installedSet.has(m.name)).map((m) => m.name);
+  const intended = catalog.filter((m) => installedSet.has(m.name)).map((m) => m.name);
+  const installed = catalog.filter((m) => state.installed.has(m.name)).map((m) => m.name);
   let base: CatalogModule[];
   let selection: ModuleSelection;
-  if (installed.length === 0) {
+  if (intended.length === 0) {
     selection = named ? 'named' : request.add ? 'named' : 'all';
     base = named ?? (request.add ? [] : [...catalog]);
   } else {
@@ -47,7 +56,7 @@ export function planModules(catalog: Catalog, installedSet: ReadonlySet<string>,
     if (missing.length > 0) {
       throw new SchemaKitMigrationError(
         'not_installed',
-        `Module(s) ${missing.join(', ')} not installed (installed: ${installed.join(', ')}): install them deliberately with --add ${missing.join(',')} (from code: add: [...]).`,
+        `Module(s) ${missing.join(', ')} not installed (installed: ${intended.join(', ')}): install them deliberately with --add ${missing.join(',')} (from code: add: [...]).`,
       );
     }
   }
@@ -56,8 +65,8 @@ export function planModules(catalog: Catalog, installedSet: ReadonlySet<string>,
   return {
     target,
     installed,
-    toInstall: target.filter((m) => !installedSet.has(m.name)).map((m) => m.name),
-    notInstalled: catalog.filter((m) => !wanted.has(m.name) && !installedSet.has(m.name)).map((m) => m.name),
+    toInstall: target.filter((m) => !state.installed.has(m.name)).map((m) => m.name),
+    notInstalled: catalog.filter((m) => !wanted.has(m.name) && !state.installed.has(m.name)).map((m) => m.name),
     selection,
   };
 }

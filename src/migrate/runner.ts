@@ -65,13 +65,14 @@ export async function runMigration(
   direction: 'Up' | 'Down',
   mode: ScriptMode,
   inTransaction = false,
+  uninstall = false,
 ): Promise<MigrationResult> {
   const text = renderSql(direction === 'Up' ? migration.up : migration.down, schema);
   const started = performance.now();
   const record = async (): Promise<void> => {
     const durationMs = performance.now() - started;
     if (direction === 'Up') await recordApplied(conn, schema, { ...migration, durationMs });
-    else await recordReverted(conn, schema, migration.module, migration.name);
+    else await recordReverted(conn, schema, migration.module, migration.name, uninstall);
   };
   const attempt = async (): Promise<void> => {
     if (!migration.transactional || inTransaction) {
@@ -118,12 +119,55 @@ export async function runMigration(
 }
 
 /**
+ * The host's `onProgress`, called so that it cannot change the run: a throw (or a rejected
+ * promise) is caught and kept, the run goes on, and {@link runAll} reports the first one as a
+ * `callback_failed` error once the database is consistent.
+ */
+function isolatedProgress(onProgress: ResolvedOptions['onProgress']): {
+  report: ResolvedOptions['onProgress'];
+  failure: () => unknown;
+} {
+  let failed = false;
+  let failure: unknown;
+  const keep = (error: unknown): void => {
+    if (failed) return;
+    failed = true;
+    failure = error;
+  };
+  return {
+    report: (event) => {
+      try {
+        const returned = (onProgress as (e: typeof event) => unknown)(event);
+        if (returned && typeof (returned as PromiseLike<unknown>).then === 'function') {
+          Promise.resolve(returned).catch(keep);
+        }
+      } catch (error) {
+        keep(error);
+      }
+    },
+    failure: () => (failed ? failure ?? new Error('onProgress threw a nullish value') : undefined),
+  };
+}
+
+/** The error reported when the host's `onProgress` threw while the run itself succeeded. */
+export function callbackFailure(error: unknown): SchemaKitError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new SchemaKitError(
+    'callback_failed',
+    `The onProgress callback threw (${message}); the run was not affected: its results say what was applied or reverted.`,
+    { cause: error },
+  );
+}
+
+/**
  * Runs `migrations` in order, reporting progress, and stops at the first failure: the results
  * list every migration, the failed one as `Error` and the rest as `NotExecuted`. Up, each
  * migration commits on its own; down, the whole run is one transaction when every migration
  * allows it, so a failure reverts nothing (the ones before it are reported `NotExecuted` too).
  * A connection that takes one statement per query makes an atomic run start again, split, after
- * its rollback.
+ * its rollback. The host's `onProgress` cannot change the run: its throws are caught, the run
+ * finishes (and its transaction, if any, commits or rolls back), and the first throw is returned
+ * as a `callback_failed` error when the run had none.
  */
 export async function runAll(
   conn: Kysely<unknown>,
@@ -131,36 +175,43 @@ export async function runAll(
   migrations: readonly Migration[],
   direction: 'Up' | 'Down',
   mode: ScriptMode = { oneStatementPerQuery: false },
+  progress = isolatedProgress(options.onProgress),
 ): Promise<{ results: MigrationResult[]; error?: SchemaKitError }> {
+  // one async frame, not a wrapper: a failure's stack keeps its callers (the CLI's --verbose shows them)
+  const report = progress.report;
+  const done = (outcome: { results: MigrationResult[]; error?: SchemaKitError }) => {
+    const thrown = progress.failure();
+    return outcome.error || thrown === undefined ? outcome : { ...outcome, error: callbackFailure(thrown) };
+  };
   const atomic = direction === 'Down' && migrations.length > 1 && migrations.every((m) => m.transactional);
   const results: MigrationResult[] = [];
   const planned = (m: Migration, status: MigrationResult['status']) => notRun(m, direction, options.schema, status);
   if (atomic) await sql`begin`.execute(conn);
   for (const [index, migration] of migrations.entries()) {
-    options.onProgress({ phase: 'start', result: planned(migration, 'Planned') });
+    report({ phase: 'start', result: planned(migration, 'Planned') });
     try {
-      const result = await runMigration(conn, options.schema, migration, direction, mode, atomic);
+      const result = await runMigration(conn, options.schema, migration, direction, mode, atomic, options.uninstall);
       results.push(result);
-      if (!atomic) options.onProgress({ phase: 'end', result });
+      if (!atomic) report({ phase: 'end', result });
     } catch (error) {
       const failed = planned(migration, 'Error');
       if (atomic) {
         await sql`rollback`.execute(conn).catch(() => undefined);
         if (!mode.oneStatementPerQuery && rejectsSeveralCommands((error as Error).cause)) {
-          return runAll(conn, options, migrations, direction, { oneStatementPerQuery: true });
+          return runAll(conn, options, migrations, direction, { oneStatementPerQuery: true }, progress);
         }
         results.splice(0, results.length, ...migrations.slice(0, index).map((m) => planned(m, 'NotExecuted')));
       }
       results.push(failed, ...migrations.slice(index + 1).map((m) => planned(m, 'NotExecuted')));
-      options.onProgress({ phase: 'end', result: failed });
-      return { results, error: error as SchemaKitError };
+      report({ phase: 'end', result: failed });
+      return done({ results, error: error as SchemaKitError });
     }
   }
   if (atomic) {
     await sql`commit`.execute(conn);
-    results.forEach((result) => options.onProgress({ phase: 'end', result }));
+    results.forEach((result) => report({ phase: 'end', result }));
   }
-  return { results };
+  return done({ results });
 }
 
 /** The result of a migration that did not run (yet): planned, failed, or skipped after a failure. */

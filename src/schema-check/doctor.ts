@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { toSchemaKitError } from '../database-errors.js';
 import { SchemaKitError } from '../errors.js';
-import { runtimePrivileges } from '../grants.js';
+import { ERASURE_FUNCTIONS, RUNTIME_FUNCTIONS, runtimePrivileges } from '../grants.js';
 import { SHIPPED_CATALOG } from '../migrate/catalog.js';
 import { readInstallState } from '../migrate/history.js';
 import { planModules } from '../migrate/plan.js';
@@ -131,12 +131,115 @@ async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: s
     where c.relnamespace = (select oid from pg_namespace where nspname = ${schema}) and c.relkind in ('r', 'p')
       and not c.relispartition
     order by 1, array_position(${[...PRIVILEGES]}::text[], p.privilege)`.execute(db);
+  // a partition is reached through its parent: a privilege on the partition itself is too much
+  const { rows: onPartitions } = await sql<{ table: string; privilege: string }>`
+    select c.relname as table, p.privilege
+    from pg_class c cross join unnest(${[...PRIVILEGES]}::text[]) as p(privilege)
+    where c.relnamespace = (select oid from pg_namespace where nspname = ${schema}) and c.relispartition
+      and has_table_privilege(${role}, c.oid, p.privilege)
+    order by 1, array_position(${[...PRIVILEGES]}::text[], p.privilege)`.execute(db);
+  for (const row of onPartitions) {
+    privilege(row.table, `has ${row.privilege} on partition ${row.table}, which grants does not give (the partitioned parent is the way in)`);
+  }
+  await functionPrivilegeDifferences(db, schema, role, privilege);
   for (const row of rows) {
     const expected = runtimePrivileges(row.table).includes(row.privilege);
     if (row.held && !expected) privilege(`${row.table}`, `has ${row.privilege} on ${row.table}, which grants does not give`);
     if (!row.held && expected) privilege(`${row.table}`, `lacks ${row.privilege} on ${row.table}, which grants gives`);
   }
   return out;
+}
+
+/**
+ * The monthly partitions of the expected partitioned tables, each checked against its parent: the
+ * triggers the package puts on the parent's DEFAULT partition (cloned onto every partition) are
+ * there with the same enabled state, every index of the parent has its partition's index attached,
+ * and the partition has no index of its own.
+ */
+async function partitionDifferences(db: Kysely<unknown>, schema: string, expected: SchemaManifest): Promise<SchemaDifference[]> {
+  const out: SchemaDifference[] = [];
+  const partitioned = expected.tables.filter((t) => t.kind === 'p').map((t) => t.name);
+  if (partitioned.length === 0) return out;
+  const { rows: partitions } = await sql<{ parent: string; name: string }>`
+    select parent.relname as parent, c.relname as name
+    from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class parent on parent.oid = i.inhparent
+    where parent.relnamespace = ${schema}::regnamespace and parent.relname = any(${partitioned}::text[])
+      and c.relkind in ('r', 'p') and c.relname <> parent.relname || '_default'
+    order by 1, 2`.execute(db);
+  if (partitions.length === 0) return out;
+  const names = partitions.map((p) => p.name);
+  const { rows: triggers } = await sql<{ table: string; name: string; enabled: string }>`
+    select c.relname as table, t.tgname as name, t.tgenabled as enabled
+    from pg_trigger t join pg_class c on c.oid = t.tgrelid
+    where c.relnamespace = ${schema}::regnamespace and c.relname = any(${names}::text[]) and not t.tgisinternal`.execute(db);
+  const { rows: indexes } = await sql<{ table: string; name: string; attached_to: string | null }>`
+    select c.relname as table, ic.relname as name, pic.relname as attached_to
+    from pg_index x join pg_class c on c.oid = x.indrelid join pg_class ic on ic.oid = x.indexrelid
+    left join pg_inherits ii on ii.inhrelid = x.indexrelid left join pg_class pic on pic.oid = ii.inhparent
+    where c.relnamespace = ${schema}::regnamespace and c.relname = any(${names}::text[])`.execute(db);
+  const { rows: parentIndexes } = await sql<{ table: string; name: string }>`
+    select c.relname as table, ic.relname as name
+    from pg_index x join pg_class c on c.oid = x.indrelid join pg_class ic on ic.oid = x.indexrelid
+    where c.relnamespace = ${schema}::regnamespace and c.relname = any(${partitioned}::text[])`.execute(db);
+  const byName = new Map(expected.tables.map((t) => [t.name, t]));
+  for (const { parent, name } of partitions) {
+    // the parent's triggers are cloned (row) or copied (statement) onto each partition, by name
+    const template = byName.get(`${parent}_default`) ?? byName.get(parent);
+    const liveTriggers = new Map(triggers.filter((t) => t.table === name).map((t) => [t.name, t]));
+    for (const want of template?.triggers ?? []) {
+      const have = liveTriggers.get(want.name);
+      const object = `${name}.${want.name}`;
+      if (!have) out.push({ kind: 'trigger', object, message: `trigger ${object} is missing (partition of ${parent})` });
+      else if (have.enabled !== want.enabled) {
+        out.push({ kind: 'trigger', object, message: `trigger ${object} is ${TRIGGER_STATE[have.enabled] ?? have.enabled} (expected ${TRIGGER_STATE[want.enabled] ?? want.enabled})` });
+      }
+      liveTriggers.delete(want.name);
+    }
+    for (const extra of liveTriggers.keys()) {
+      out.push({ kind: 'trigger', object: `${name}.${extra}`, message: `trigger ${name}.${extra} is not in the package's schema` });
+    }
+    const own = indexes.filter((i) => i.table === name);
+    for (const want of parentIndexes.filter((i) => i.table === parent)) {
+      if (!own.some((i) => i.attached_to === want.name)) {
+        out.push({ kind: 'index', object: `${name}.${want.name}`, message: `index ${want.name} of ${parent} has no index attached on partition ${name}` });
+      }
+    }
+    for (const extra of own.filter((i) => i.attached_to === null)) {
+      out.push({ kind: 'index', object: `${name}.${extra.name}`, message: `index ${name}.${extra.name} is not in the package's schema` });
+    }
+  }
+  return out;
+}
+
+/**
+ * The runtime role's EXECUTE privileges on the schema's functions: `create_partitions` granted,
+ * the erasure functions all or none (`grants --erasure`), and no other function whose EXECUTE
+ * the package revoked from PUBLIC.
+ */
+async function functionPrivilegeDifferences(
+  db: Kysely<unknown>,
+  schema: string,
+  role: string,
+  privilege: (object: string, message: string) => void,
+): Promise<void> {
+  const { rows } = await sql<{ signature: string; held: boolean; public_can: boolean }>`
+    select p.proname || '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')' as signature,
+           has_function_privilege(${role}, p.oid, 'EXECUTE') as held,
+           exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                   where a.grantee = 0 and a.privilege_type = 'EXECUTE') as public_can
+    from pg_proc p where p.pronamespace = ${schema}::regnamespace order by 1`.execute(db);
+  const erasure = rows.filter((r) => ERASURE_FUNCTIONS.includes(r.signature));
+  for (const row of rows) {
+    if (RUNTIME_FUNCTIONS.includes(row.signature)) {
+      if (!row.held) privilege(row.signature, `lacks EXECUTE on ${row.signature}, which grants gives`);
+    } else if (ERASURE_FUNCTIONS.includes(row.signature)) {
+      if (!row.held && erasure.some((r) => r.held)) {
+        privilege(row.signature, `lacks EXECUTE on ${row.signature} but holds another erasure function: grants --erasure gives all of them`);
+      }
+    } else if (row.held && !row.public_can) {
+      privilege(row.signature, `has EXECUTE on ${row.signature}, which grants does not give`);
+    }
+  }
 }
 
 /**
@@ -157,12 +260,13 @@ export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOption
   const plain = db.withoutPlugins() as Kysely<unknown>;
   try {
     const state = await readInstallState(plain, schema);
-    const plan = planModules(SHIPPED_CATALOG, state.installed, { modules: undefined, add: undefined });
+    const plan = planModules(SHIPPED_CATALOG, state, { modules: undefined, add: undefined });
     const differences: SchemaDifference[] = [];
-    if (plan.installed.length === 0) {
+    if (plan.target.length === 0 || state.intended.size === 0) {
       differences.push({ kind: 'module', object: schema, message: `no schema-kit module is installed in schema "${schema}"` });
     }
-    const installed = plan.target.filter((m) => plan.installed.includes(m.name));
+    // every intended module is checked: one whose install was cut off shows its missing objects
+    const installed = state.intended.size === 0 ? [] : plan.target;
     const { entries, problems } = reconcile(SHIPPED_CATALOG, installed, state.history);
     for (const entry of entries.filter((e) => e.state === 'pending')) {
       differences.push({ kind: 'migration', object: `${entry.module}/${entry.migration}`, message: `migration ${entry.module}/${entry.migration} is pending: run schema-kit migrate` });
@@ -182,6 +286,7 @@ export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOption
       ...compareNamed('function', '', expected.functions, live.functions, (w, h) => fieldChanges(w, h, ['arguments', 'definition'])),
       ...compareNamed('sequence', '', expected.sequences, live.sequences, (w, h) => fieldChanges(w, h, ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle', 'ownedBy'])),
     );
+    differences.push(...(await partitionDifferences(plain, schema, expected)));
     if (role) differences.push(...(await privilegeDifferences(plain, schema, role)));
     return { schema, installed: plan.installed, role, ok: differences.length === 0, differences };
   } catch (error) {

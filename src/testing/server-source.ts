@@ -3,6 +3,8 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { checkConnectionUrl, DEFAULT_CONNECT_TIMEOUT_MS } from '../connection/config.js';
+import { connectFailure } from '../connection/probe.js';
 import { toSchemaKitError } from '../database-errors.js';
 import { startEmbeddedPostgres } from '../embedded/start-embedded.js';
 
@@ -12,10 +14,16 @@ export interface ServerDatabase {
   remove(): Promise<void>;
 }
 
-async function onServer(adminUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
+async function onServer(adminUrl: string, statement: string, connectTimeoutMs: number): Promise<void> {
+  // pg's connection timeout runs until the server is ready for queries: authentication included
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: connectTimeoutMs });
+  client.on('error', () => undefined); // a connection lost while idle fails the query below instead
   try {
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (error) {
+      throw connectFailure(adminUrl, timedOut(error, connectTimeoutMs), 'target.url');
+    }
     await client.query(statement);
   } catch (error) {
     throw toSchemaKitError(error);
@@ -24,12 +32,21 @@ async function onServer(adminUrl: string, statement: string): Promise<void> {
   }
 }
 
+/** pg's timeout error, saying how long it waited. */
+function timedOut(error: unknown, ms: number): unknown {
+  const message = (error as Error | undefined)?.message ?? '';
+  return /timeout/i.test(message) ? new Error(`no answer within ${ms} ms (connecting and authenticating): ${message}`, { cause: error }) : error;
+}
+
 /**
  * Creates a database of its own (`sk_test_<random>`, from template0) on the server at `url`, or
  * on an embedded PostgreSQL started for it in a temporary folder. `remove` drops the database
  * (closing any connection left to it), or stops the embedded server and deletes its folder.
  */
-export async function freshServerDatabase(target: 'embedded' | { url: string }): Promise<ServerDatabase> {
+export async function freshServerDatabase(
+  target: 'embedded' | { url: string },
+  connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS,
+): Promise<ServerDatabase> {
   if (target === 'embedded') {
     const parent = mkdtempSync(join(tmpdir(), 'schema-kit-testdb-'));
     chmodSync(parent, 0o755); // the server runs as the postgres user when the tests run as root
@@ -42,12 +59,13 @@ export async function freshServerDatabase(target: 'embedded' | { url: string }):
       },
     };
   }
+  const adminUrl = checkConnectionUrl(target.url, 'target.url');
   const name = `sk_test_${randomBytes(6).toString('hex')}`;
-  await onServer(target.url, `CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
-  const url = new URL(target.url);
+  await onServer(adminUrl, `CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`, connectTimeoutMs);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    remove: () => onServer(target.url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    remove: () => onServer(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`, connectTimeoutMs),
   };
 }

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { checkConnectionUrl, checkTimeout, DEFAULT_CONNECT_TIMEOUT_MS } from '../connection/config.js';
 import { SchemaKitError } from '../errors.js';
 import type { ModuleName } from '../modules.js';
 import { SHIPPED_CATALOG, resolveModules } from '../migrate/catalog.js';
@@ -34,6 +35,12 @@ export interface TestDatabaseOptions {
    * faster than creating and migrating). Default true.
    */
   readonly cache?: boolean;
+  /**
+   * Server targets (`{ url }`, `'embedded'`): how long each connection may take to connect and
+   * authenticate before it fails with a `SchemaKitConnectionError`, in milliseconds. Default
+   * 10000. A malformed `target.url` fails at once with a `configuration` `SchemaKitError`.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 /**
@@ -69,9 +76,13 @@ export interface Opened {
   close(): Promise<void>;
 }
 
-async function openServer(target: 'embedded' | { url: string }, migrate: (db: Kysely<Database>) => Promise<void>): Promise<Opened> {
-  const server = await freshServerDatabase(target);
-  const pool = new pg.Pool({ connectionString: server.url, max: 10 });
+async function openServer(
+  target: 'embedded' | { url: string },
+  migrate: (db: Kysely<Database>) => Promise<void>,
+  connectTimeoutMs: number,
+): Promise<Opened> {
+  const server = await freshServerDatabase(target, connectTimeoutMs);
+  const pool = new pg.Pool({ connectionString: server.url, max: 10, connectionTimeoutMillis: connectTimeoutMs });
   pool.on('error', () => undefined); // an idle client cut off when the database is dropped
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
@@ -111,6 +122,8 @@ function installs(modules: readonly ModuleName[] | undefined, name: ModuleName):
 export async function createTestDatabase<DB = Database>(options: TestDatabaseOptions = {}): Promise<TestDatabase<DB>> {
   const schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
   const target = options.target ?? 'pglite';
+  const connectTimeoutMs = checkTimeout(options.connectTimeoutMs, 'connectTimeoutMs', DEFAULT_CONNECT_TIMEOUT_MS);
+  if (typeof target === 'object') checkConnectionUrl((target as { url?: unknown } | null)?.url, 'target.url');
   const migrate = async (db: Kysely<Database>): Promise<void> => {
     const { error } = await migrateToLatest(db, { schema, ...(options.modules ? { modules: options.modules } : {}) });
     if (error) throw error;
@@ -118,7 +131,7 @@ export async function createTestDatabase<DB = Database>(options: TestDatabaseOpt
   const opened =
     target === 'pglite'
       ? await openPGlite({ schema, modules: options.modules, cache: options.cache ?? true, migrate })
-      : await openServer(target, migrate);
+      : await openServer(target, migrate, connectTimeoutMs);
   const seeds = await snapshotSeeds(opened.db as Kysely<unknown>, { schema }).catch(async (error: unknown) => {
     await opened.close();
     throw new SchemaKitError('unexpected', `Reading the seeded rows failed: ${(error as Error).message}`, { cause: error });

@@ -51,12 +51,20 @@ describe('schema-kit doctor', () => {
     expect(byObject['users.nickname']).toMatchObject({ kind: 'column', message: 'column users.nickname is not in the package\'s schema' });
     // the type change shows in the unique index on lower(email) too: seven differences
     expect(byObject['users.users_email_key']).toMatchObject({ kind: 'index', message: expect.stringContaining('lower((email)::text)') });
-    expect(doc.differences).toHaveLength(7);
+    // disabling the parent's trigger disabled it on every monthly partition: one line per partition
+    const { rows: months } = await database().pool.query<{ name: string }>(
+      `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+        where i.inhparent = '${schema}.event_log'::regclass and c.relname <> 'event_log_default' order by 1`);
+    expect(months.length).toBeGreaterThan(0);
+    const onPartitions = doc.differences.filter((d) => months.some((m) => d.object.startsWith(`${m.name}.`)));
+    expect(onPartitions.map((d) => d.object)).toEqual(months.map((m) => `${m.name}.${trigger[0]!.name}`));
+    expect(onPartitions.every((d) => /is disabled \(expected enabled always\)$/.test(d.message))).toBe(true);
+    expect(doc.differences).toHaveLength(7 + months.length);
 
     const text = await runCli(['doctor', '--schema', schema], { env: env() });
     expect(text.code).toBe(1);
     expect(lines(text.stdout).slice(1, -1)).toEqual(doc.differences.map((d) => `  ${d.message}`));
-    expect(lines(text.stdout).at(-1)).toBe('7 difference(s) in 4 installed module(s).');
+    expect(lines(text.stdout).at(-1)).toBe(`${7 + months.length} difference(s) in 4 installed module(s).`);
   });
 
   it('with --role compares the runtime role with what grants gives, both ways', async () => {
@@ -84,6 +92,54 @@ describe('schema-kit doctor', () => {
       const missing = await runCli(['doctor', '--schema', schema, '--role', 'sk_no_such_role'], { env: env() });
       expect(missing.code).toBe(1);
       expect(failureOf(missing.stderr).error).toBe('schema-kit: Role "sk_no_such_role" does not exist.');
+    } finally {
+      await q(`drop owned by "${role}"`);
+      await q(`drop role "${role}"`);
+    }
+  });
+
+  it('checks the monthly partitions: their triggers, their indexes, and with --role no privilege on a partition itself', async () => {
+    const schema = 'doctor_partitions';
+    const role = `${database().name}_doctor_parts`;
+    const q = (text: string) => database().pool.query(text);
+    expect((await runCli(['migrate', '--schema', schema, '--modules', 'audit,roles'], { env: env() })).code).toBe(0);
+    expect((await doctor(schema)).code).toBe(0);
+    const { rows: months } = await database().pool.query<{ name: string }>(
+      `select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+        where i.inhparent = '${schema}.event_log'::regclass and c.relname <> 'event_log_default' order by 1 limit 1`);
+    const month = months[0]!.name;
+    const { rows: trigger } = await database().pool.query<{ name: string }>(
+      `select tgname as name from pg_trigger where tgrelid = '${schema}.${month}'::regclass and not tgisinternal order by 1 limit 1`);
+    await q(`alter table ${schema}.${month} disable trigger ${trigger[0]!.name}`);
+    await q(`create index ${month}_extra on ${schema}.${month} (id)`);
+    const drift = await doctor(schema);
+    expect(drift.code).toBe(1);
+    expect(drift.doc.differences).toEqual([
+      { kind: 'trigger', object: `${month}.${trigger[0]!.name}`, message: expect.stringMatching(/is disabled \(expected enabled always\)$/) },
+      { kind: 'index', object: `${month}.${month}_extra`, message: `index ${month}.${month}_extra is not in the package's schema` },
+    ]);
+    await q(`alter table ${schema}.${month} enable always trigger ${trigger[0]!.name}`);
+    await q(`drop index ${schema}.${month}_extra`);
+    expect((await doctor(schema)).code).toBe(0);
+
+    await q(`create role "${role}" login`);
+    try {
+      expect((await runCli(['grants', '--schema', schema, '--role', role], { env: env() })).code).toBe(0);
+      expect((await doctor(schema, '--role', role)).code).toBe(0);
+      // partitions made after the grants get nothing directly either
+      expect((await runCli(['partitions', '--schema', schema, '--ahead', '8'], { env: env() })).code).toBe(0);
+      expect((await doctor(schema, '--role', role)).code).toBe(0);
+      await q(`grant select on ${schema}.${month} to "${role}"`);
+      await q(`revoke execute on function ${schema}.create_partitions(text, integer) from "${role}"`);
+      await q(`grant execute on function ${schema}.drop_partitions_before(text, timestamptz, boolean) to "${role}"`);
+      const { code, doc } = await doctor(schema, '--role', role);
+      expect(code).toBe(1);
+      expect(doc.differences.map((d) => d.message).sort()).toEqual([
+        `role "${role}" has EXECUTE on drop_partitions_before(text, timestamp with time zone, boolean), which grants does not give`,
+        `role "${role}" has SELECT on partition ${month}, which grants does not give (the partitioned parent is the way in)`,
+        `role "${role}" lacks EXECUTE on create_partitions(text, integer), which grants gives`,
+      ]);
+      expect(doc.differences.every((d) => d.kind === 'privilege')).toBe(true);
     } finally {
       await q(`drop owned by "${role}"`);
       await q(`drop role "${role}"`);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { failureOf, historyIn, lines, progressKeys, runCli, shippedMigrations, tablesIn } from '../helpers/cli.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { readSchemaManifest } from '../helpers/schema-manifest.js';
 
 const all = shippedMigrations();
 const tablesOf = (migrations: typeof all) => [...migrations.flatMap((m) => m.tables), 'schema_kit_migrations', 'schema_kit_modules'].sort();
@@ -22,14 +23,42 @@ describe('schema-kit down', () => {
     const kept = all.slice(0, -2);
     expect(await historyIn(database().pool, 'schema_kit')).toEqual(kept.map((m) => m.key));
     expect(await tablesIn(database().pool, 'schema_kit')).toEqual(tablesOf(kept));
-    // a module whose last migration was reverted is no longer installed: nothing pending
-    expect((await runCli(['status', '--exit-code'], { env: env() })).code).toBe(0);
+    // a module whose last migration was reverted stays intended: its migrations are pending
+    expect((await runCli(['status', '--exit-code'], { env: env() })).code).toBe(3);
 
-    const up = await runCli(['migrate', '--add', reverted.map((m) => m.module).join(',')], { env: env() });
+    const up = await runCli(['migrate'], { env: env() });
     expect(up.code).toBe(0);
     expect(progressKeys(up.stdout)).toEqual(all.slice(-2).map((m) => m.key));
     expect(await tablesIn(database().pool, 'schema_kit')).toEqual(tablesOf(all));
     expect(await historyIn(database().pool, 'schema_kit')).toEqual(all.map((m) => m.key));
+  });
+
+  it('down --uninstall takes the modules left with no migration out of the intended set: migrate leaves them out', async () => {
+    const schema = 'down_uninstall';
+    expect((await runCli(['migrate', '--schema', schema], { env: env() })).code).toBe(0);
+    const last = all.at(-1)!;
+    const own = all.filter((m) => m.module === last.module);
+    const down = await runCli(['down', '--schema', schema, '--modules', last.module, '--steps', String(own.length), '--yes', '--uninstall'], { env: env() });
+    expect(down.code).toBe(0);
+    const status = JSON.parse((await runCli(['status', '--schema', schema, '--json', '--exit-code'], { env: env() })).stdout) as { upToDate: boolean; notInstalled: string[] };
+    expect(status).toMatchObject({ upToDate: true, notInstalled: [last.module] });
+    expect(progressKeys((await runCli(['migrate', '--schema', schema], { env: env() })).stdout)).toEqual([]);
+    expect(progressKeys((await runCli(['migrate', '--schema', schema, '--add', last.module], { env: env() })).stdout)).toEqual(own.map((m) => m.key));
+  });
+
+  it('down --steps 3 then migrate is a round trip: the same schema as before, by the manifest and doctor', async () => {
+    const schema = 'down_round_trip';
+    const pool = database().pool;
+    expect((await runCli(['migrate', '--schema', schema], { env: env() })).code).toBe(0);
+    const before = await readSchemaManifest(pool, schema);
+    expect((await runCli(['down', '--schema', schema, '--steps', '3', '--yes'], { env: env() })).code).toBe(0);
+    expect(await historyIn(pool, schema)).toEqual(all.slice(0, -3).map((m) => m.key));
+    expect((await runCli(['status', '--schema', schema, '--exit-code'], { env: env() })).code).toBe(3);
+    const up = await runCli(['migrate', '--schema', schema], { env: env() });
+    expect(up.code).toBe(0);
+    expect(progressKeys(up.stdout)).toEqual(all.slice(-3).map((m) => m.key));
+    expect(await readSchemaManifest(pool, schema)).toEqual(before);
+    expect((await runCli(['doctor', '--schema', schema], { env: env() })).code).toBe(0);
   });
 
   it('reverts exactly one migration by default', async () => {

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { SchemaKitValidationError } from '../../src/errors.js';
+import { SchemaKitError, SchemaKitValidationError } from '../../src/errors.js';
 import { migrateCatalogDown } from '../../src/migrate/migrate-down.js';
 import { migrateCatalogToLatest } from '../../src/migrate/migrate-to-latest.js';
 import { catalogStatus } from '../../src/migrate/migration-status.js';
@@ -98,12 +98,32 @@ describe('migration runner', () => {
     expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name']);
   });
 
-  it('uninstalls a module with its last migration reverted, and reinstalls it only when added', async () => {
+  it('keeps a module with its last migration reverted intended (pending), and uninstalls it only when asked', async () => {
     const schema = 'runner_uninstall';
     await migrateCatalogToLatest(db(), catalog, { schema });
     expect((await migrateCatalogDown(db(), catalog, { schema, steps: 1 })).error).toBeUndefined();
+    expect(await catalogStatus(db(), catalog, { schema })).toMatchObject({ upToDate: false, pending: 1, installed: ['alpha'], toInstall: ['beta'], notInstalled: [] });
+    expect((await migrateCatalogToLatest(db(), catalog, { schema })).results.map((r) => r.migration)).toEqual(['0001_links']);
+
+    expect((await migrateCatalogDown(db(), catalog, { schema, steps: 1, uninstall: true })).error).toBeUndefined();
     expect(await catalogStatus(db(), catalog, { schema })).toMatchObject({ upToDate: true, installed: ['alpha'], notInstalled: ['beta'] });
+    expect((await migrateCatalogToLatest(db(), catalog, { schema })).results).toEqual([]);
     expect((await migrateCatalogToLatest(db(), catalog, { schema, add: ['beta'] })).results).toHaveLength(1);
+  });
+
+  it('records the intended modules before installing them: a run cut off half-way is finished by the next', async () => {
+    const schema = 'runner_intent';
+    const stuck = testCatalog({
+      alpha: { files: alpha },
+      beta: { dependsOn: ['alpha'], files: { '0001_links': migrationText('select 1 / 0;', 'select 1;') } },
+    });
+    const cut = await migrateCatalogToLatest(db(), stuck, { schema });
+    expect(cut.error?.code).toBe('migration_failed');
+    // beta never got a migration applied, but it was asked for: status shows it pending
+    expect(await catalogStatus(db(), catalog, { schema })).toMatchObject({ upToDate: false, pending: 1, installed: ['alpha'], toInstall: ['beta'] });
+    const rerun = await migrateCatalogToLatest(db(), catalog, { schema });
+    expect(rerun.results.map((r) => `${r.module}/${r.migration}:${r.status}`)).toEqual(['beta/0001_links:Success']);
+    expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name', 'beta/0001_links']);
   });
 
   it('reverts newest first with down, and migrate brings it back', async () => {
@@ -115,8 +135,8 @@ describe('migration runner', () => {
     expect(await tables(db(), schema)).toEqual(['schema_kit_migrations', 'schema_kit_modules', 'things']);
     expect(await history(db(), schema)).toEqual(['alpha/0001_things']);
 
-    // beta lost its last migration, so it is no longer installed: it comes back only when added
-    const up = await migrateCatalogToLatest(db(), catalog, { schema, add: ['beta'] });
+    // beta lost its last migration but stays intended: down then migrate is a round trip
+    const up = await migrateCatalogToLatest(db(), catalog, { schema });
     expect(up.results.map((r) => r.migration)).toEqual(['0002_things_name', '0001_links']);
     expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name', 'beta/0001_links']);
   });
@@ -235,6 +255,58 @@ describe('migration runner', () => {
       expect((await migrateCatalogToLatest(db(), catalog, { schema: 'runner_unlocked', lockTimeoutMs: 300 })).error).toBeUndefined();
     } finally {
       await holder.end();
+    }
+  });
+
+  it('a throwing onProgress cannot change an up run: every migration runs, results are accurate, the throw comes back typed', async () => {
+    const schema = 'runner_callback_up';
+    const boom = new Error('host progress printer broke');
+    const result = await migrateCatalogToLatest(db(), catalog, {
+      schema,
+      onProgress: (event) => {
+        if (event.phase === 'end') throw boom;
+      },
+    });
+    expect(result.error).toBeInstanceOf(SchemaKitError);
+    expect(result.error).toMatchObject({ code: 'callback_failed', cause: boom });
+    expect(result.results.map((r) => `${r.module}/${r.migration}:${r.status}`)).toEqual([
+      'alpha/0001_things:Success',
+      'alpha/0002_things_name:Success',
+      'beta/0001_links:Success',
+    ]);
+    expect(await history(db(), schema)).toEqual(['alpha/0001_things', 'alpha/0002_things_name', 'beta/0001_links']);
+    // nothing left half-done: the next run finds nothing to do
+    const again = await migrateCatalogToLatest(db(), catalog, { schema });
+    expect(again.error).toBeUndefined();
+    expect(again.results).toEqual([]);
+  });
+
+  it('a throwing onProgress cannot leave the atomic down transaction open on a pooled connection', async () => {
+    const schema = 'runner_callback_down';
+    const pool = new pg.Pool({ connectionString: database().url, max: 1 });
+    const single = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      expect((await migrateCatalogToLatest(single, catalog, { schema })).error).toBeUndefined();
+      const boom = new Error('host progress printer broke');
+      const down = await migrateCatalogDown(single, catalog, {
+        schema,
+        steps: 2,
+        onProgress: (event) => {
+          if (event.phase === 'start') throw boom;
+        },
+      });
+      expect(down.error).toMatchObject({ code: 'callback_failed', cause: boom });
+      expect(down.results.map((r) => `${r.migration}:${r.status}`)).toEqual(['0001_links:Success', '0002_things_name:Success']);
+      // the one pooled connection is outside any transaction, and the down committed
+      const { rows } = await sql<{ open: boolean }>`select pg_current_xact_id_if_assigned() is not null as open`.execute(single);
+      expect(rows[0]?.open).toBe(false);
+      const { rows: idle } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and state like 'idle in transaction%'`.execute(db());
+      expect(idle[0]?.n).toBe(0);
+      expect(await history(db(), schema)).toEqual(['alpha/0001_things']);
+    } finally {
+      await single.destroy();
     }
   });
 
