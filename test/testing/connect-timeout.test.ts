@@ -1,9 +1,9 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SchemaKitConnectionError, SchemaKitError } from '../../src/errors.js';
 import { checkConnectionUrl } from '../../src/connection/config.js';
 import { probeConnection } from '../../src/connection/probe.js';
 import { createTestDatabase } from '../../src/testing/index.js';
+import { useSilentServer } from '../helpers/silent-server.js';
 
 /**
  * createTestDatabase against a server that accepts the TCP connection and never answers: every
@@ -11,25 +11,10 @@ import { createTestDatabase } from '../../src/testing/index.js';
  * bounds the wait; the test asserts the outcome, never how long it took.
  */
 describe('createTestDatabase: connect timeout and malformed URLs', () => {
-  let silent: Server;
-  let port = 0;
-  const sockets = new Set<Socket>();
-
-  beforeAll(async () => {
-    silent = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-    });
-    await new Promise<void>((listening) => silent.listen(0, '127.0.0.1', listening));
-    port = (silent.address() as { port: number }).port;
-  });
-  afterAll(async () => {
-    sockets.forEach((s) => s.destroy());
-    await new Promise((closed) => silent.close(closed));
-  });
+  const silent = useSilentServer();
 
   it('fails with a typed connection error, password masked, on a server that never answers', async () => {
-    const url = `postgres://postgres:hunter2secret@127.0.0.1:${port}/postgres`;
+    const url = `postgres://postgres:hunter2secret@127.0.0.1:${silent.port}/postgres`;
     const error = await createTestDatabase({ target: { url }, connectTimeoutMs: 200 }).then(
       () => undefined,
       (e: unknown) => e,
@@ -39,7 +24,7 @@ describe('createTestDatabase: connect timeout and malformed URLs', () => {
     expect((error as Error).message).toMatch(/^target\.url: cannot connect to PostgreSQL at postgres@127\.0\.0\.1:\d+\/postgres: no answer within 200 ms/);
     expect((error as Error).cause).toBeDefined();
     expect(JSON.stringify(error) + String(error) + String((error as Error).stack)).not.toContain('hunter2secret');
-    expect(sockets.size).toBeGreaterThan(0); // it did reach the silent server
+    expect(silent.connections).toBeGreaterThan(0); // it did reach the silent server
   });
 
   const malformed = [
