@@ -89,7 +89,7 @@ export class ProcessedMessageRepo<DB = Database> {
    * true the first time, false for every later call. Concurrent claims of one id: exactly one wins.
    * Outside a transaction a connection lost, or pg's `query_timeout` run out, after the statement
    * was sent is `SchemaKitOutcomeUnknownError`: the claim may have committed, and claiming again
-   * answers false either way. Where that must not lose a message, use {@link processOnce}.
+   * answers false either way. Where that must not lose a message, use {@link ProcessedMessageRepo.processOnce}.
    */
   async claim(messageId: string, options: { consumer?: string } = {}): Promise<boolean> {
     const id = parseInput(messageIdSchema, messageId, 'messageId');
