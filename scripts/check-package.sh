@@ -14,8 +14,10 @@ tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 # issue 15: packed under 200 kB (591 kB before it; 258 kB with the CommonJS copy, which require(esm) made redundant).
 # issue 26: readable dist code (no whitespace or syntax minification, +17 kB) and source maps without
 # sourcesContent (+38 kB; with the sources inlined the package would pack at about 350 kB) took it
-# from 160 to 215 kB: the budget is 230 kB, for readable stacks that name the lines of src/
-budget=230000
+# from 160 to 215 kB; issue 27's typed timeouts and outcomes, bounded retries, the fast path's
+# contract, doctor's partition checks and recorded module intent took it to 234 kB: the budget is
+# 250 kB, for readable stacks that name the lines of src/
+budget=250000
 size=$(stat -c %s "$work/$tarball")
 if [ "$size" -ge "$budget" ]; then echo "package is $size bytes packed: over the budget of $budget" >&2; exit 1; fi
 echo "packed size $size bytes (budget $budget)"
