@@ -55,7 +55,7 @@ step "README's schema-kit/testing example, cold cache"
 npm install --no-audit --no-fund --save-dev vitest@4 @electric-sql/pglite > /dev/null
 awk '/^\/\/ orders.test.ts \(vitest\)/ { on = 1 } on && /^```/ { exit } on { print }' "$root/README.md" > orders.test.ts
 [ -s orders.test.ts ] || fail "no vitest example found in README.md"
-SCHEMA_KIT_TEST_CACHE="$work/pglite-cache" npx vitest run orders.test.ts > vitest.log 2>&1 || { cat vitest.log; fail "the README's vitest example failed on a cold cache"; }
+NO_COLOR=1 SCHEMA_KIT_TEST_CACHE="$work/pglite-cache" npx vitest run orders.test.ts > vitest.log 2>&1 || { cat vitest.log; fail "the README's vitest example failed on a cold cache"; }
 [ -f "$work/pglite-cache/empty.tar.gz" ] || fail "the example did not start from a cold cache in $work/pglite-cache"
 grep -E 'Tests +1 passed' vitest.log
 
