@@ -172,6 +172,16 @@ export function writeOutcome(error: unknown, argument?: string): SchemaKitError 
   );
 }
 
+/**
+ * Whether a failure leaves its connection unusable, so a pool must discard the client: no SQLSTATE
+ * (lost, timed out, refused by the driver), class 08, or a session the server ended (the states
+ * {@link toSchemaKitError} calls connection failures).
+ */
+export function leavesConnectionUnusable(error: unknown): boolean {
+  const state = sqlStateOf(error);
+  return state === undefined || state.startsWith('08') || CONNECTION_STATES.has(state);
+}
+
 /** The SQLSTATE of a driver error, or of the cause of a schema-kit error wrapping one. */
 export function sqlStateOf(error: unknown): string | undefined {
   const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };

@@ -2,7 +2,7 @@ import { CompiledQuery, RawNode, type Kysely, type QueryId, type Transaction } f
 import type pg from 'pg';
 import { z } from 'zod';
 import { parseInput } from '../validation/parse.js';
-import { sqlStateOf, toSchemaKitError } from '../database-errors.js';
+import { leavesConnectionUnusable, sqlStateOf, toSchemaKitError } from '../database-errors.js';
 import { SchemaKitDatabaseError } from '../errors.js';
 
 /**
@@ -35,9 +35,9 @@ import { SchemaKitDatabaseError } from '../errors.js';
  * 5. A host's Kysely `log` sees `event.query.sql` as the SQL text (a string): the statement object
  *    is handed to the driver once, on the first read of `sql` (Kysely's driver reads it once).
  * 6. On createSchemaKit's pool, a client is released with the error (pg-pool then discards it)
- *    after a connection-class failure (no SQLSTATE, class 08, 57P01-57P03, or an 'error' the client
- *    emitted while checked out); any other failure releases it for reuse. Only public APIs of pg and
- *    pg-pool are used (`connect`, `query`, `release(err)`, 'error' events, the Submittable protocol).
+ *    after a connection-class failure (`leavesConnectionUnusable`: no SQLSTATE, class 08, a session
+ *    the server ended; or an 'error' the client emitted while checked out); any other failure
+ *    releases it for reuse. Only public APIs of pg and pg-pool are used (`connect`, `query`, `release(err)`, 'error' events, the Submittable protocol).
  * 7. createSchemaKit never silences the host's pool: it adds one 'error' listener that does nothing
  *    while the host has a listener of its own (the host's see every error), and that, while the
  *    host has none, keeps an idle client's failure from crashing the process and reports it as a
@@ -331,12 +331,6 @@ export interface DirectPool {
   support: Support | undefined;
 }
 
-/** Whether a failure leaves the connection unusable: no SQLSTATE (lost, timed out, refused), class 08, or an administrator's shutdown. */
-function isConnectionClass(error: unknown): boolean {
-  const state = sqlStateOf(error);
-  return state === undefined || state.startsWith('08') || state === '57P01' || state === '57P02' || state === '57P03';
-}
-
 /** Pools whose 'error' createSchemaKit guards (one listener per pool, however many kits). */
 const guardedPools = new WeakSet<pg.Pool>();
 
@@ -370,7 +364,7 @@ export function directPool(pool: pg.Pool): DirectPool {
       return client;
     });
   const release = (client: pg.PoolClient, error?: unknown): void => {
-    const failed = clientFailures.get(client)?.failed ?? (error !== undefined && isConnectionClass(error) ? error : undefined);
+    const failed = clientFailures.get(client)?.failed ?? (error !== undefined && leavesConnectionUnusable(error) ? error : undefined);
     client.release(failed === undefined ? undefined : failed instanceof Error ? failed : true);
   };
   return { checkOut, release, open: true, support: undefined };
