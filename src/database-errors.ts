@@ -40,6 +40,9 @@ const CONSTRAINT_CODES: Record<string, string> = {
   '23001': 'restrict',
 };
 
+/** The SQLSTATE of schema-kit's erasure guards: the write names a user forgetUser forgot. */
+const FORGOTTEN_STATE = 'SKF01';
+
 /** SQLSTATEs of a connection the server ended or would not start: a new connection may work. */
 const CONNECTION_STATES = new Set(['57P01', '57P02', '57P03', '57P05', '53300']);
 /** Node's network failures (no SQLSTATE): the server was not reached or the socket dropped. */
@@ -86,7 +89,8 @@ function isAbortedTransaction(error: object): boolean {
  * `cause`. The SQLSTATE decides, never the message text: a value outside a host-owned vocabulary
  * (23503 on a vocabulary's key) into {@link SchemaKitValidationError} naming the field
  * (`argument.column`), any other integrity violation (class 23) into
- * {@link SchemaKitConflictError} naming the constraint, 42501 into `permission_denied`, class 08,
+ * {@link SchemaKitConflictError} naming the constraint, 42501 into `permission_denied`, SKF01 (a
+ * write naming a forgotten user, refused by the erasure guards) into `user_forgotten`, class 08,
  * 57P01-57P03, 57P05 and 53300 into a retryable {@link SchemaKitConnectionError}, class 28 and
  * 3D000 into a non-retryable one, 57014 and 55P03 into {@link SchemaKitTimeoutError}, 40001 and
  * 40P01 into a retryable {@link SchemaKitDatabaseError} `serialization_failure`, 25P02 into
@@ -120,6 +124,7 @@ export function toSchemaKitError(error: unknown, argument?: string): SchemaKitEr
     return new SchemaKitConflictError(`${kind} constraint ${pgError.constraint ?? '(unnamed)'} refused the write: ${pgError.message ?? ''}`.trim(), pgError.constraint, error);
   }
   if (sqlState === '42501') return new SchemaKitError('permission_denied', `The database refused the call: ${message}`, { cause: error });
+  if (sqlState === FORGOTTEN_STATE) return new SchemaKitError('user_forgotten', `The database refused the write: ${message}`, { cause: error });
   if (sqlState.startsWith('08') || CONNECTION_STATES.has(sqlState)) return new SchemaKitConnectionError(`The database connection failed: ${message}`, error, true);
   if (sqlState.startsWith('28') || sqlState === '3D000') return new SchemaKitConnectionError(`The database refused the connection: ${message}`, error, false);
   if (sqlState === '57014') return new SchemaKitTimeoutError('statement', `The statement was cancelled (statement_timeout or a cancel request): ${message}`, sqlState, error);
@@ -187,8 +192,8 @@ export function sqlStateOf(error: unknown): string | undefined {
   const { code, cause } = (error ?? {}) as { code?: unknown; cause?: unknown };
   if (error instanceof SchemaKitError) return sqlStateOf(cause);
   // a class of two digits, or one of the lettered classes (F0, HV, P0, XX): node's five-letter
-  // codes (EPIPE, EPERM, EBUSY) are not SQLSTATEs
-  return typeof code === 'string' && /^([0-9][0-9A-Z]|F0|HV|P0|XX)[0-9A-Z]{3}$/.test(code) ? code : undefined;
+  // codes (EPIPE, EPERM, EBUSY) are not SQLSTATEs; SK is schema-kit's own class (SKF01)
+  return typeof code === 'string' && /^([0-9][0-9A-Z]|F0|HV|P0|XX|SK)[0-9A-Z]{3}$/.test(code) ? code : undefined;
 }
 
 /**

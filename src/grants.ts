@@ -10,6 +10,9 @@ export const APPEND_ONLY_TABLES: readonly string[] = Object.freeze(['event_log',
 /** Tables the runtime role may only read: the database's own functions write them. */
 const READ_ONLY_TABLES: readonly string[] = Object.freeze(['lifecycle_log']);
 
+/** Tables the runtime role gets nothing on: only the database's own functions read and write them. */
+const PRIVATE_TABLES: readonly string[] = Object.freeze(['erased_identifiers']);
+
 /** Functions a runtime role may always run: keeping partitions ahead harms nothing. */
 export const RUNTIME_FUNCTIONS: readonly string[] = Object.freeze(['create_partitions(text, integer)']);
 
@@ -18,11 +21,12 @@ export const ERASURE_FUNCTIONS: readonly string[] = Object.freeze([
   'event_log_pseudonymize(text[], text)',
   'user_role_change_log_pseudonymize(uuid, text[], text)',
   'record_erasure(text, jsonb)',
+  'lifecycle_remember_erasure(text[])',
 ]);
 
 /** The table privileges {@link grantRuntimeAccess} gives the runtime role on `table`. */
 export function runtimePrivileges(table: string): readonly string[] {
-  if (RUNNER_TABLES.includes(table)) return [];
+  if (RUNNER_TABLES.includes(table) || PRIVATE_TABLES.includes(table)) return [];
   if (READ_ONLY_TABLES.includes(table)) return ['SELECT'];
   return APPEND_ONLY_TABLES.includes(table) ? ['SELECT', 'INSERT'] : ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
 }
@@ -49,8 +53,8 @@ export interface GrantOptions {
 /**
  * Grants a runtime role exactly what the repositories need on the tables installed in the schema:
  * USAGE on the schema; SELECT and INSERT on the append-only logs; SELECT, INSERT, UPDATE and
- * DELETE on every other table; SELECT only on `lifecycle_log`; nothing on the runner's history
- * and modules tables nor on partitions directly (rows are reached through their parent table); no
+ * DELETE on every other table; SELECT only on `lifecycle_log`; nothing on `erased_identifiers`
+ * (erasure's digests) nor on the runner's history and modules tables nor on partitions directly (rows are reached through their parent table); no
  * DDL (no CREATE on the schema, no ownership). EXECUTE on `create_partitions`, and with `erasure:
  * true` on the functions `forgetUser` calls. Privileges the role had on the schema's tables are
  * revoked first. Run it as the owner after `migrateToLatest`, and again after installing
@@ -89,6 +93,7 @@ export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptio
       `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
     ];
     for (const { name } of rows) {
+      if (runtimePrivileges(name).length === 0) continue;
       statements.push(`GRANT ${runtimePrivileges(name).join(', ')} ON ${schema}.${quoteIdentifier(name)} TO ${role}`);
     }
     for (const f of [...RUNTIME_FUNCTIONS, ...(options.erasure ? ERASURE_FUNCTIONS : [])]) {

@@ -32,7 +32,7 @@ export const MODULES: readonly ModuleDefinition[] = Object.freeze([
   { name: 'idempotency', dependsOn: [], summary: 'processed_messages, keyed by (consumer, message_id)' },
   { name: 'interests', dependsOn: ['core'], summary: 'content_packages and user_interests' },
   { name: 'roles', dependsOn: ['core', 'lifecycle'], summary: 'user_role_change_log, append-only' },
-  { name: 'planning', dependsOn: [], summary: 'projects, releases, features and user_context' },
+  { name: 'planning', dependsOn: ['lifecycle'], summary: 'projects, releases, features and user_context' },
   { name: 'learning', dependsOn: ['core'], summary: 'exercises, user_exercises, conversations with their messages, tool calls, summaries and usage, user_memory' },
   { name: 'achievements', dependsOn: ['core'], summary: 'achievements and user_achievements' },
   { name: 'insights', dependsOn: ['core', 'learning'], summary: 'interface_evolution_log and dissonance_records' },

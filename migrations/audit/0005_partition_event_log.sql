@@ -67,17 +67,20 @@ $$;
 
 -- The one path that changes event rows: in the events of the user known by `p_ids` (as actor or
 -- as entity), those identifiers and the declared personal fields become `p_pseudonym`; in every
--- other event, a details string equal to one of `p_ids` does. Order, counts, actions, times and
--- tx_id stay. SECURITY DEFINER: a runtime role may call it only once granted EXECUTE.
+-- other event, a details string or key equal to one of `p_ids` does. Order, counts, actions, times
+-- and tx_id stay. Detached partitions still present are covered too. SECURITY DEFINER: a runtime
+-- role may call it only once granted EXECUTE.
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_pseudonymize(p_ids text[], p_pseudonym text) RETURNS bigint
   LANGUAGE plpgsql
   SECURITY DEFINER
   SET search_path = ''
 AS $$
 DECLARE
-  v_count bigint;
+  v_count bigint := 0;
+  v_rows bigint;
   v_needles text[];
   v_strings text[];
+  v_table regclass;
 BEGIN
   IF p_pseudonym IS NULL OR p_pseudonym !~ '^erased:[0-9a-f-]{36}$' THEN
     RAISE EXCEPTION 'pseudonym: % is not erased:<uuid>', p_pseudonym USING ERRCODE = 'invalid_parameter_value';
@@ -91,14 +94,20 @@ BEGIN
   v_strings := ARRAY(SELECT i FROM pg_catalog.unnest(p_ids) i WHERE i !~ '^[0-9]+$');
   v_needles := ARRAY(SELECT pg_catalog.to_jsonb(i)::text FROM pg_catalog.unnest(v_strings) i);
   PERFORM pg_catalog.set_config('schemakit.erasure', p_pseudonym, true);
-  UPDATE :SCHEMA_KIT_SCHEMA.event_log e SET
-    user_id = CASE WHEN e.user_id = ANY (p_ids) THEN p_pseudonym ELSE e.user_id END,
-    entity_id = CASE WHEN e.entity_id = ANY (p_ids) THEN p_pseudonym ELSE e.entity_id END,
-    details = :SCHEMA_KIT_SCHEMA.event_log_redact_details(e.details, e.action,
-      e.user_id = ANY (p_ids) OR e.entity_id = ANY (p_ids), v_strings, p_pseudonym)
-  WHERE e.user_id = ANY (p_ids) OR e.entity_id = ANY (p_ids)
-     OR EXISTS (SELECT FROM pg_catalog.unnest(v_needles) n WHERE pg_catalog.strpos(e.details::text, n) > 0);
-  GET DIAGNOSTICS v_count = ROW_COUNT;
+  FOR v_table IN SELECT ':SCHEMA_KIT_SCHEMA.event_log'::regclass
+                 UNION ALL SELECT * FROM :SCHEMA_KIT_SCHEMA.lifecycle_detached_partitions(':SCHEMA_KIT_SCHEMA.event_log') LOOP
+    EXECUTE pg_catalog.format($u$
+      UPDATE %s e SET
+        user_id = CASE WHEN e.user_id = ANY ($1) THEN $2 ELSE e.user_id END,
+        entity_id = CASE WHEN e.entity_id = ANY ($1) THEN $2 ELSE e.entity_id END,
+        details = :SCHEMA_KIT_SCHEMA.event_log_redact_details(e.details, e.action,
+          e.user_id = ANY ($1) OR e.entity_id = ANY ($1), $3, $2)
+      WHERE e.user_id = ANY ($1) OR e.entity_id = ANY ($1)
+         OR EXISTS (SELECT FROM pg_catalog.unnest($4) n WHERE pg_catalog.strpos(e.details::text, n) > 0)$u$, v_table)
+      USING p_ids, p_pseudonym, v_strings, v_needles;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    v_count := v_count + v_rows;
+  END LOOP;
   PERFORM pg_catalog.set_config('schemakit.erasure', '', true);
   RETURN v_count;
 END
@@ -106,10 +115,14 @@ $$;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.event_log_pseudonymize(text[], text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.event_log_redact_details(jsonb, text, boolean, text[], text) FROM PUBLIC;
 
+-- New rows naming a forgotten user are refused (docs/lifecycle.md, erasure under concurrent writes).
+SELECT :SCHEMA_KIT_SCHEMA.lifecycle_guard_forgotten(':SCHEMA_KIT_SCHEMA.event_log', ARRAY['user_id', 'entity_id']);
+
 SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('event_log', 'created_at', ARRAY['id', 'created_at'], 3);
 
 -- schema-kit:down
 SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('event_log', NULL, ARRAY['id'], 0);
+DROP TRIGGER event_log_refuse_forgotten ON :SCHEMA_KIT_SCHEMA.event_log;
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_pseudonymize(text[], text);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_redact_details(jsonb, text, boolean, text[], text);
 DROP TABLE :SCHEMA_KIT_SCHEMA.event_log_personal_fields;

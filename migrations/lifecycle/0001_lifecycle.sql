@@ -40,7 +40,8 @@ BEGIN
 END
 $$;
 
--- Statement-level triggers (the TRUNCATE guards) are not cloned to partitions: copy them.
+-- Statement-level triggers (the TRUNCATE guards) are not cloned to partitions: copy them (not those
+-- reading a transition table, which partitions cannot have: they fire for inserts through the parent).
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(p_parent regclass, p_partition regclass)
   RETURNS void
   LANGUAGE plpgsql
@@ -51,7 +52,7 @@ DECLARE
 BEGIN
   FOR v_trigger IN
     SELECT t.oid, t.tgname, t.tgenabled FROM pg_catalog.pg_trigger t
-    WHERE t.tgrelid = p_parent AND NOT t.tgisinternal AND (t.tgtype & 1) = 0
+    WHERE t.tgrelid = p_parent AND NOT t.tgisinternal AND (t.tgtype & 1) = 0 AND t.tgnewtable IS NULL
   LOOP
     EXECUTE pg_catalog.replace(pg_catalog.pg_get_triggerdef(v_trigger.oid),
       ' ON ' || p_parent::text || ' ', ' ON ' || p_partition::text || ' ');
@@ -334,15 +335,16 @@ BEGIN
 END
 $$;
 
--- Erasure helper: `p_doc` with every string equal to one of `p_ids`, at any depth, replaced by
--- `p_with`.
+-- Erasure helper: `p_doc` with every string and every object key equal to one of `p_ids`, at any
+-- depth, replaced by `p_with` (two keys that both become `p_with` keep the later one's value).
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(p_doc jsonb, p_ids text[], p_with text) RETURNS jsonb
   LANGUAGE plpgsql IMMUTABLE
   SET search_path = ''
 AS $$
 BEGIN
   RETURN CASE pg_catalog.jsonb_typeof(p_doc)
-    WHEN 'object' THEN (SELECT coalesce(pg_catalog.jsonb_object_agg(e.key, :SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(e.value, p_ids, p_with)), '{}')
+    WHEN 'object' THEN (SELECT coalesce(pg_catalog.jsonb_object_agg(CASE WHEN e.key = ANY (p_ids) THEN p_with ELSE e.key END,
+                          :SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(e.value, p_ids, p_with)), '{}')
                         FROM pg_catalog.jsonb_each(p_doc) e)
     WHEN 'array' THEN (SELECT coalesce(pg_catalog.jsonb_agg(:SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(e.value, p_ids, p_with) ORDER BY e.n), '[]')
                        FROM pg_catalog.jsonb_array_elements(p_doc) WITH ORDINALITY e(value, n))
@@ -350,6 +352,108 @@ BEGIN
     ELSE p_doc
   END;
 END
+$$;
+
+-- Erasure under concurrent writes (docs/lifecycle.md, "Erasure under concurrent writes").
+-- A forgotten user's identifiers are kept only as SHA-256 digests: a later write naming one in a
+-- guarded column is refused (SQLSTATE SKF01, `user_forgotten`) instead of bringing the data back.
+-- A module guards each of its tables keyed by a user's identifiers with lifecycle_guard_forgotten.
+CREATE TABLE :SCHEMA_KIT_SCHEMA.erased_identifiers (
+  digest bytea NOT NULL,
+  erased_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT erased_identifiers_pkey PRIMARY KEY (digest),
+  CONSTRAINT erased_identifiers_digest_check CHECK (octet_length(digest) = 32)
+);
+
+-- Called once, by the first erasure: until then the guards' WHEN clause (last value IS NOT
+-- NULL) skips them, so an install that never erases pays nothing per write. Everyone may read it:
+-- it only tells whether an erasure ever ran.
+CREATE SEQUENCE :SCHEMA_KIT_SCHEMA.lifecycle_erasures;
+GRANT SELECT ON SEQUENCE :SCHEMA_KIT_SCHEMA.lifecycle_erasures TO PUBLIC;
+
+-- The identifiers of `p_ids` that erasure remembers: the non-empty ones that are not bare numbers
+-- (a telegram id 42 must not refuse every entity numbered 42), as digests. The guards hash every
+-- identifier they check: one never remembered never matches.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_identifier_digests(p_ids text[]) RETURNS bytea[]
+  LANGUAGE sql IMMUTABLE
+  SET search_path = ''
+AS $$
+  SELECT ARRAY(SELECT DISTINCT pg_catalog.sha256(pg_catalog.convert_to(i, 'UTF8')) FROM pg_catalog.unnest(p_ids) i
+               WHERE i <> '' AND i !~ '^[0-9]+$')
+$$;
+
+-- The erasure guard: refuses an insert statement whose new rows name a forgotten identifier in
+-- one of the columns its trigger arguments list (compared as digests, so an identifier never
+-- remembered never matches). SQLSTATE SKF01, which schema-kit reports as `user_forgotten`.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_refuse_forgotten() RETURNS trigger
+  LANGUAGE plpgsql
+  SECURITY DEFINER
+  SET search_path = ''
+AS $$
+DECLARE
+  v_found boolean;
+BEGIN
+  EXECUTE pg_catalog.format('SELECT EXISTS (SELECT FROM new_rows n JOIN :SCHEMA_KIT_SCHEMA.erased_identifiers e ON e.digest IN (%s))',
+    (SELECT pg_catalog.string_agg(pg_catalog.format('pg_catalog.sha256(pg_catalog.convert_to(n.%I::text, ''UTF8''))', c), ', ')
+     FROM pg_catalog.unnest(TG_ARGV) c))
+  INTO v_found;
+  IF v_found THEN
+    RAISE EXCEPTION '%: the row names a user who was forgotten (forgetUser), and is not recorded', TG_TABLE_NAME
+      USING ERRCODE = 'SKF01', HINT = 'A forgotten user''s identifiers stay refused, and a returning person needs new identifiers.';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+-- Guards `p_table`, whose `p_columns` hold users' identifiers, with the erasure guard: an AFTER
+-- INSERT statement trigger `<table>_refuse_forgotten`, run once per statement and only once an
+-- erasure ever ran (the sequence lifecycle_erasures is called). A module calls it in its
+-- migration for each such table, and drops the trigger on the way down.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_guard_forgotten(p_table regclass, p_columns text[]) RETURNS void
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+DECLARE
+  v_trigger text := (SELECT relname FROM pg_catalog.pg_class WHERE oid = p_table) || '_refuse_forgotten';
+BEGIN
+  EXECUTE pg_catalog.format(
+    'CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT '
+    'WHEN (pg_catalog.pg_sequence_last_value(%L::regclass) IS NOT NULL) EXECUTE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_refuse_forgotten(%s)',
+    v_trigger, p_table, ':SCHEMA_KIT_SCHEMA.lifecycle_erasures',
+    (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(c), ', ') FROM pg_catalog.unnest(p_columns) c));
+  EXECUTE pg_catalog.format('ALTER TABLE %s ENABLE ALWAYS TRIGGER %I', p_table, v_trigger);
+END
+$$;
+
+-- The first step of an erasure, committed on its own before anything is erased: turns the guards
+-- on (the first time) and records the digests of `p_ids`, so that every write checked after this
+-- commits is refused. forgetUser then waits for the transactions open at this point to end, and
+-- erases in a second transaction.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_remember_erasure(p_ids text[]) RETURNS void
+  LANGUAGE plpgsql
+  SECURITY DEFINER
+  SET search_path = ''
+AS $$
+BEGIN
+  IF NOT (SELECT is_called FROM :SCHEMA_KIT_SCHEMA.lifecycle_erasures) THEN
+    PERFORM pg_catalog.nextval(':SCHEMA_KIT_SCHEMA.lifecycle_erasures');
+  END IF;
+  INSERT INTO :SCHEMA_KIT_SCHEMA.erased_identifiers (digest)
+  SELECT d FROM pg_catalog.unnest(:SCHEMA_KIT_SCHEMA.lifecycle_identifier_digests(p_ids)) d
+  ON CONFLICT (digest) DO NOTHING;
+END
+$$;
+
+-- The tables that were partitions of `p_parent` and are detached (by retention's `detach`, or by
+-- hand): named `<table>_pYYYYMM...`, in its schema, partitions of nothing. Erasure covers them.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_detached_partitions(p_parent regclass) RETURNS SETOF regclass
+  LANGUAGE sql STABLE
+  SET search_path = ''
+AS $$
+  SELECT c.oid::regclass FROM pg_catalog.pg_class c JOIN pg_catalog.pg_class p ON p.oid = p_parent
+  WHERE c.relnamespace = p.relnamespace AND c.relkind = 'r' AND NOT c.relispartition
+    AND c.relname ~ ('^' || p.relname || '_p[0-9]{6}(_|$)')
+  ORDER BY c.relname
 $$;
 
 -- Records an erasure in lifecycle_log: the pseudonym and the counts per table, never who it was.
@@ -370,8 +474,20 @@ REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitions(regclass) FRO
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.drop_partitions_before(text, timestamptz, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table(text, text, text[], integer) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.record_erasure(text, jsonb) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_identifier_digests(text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_remember_erasure(text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_refuse_forgotten() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_guard_forgotten(regclass, text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_detached_partitions(regclass) FROM PUBLIC;
 
 -- schema-kit:down
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_detached_partitions(regclass);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_remember_erasure(text[]);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_guard_forgotten(regclass, text[]);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_refuse_forgotten();
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_identifier_digests(text[]);
+DROP SEQUENCE :SCHEMA_KIT_SCHEMA.lifecycle_erasures;
+DROP TABLE :SCHEMA_KIT_SCHEMA.erased_identifiers;
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.record_erasure(text, jsonb);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(jsonb, text[], text);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table(text, text, text[], integer);

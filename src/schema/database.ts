@@ -1,7 +1,7 @@
 /** The `Database` interface: every schema-kit table by its bare name (use `withSchema`). */
 // Modules in registry order: this order decides which value-set literals TypeScript meets first,
 // and so the member order the API report (api/schema-kit.api.md) prints for shared literals.
-import type { LifecycleLogTable } from '../modules/lifecycle/index.js';
+import type { ErasedIdentifiersTable, LifecycleLogTable } from '../modules/lifecycle/index.js';
 import type { RolesTable, UsersTable } from '../modules/core/index.js';
 import type { ContentPackagesTable, UserInterestsTable } from '../modules/interests/index.js';
 import type { UserRoleChangeLogTable } from '../modules/roles/index.js';
@@ -33,6 +33,7 @@ import type { VocabularyTable } from '../vocabulary/types.js';
 export interface Database {
   // lifecycle
   lifecycle_log: LifecycleLogTable;
+  erased_identifiers: ErasedIdentifiersTable;
   // core
   roles: RolesTable;
   users: UsersTable;

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { SchemaKitValidationError } from '../../errors.js';
 import { DEFAULT_SCHEMA, validateSchemaName } from '../../migrate/schema-name.js';
 import { inTransaction } from '../../repos/repo-context.js';
+import { waitForOpenTransactions } from './open-transactions.js';
 import type { Database } from '../../schema/database.js';
 import { idText, uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
@@ -73,7 +74,7 @@ const optionsSchema = z
   .refine((o) => o.userId !== undefined || (o.identifiers?.length ?? 0) > 0, { message: 'needs a userId or at least one identifier', path: ['userId'] });
 
 /**
- * Forgets a user across every installed module, in one transaction: the rows that belong to the
+ * Forgets a user across every installed module: the rows that belong to the
  * user (profile, memory, conversations and their messages, interests, collections...) are deleted;
  * in the append-only logs, the user's identifiers, the free text of their role changes and the
  * event fields declared personal (`EventLogRepo.declarePersonalFields`) become one random pseudonym,
@@ -81,7 +82,15 @@ const optionsSchema = z
  * positions. The erasure is recorded in `lifecycle_log` under the pseudonym, with row counts and no
  * personal data. Runs as the owner, or as a runtime role granted it (`grantRuntimeAccess(db, {
  * role, erasure: true })`); without the grant nothing is changed and `permission_denied` is thrown.
- * Backups and WAL archives still hold the data until they expire: see docs/lifecycle.md.
+ * Complete under concurrent writes, in three steps: it commits the digests of the identifiers
+ * (from then on the database refuses, with code `user_forgotten`, a new row of `event_log`,
+ * `user_role_change_log` or `user_context` naming one in its identifying columns; bare numbers
+ * are not kept), waits for the transactions open in the database at that commit to end (up to
+ * 60 s, else a retryable `timeout`: do not call it while your code holds another transaction open),
+ * then erases in one transaction. So a write either commits before the erasure reads (and is
+ * erased) or is refused. Interrupted, it leaves the identifiers refused and the data in place: run
+ * it again. Detached partitions still present are erased too. `db` must not be a transaction. Backups and WAL archives still hold the data until they expire: see
+ * docs/lifecycle.md.
  *
  * ### Examples
  * ```ts
@@ -91,27 +100,25 @@ const optionsSchema = z
 export async function forgetUser<DB>(db: Kysely<DB>, options: ForgetUserOptions): Promise<ForgetUserResult> {
   const parsed = parseInput(optionsSchema, options, 'options');
   const schema = validateSchemaName(parsed.schema ?? DEFAULT_SCHEMA, 'options.schema');
+  if (db.isTransaction) {
+    throw new SchemaKitValidationError('db', 'must not be a transaction: forgetUser commits its first step on its own (docs/lifecycle.md)');
+  }
+  const plain = db.withoutPlugins() as unknown as Kysely<Database>;
   const pseudonym = `erased:${randomUUID()}`;
-  return inTransaction(db.withoutPlugins() as unknown as Kysely<Database>, async (trx) => {
-    const { rows: tables } = await sql<{ name: string }>`
-      select c.relname as name from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = ${schema} and c.relkind in ('r', 'p') and not c.relispartition`.execute(trx);
-    const installed = new Set(tables.map((t) => t.name));
-    if (!installed.has('lifecycle_log')) {
-      throw new SchemaKitValidationError('options.schema', `schema ${JSON.stringify(schema)} has no lifecycle module installed: run migrate first`);
-    }
-    const user = parsed.userId ?? null;
-    const ids = new Set(parsed.identifiers ?? []);
-    if (user !== null) {
-      ids.add(user);
-      if (installed.has('users')) {
-        const { rows } = await sql<Record<string, string | null>>`
-          select email, telegram_id::text as telegram_id, telegram_username, github_id, google_id
-          from ${sql.id(schema, 'users')} where id = ${user}::uuid for update`.execute(trx);
-        for (const value of Object.values(rows[0] ?? {})) if (value) ids.add(value);
-      }
-    }
-    const idList = [...ids];
+  const user = parsed.userId ?? null;
+  // 1. remember the identifiers: from this commit on, a write naming one is refused
+  const installed = await inTransaction(plain, async (trx) => {
+    const found = await installedTables(trx, schema);
+    await sql`select ${sql.id(schema, 'lifecycle_remember_erasure')}(${await identifiersOf(trx, schema, found, user, parsed.identifiers)}::text[])`.execute(trx);
+    return found;
+  });
+  // 2. the writes checked before that commit end, committed (and erased next) or rolled back
+  await waitForOpenTransactions(plain, 'forgetUser');
+  // 3. erase everything that names the user, in one transaction
+  return inTransaction(plain, async (trx) => {
+    const idList = await identifiersOf(trx, schema, installed, user, parsed.identifiers);
+    // an identifier the user gained meanwhile (a new email) is remembered too
+    await sql`select ${sql.id(schema, 'lifecycle_remember_erasure')}(${idList}::text[])`.execute(trx);
     const counts: Record<string, number> = {};
     if (installed.has('event_log')) {
       const { rows } = await sql<{ n: string }>`select ${sql.id(schema, 'event_log_pseudonymize')}(${idList}::text[], ${pseudonym}) as n`.execute(trx);
@@ -130,4 +137,31 @@ export async function forgetUser<DB>(db: Kysely<DB>, options: ForgetUserOptions)
     await sql`select ${sql.id(schema, 'record_erasure')}(${pseudonym}, ${JSON.stringify(counts)}::jsonb)`.execute(trx);
     return { pseudonym, rows: counts };
   });
+}
+
+/** The tables installed in `schema` (partitions aside); refuses a schema without the lifecycle module. */
+async function installedTables(trx: Kysely<Database>, schema: string): Promise<Set<string>> {
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = ${schema} and c.relkind in ('r', 'p') and not c.relispartition`.execute(trx);
+  const installed = new Set(rows.map((t) => t.name));
+  if (!installed.has('lifecycle_log')) {
+    throw new SchemaKitValidationError('options.schema', `schema ${JSON.stringify(schema)} has no lifecycle module installed: run migrate first`);
+  }
+  return installed;
+}
+
+/** Every identifier of the user: those given, the user's id, and the identities on their `users` row (locked until the transaction ends). */
+async function identifiersOf(trx: Kysely<Database>, schema: string, installed: Set<string>, user: string | null, given: readonly string[] = []): Promise<string[]> {
+  const ids = new Set(given);
+  if (user !== null) {
+    ids.add(user);
+    if (installed.has('users')) {
+      const { rows } = await sql<Record<string, string | null>>`
+        select email, telegram_id::text as telegram_id, telegram_username, github_id, google_id
+        from ${sql.id(schema, 'users')} where id = ${user}::uuid for update`.execute(trx);
+      for (const value of Object.values(rows[0] ?? {})) if (value) ids.add(value);
+    }
+  }
+  return [...ids];
 }

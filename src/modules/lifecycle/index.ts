@@ -1,7 +1,7 @@
 /** The lifecycle module: time partitions, retention and erasure, and the log that records them. */
 
 export { LIFECYCLE_ACTIONS, type LifecycleAction } from './values.js';
-export { type LifecycleLogTable, type LifecycleLogEntry } from './tables.js';
+export { type LifecycleLogTable, type LifecycleLogEntry, type ErasedIdentifiersTable } from './tables.js';
 export {
   createPartitions,
   dropPartitionsBefore,

@@ -1,4 +1,4 @@
-/** Tables of the `lifecycle` module: `lifecycle_log`. */
+/** Tables of the `lifecycle` module: `lifecycle_log` and `erased_identifiers`. */
 import type { Selectable } from 'kysely';
 import type { Generated, GeneratedAlways, Int8, Json, Timestamp } from '../../schema/column-types.js';
 import type { LifecycleAction } from './values.js';
@@ -18,3 +18,9 @@ export interface LifecycleLogTable {
 
 /** A row of `lifecycle_log`. */
 export type LifecycleLogEntry = Selectable<LifecycleLogTable>;
+
+/** `erased_identifiers`: the SHA-256 digests of the identifiers forgetUser forgot, which the erasure guards refuse. Written by the database functions only. */
+export interface ErasedIdentifiersTable {
+  digest: Buffer;
+  erased_at: Generated<Timestamp>;
+}

@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { EventLogRepo, forgetUser, grantRuntimeAccess, RoleChangeLogRepo, SchemaKitError, SchemaKitValidationError } from '../../../src/index.js';
+import { dropPartitionsBefore, EventLogRepo, forgetUser, grantRuntimeAccess, RoleChangeLogRepo, SchemaKitError, SchemaKitValidationError } from '../../../src/index.js';
 import { PSEUDONYMIZED_LOGS, USER_OWNED_TABLES } from '../../../src/modules/lifecycle/forget-user.js';
 import { useInstalledDatabase, type InstalledDatabase } from '../../helpers/installed.js';
-import { hangGuard } from '../../helpers/wait.js';
+import { hangGuard, waitFor } from '../../helpers/wait.js';
 
 /**
  * `pg_dump --data-only` of the schema, as lines. pg_dump refuses a newer server, so where this
@@ -160,6 +160,71 @@ describe('forgetUser', () => {
     expect(roles.items.map((r) => r.new_role)).toEqual(['subscriber']);
     const { rows: record } = await owner.pool.query(`select action, target, details from schema_kit.lifecycle_log where action = 'user.erased'`);
     expect(record).toEqual([{ action: 'user.erased', target: result.pseudonym, details: { rows: result.rows } }]);
+  });
+
+  it('is complete while writers run: the dump after the erasure holds none of the identifiers, and later writes are refused', async () => {
+    const { owner, db, pool, role } = database();
+    await grantRuntimeAccess(owner.db, { role, erasure: true });
+    const person = await seedPerson(database(), '4');
+    const alias = person.secrets.find((s) => s.startsWith('tg:'))!;
+    const email = person.secrets.find((s) => s.includes('@'))!;
+    const conversation = (await owner.pool.query(`select id from schema_kit.conversations where user_id = $1`, [person.id])).rows[0].id as string;
+    const events = new EventLogRepo(db);
+    const roles = new RoleChangeLogRepo(db);
+    const writes: Record<string, () => Promise<unknown>> = {
+      // the identifier as actor, as entity, as a JSON key and value
+      event: () => events.append({ user_id: alias, action: 'chat.sent', entity_type: 'user', entity_id: person.id, details: { [alias]: 'seen', mail: email } }),
+      role: () => roles.record({ user_id: person.id, new_role: 'subscriber', changed_by: alias, change_source: 'admin' }),
+      context: () => pool.query(`insert into schema_kit.user_context (user_id) values ($1) on conflict do nothing`, [alias]),
+      message: () => pool.query(`insert into schema_kit.messages (conversation_id, role, content) values ($1, 'user', $2)`, [conversation, `mail me at ${email}`]),
+    };
+    const done = new Map<string, { ok: number; refused: number; unexpected: unknown[] }>();
+    let stop = false;
+    const writers = Object.entries(writes).flatMap(([name, write]) => [1, 2].map(async () => {
+      const tally = done.get(name) ?? { ok: 0, refused: 0, unexpected: [] };
+      done.set(name, tally);
+      while (!stop) {
+        try {
+          await write();
+          tally.ok++;
+        } catch (error) {
+          const code = error instanceof SchemaKitError ? error.code : (error as { code?: string }).code;
+          // refused by the erasure guard, or by the foreign key to a deleted conversation
+          if (['user_forgotten', 'SKF01', '23503'].includes(code ?? '')) tally.refused++;
+          else tally.unexpected.push(error);
+        }
+      }
+    }));
+    await waitFor(() => [...done.values()].length === 4 && [...done.values()].every((t) => t.ok >= 3), 'every writer to write a few rows');
+    const result = await forgetUser(db, { userId: person.id, identifiers: [alias] });
+    // the writers go on until each has been refused a few times
+    await waitFor(() => [...done.values()].every((t) => t.refused >= 3), 'every writer to be refused after the erasure');
+    stop = true;
+    await Promise.all(writers);
+    for (const [name, tally] of done) expect(tally.unexpected, name).toEqual([]);
+    expect(result.rows.event_log).toBeGreaterThanOrEqual(3);
+
+    const text = (await dump(owner.url)).join('\n');
+    for (const secret of person.secrets) expect(text, secret).not.toContain(secret);
+  });
+
+  it('erases identifiers used as JSON keys, and the rows of detached partitions', async () => {
+    const { owner } = database();
+    const month = new Date(Date.UTC(2001, 0, 1));
+    await owner.pool.query(`select schema_kit.lifecycle_create_partition('schema_kit.event_log'::regclass, $1)`, [month]);
+    await owner.pool.query(
+      `insert into schema_kit.event_log (user_id, action, entity_type, entity_id, details, created_at)
+       values ('tg:detached', 'old.thing', 'x', '1', '{"by": "tg:detached"}', $1), ('someone', 'old.thing', 'x', '2', '{"tg:detached": {"tg:detached": 1}}', $1)`,
+      [new Date(Date.UTC(2001, 0, 15))]);
+    const detached = await dropPartitionsBefore(owner.db, { table: 'event_log', before: new Date(Date.UTC(2001, 1, 1)), detach: true });
+    expect(detached).toEqual(['schema_kit.event_log_p200101']);
+    const result = await forgetUser(owner.db, { identifiers: ['tg:detached'] });
+    expect(result.rows.event_log).toBe(2);
+    const { rows } = await owner.pool.query(`select user_id, details from schema_kit.event_log_p200101_detached order by entity_id`);
+    expect(rows).toEqual([
+      { user_id: result.pseudonym, details: { by: result.pseudonym } },
+      { user_id: 'someone', details: { [result.pseudonym]: { [result.pseudonym]: 1 } } },
+    ]);
   });
 
   it('refuses bad input before any SQL', async () => {
