@@ -6,6 +6,7 @@ import { DEFAULT_SCHEMA, validateSchemaName } from '../../migrate/schema-name.js
 import { inTransaction } from '../../repos/repo-context.js';
 import type { Database } from '../../schema/database.js';
 import { idText, uuid } from '../../validation/common.js';
+import { lockPartitionMaintenance } from './partitions.js';
 import { parseInput } from '../../validation/parse.js';
 
 /** Options of {@link forgetUser}: who to forget. */
@@ -100,6 +101,8 @@ export async function forgetUser<DB>(db: Kysely<DB>, options: ForgetUserOptions)
     if (!installed.has('lifecycle_log')) {
       throw new SchemaKitValidationError('options.schema', `schema ${JSON.stringify(schema)} has no lifecycle module installed: run migrate first`);
     }
+    // rows moving between partitions (createPartitions) would escape the erasure: take turns
+    await lockPartitionMaintenance(trx, schema, installed);
     const user = parsed.userId ?? null;
     const ids = new Set(parsed.identifiers ?? []);
     if (user !== null) {
