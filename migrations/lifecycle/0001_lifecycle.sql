@@ -95,36 +95,44 @@ BEGIN
 END
 $$;
 
--- Moves the rows of [`p_from`, `p_to`) from the DEFAULT partition `p_default` into the table
--- `p_partition`, every column kept, in one statement (the one DELETE the append-only triggers
--- allow: from the default partition, while `schemakit.partition_move` names it). Returns how
--- many moved.
-CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(p_default regclass, p_partition regclass, p_key text,
-  p_from timestamptz, p_to timestamptz)
+-- The end of the UTC month that starts at `p_from`.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_month_end(p_from timestamptz) RETURNS timestamptz
+  LANGUAGE sql IMMUTABLE
+  SET search_path = ''
+AS $$
+  SELECT ((p_from AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC'
+$$;
+
+-- Moves the rows of each UTC month starting at `p_from[i]` from the DEFAULT partition `p_default`
+-- (partition key `p_key`) into the table `p_partitions[i]`, every column kept, one statement per
+-- month (the one DELETE the append-only triggers allow: from the default partition, while
+-- `schemakit.partition_move` names it). Returns how many moved.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(p_default regclass, p_key text, p_partitions regclass[],
+  p_from timestamptz[])
   RETURNS bigint
   LANGUAGE plpgsql
   SET search_path = ''
 AS $$
 DECLARE
   v_moved bigint;
+  v_total bigint := 0;
 BEGIN
   PERFORM pg_catalog.set_config('schemakit.partition_move', p_default::text, true);
-  EXECUTE pg_catalog.format('WITH moved AS (DELETE FROM %s WHERE %I >= $1 AND %I < $2 RETURNING *) INSERT INTO %s SELECT * FROM moved',
-    p_default, p_key, p_key, p_partition) USING p_from, p_to;
-  GET DIAGNOSTICS v_moved = ROW_COUNT;
+  FOR i IN 1..pg_catalog.cardinality(p_partitions) LOOP
+    EXECUTE pg_catalog.format('WITH moved AS (DELETE FROM %s WHERE %I >= $1 AND %I < $2 RETURNING *) INSERT INTO %s SELECT * FROM moved',
+      p_default, p_key, p_key, p_partitions[i]) USING p_from[i], :SCHEMA_KIT_SCHEMA.lifecycle_month_end(p_from[i]);
+    GET DIAGNOSTICS v_moved = ROW_COUNT;
+    v_total := v_total + v_moved;
+  END LOOP;
   PERFORM pg_catalog.set_config('schemakit.partition_move', '', true);
-  RETURN v_moved;
+  RETURN v_total;
 END
 $$;
 
--- The long part of creating the partition of `p_parent` (partition key `p_key`, DEFAULT partition
--- `p_default` or NULL) for the UTC month starting at `p_from`, unless a partition covers it: a
--- plain table with the parent's columns and a CHECK of the month's bounds (so ATTACH need not
--- scan it), the month's rows moved into it from the DEFAULT partition, then the parent's indexes
--- built on it (so ATTACH adopts them instead of building them). It takes row locks only in the
--- DEFAULT partition: appends go on, and readers see the rows there until the transaction commits.
--- Returns the table, or NULL.
-CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(p_parent regclass, p_key text, p_default regclass, p_from timestamptz)
+-- A plain table `<parent>_pYYYYMM` for the UTC month starting at `p_from`, with the parent's
+-- columns and a CHECK of the month's bounds on its partition key `p_key` (so that ATTACH need
+-- not scan it), unless a partition covers the month. Returns the table, or NULL.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(p_parent regclass, p_key text, p_from timestamptz)
   RETURNS regclass
   LANGUAGE plpgsql
   SET search_path = ''
@@ -132,9 +140,7 @@ AS $$
 DECLARE
   v_schema text;
   v_name text;
-  v_to timestamptz := ((p_from AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC';
-  v_partition regclass;
-  v_index record;
+  v_to timestamptz := :SCHEMA_KIT_SCHEMA.lifecycle_month_end(p_from);
 BEGIN
   SELECT n.nspname, c.relname || '_p' || pg_catalog.to_char(p_from AT TIME ZONE 'UTC', 'YYYYMM') INTO v_schema, v_name
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = p_parent;
@@ -145,34 +151,45 @@ BEGIN
   END IF;
   EXECUTE pg_catalog.format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE, '
     'CONSTRAINT %I CHECK (%I >= %L AND %I < %L))', v_schema, v_name, p_parent, v_name || '_bounds', p_key, p_from, p_key, v_to);
-  v_partition := pg_catalog.format('%I.%I', v_schema, v_name)::regclass;
-  IF p_default IS NOT NULL THEN
-    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(p_default, v_partition, p_key, p_from, v_to);
-  END IF;
+  RETURN pg_catalog.format('%I.%I', v_schema, v_name)::regclass;
+END
+$$;
+
+-- Builds the indexes of `p_parent` on the table `p_partition`, so that ATTACH adopts them instead
+-- of building them under its locks.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_index_like_parent(p_parent regclass, p_partition regclass)
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+DECLARE
+  v_index record;
+BEGIN
   FOR v_index IN
     SELECT x.indexrelid, x.indisunique, k.oid AS constraint_oid FROM pg_catalog.pg_index x
     LEFT JOIN pg_catalog.pg_constraint k ON k.conindid = x.indexrelid AND k.conrelid = p_parent
     WHERE x.indrelid = p_parent ORDER BY x.indexrelid
   LOOP
     IF v_index.constraint_oid IS NOT NULL THEN -- the primary key: ATTACH adopts a constraint's index only from a constraint
-      EXECUTE pg_catalog.format('ALTER TABLE %s ADD %s', v_partition, pg_catalog.pg_get_constraintdef(v_index.constraint_oid));
+      EXECUTE pg_catalog.format('ALTER TABLE %s ADD %s', p_partition, pg_catalog.pg_get_constraintdef(v_index.constraint_oid));
     ELSE -- 'CREATE INDEX <name> ON ONLY <parent> USING ...': the same index, named by PostgreSQL after the partition
-      EXECUTE pg_catalog.format('CREATE %sINDEX ON %s %s', CASE WHEN v_index.indisunique THEN 'UNIQUE ' ELSE '' END, v_partition,
+      EXECUTE pg_catalog.format('CREATE %sINDEX ON %s %s', CASE WHEN v_index.indisunique THEN 'UNIQUE ' ELSE '' END, p_partition,
         pg_catalog.substring(pg_catalog.pg_get_indexdef(v_index.indexrelid), ' (USING .*)$'));
     END IF;
   END LOOP;
-  RETURN v_partition;
 END
 $$;
 
 -- Creates the partitions of `p_parent` for the UTC months starting at `p_months` that no
--- partition covers yet, and returns their names. Online: first, for each month, the long part
--- (lifecycle_prepare_partition: row locks only); then, once for all, the DEFAULT partition locked
--- ACCESS EXCLUSIVE (and the parent SHARE UPDATE EXCLUSIVE, as ATTACH takes it) by
--- lifecycle_lock_briefly; under it, the rows that reached the DEFAULT partition meanwhile move
--- too, each table is attached (one scan of the DEFAULT partition, which must hold none of its
--- rows; none of the table, whose CHECK proves its bounds) and its CHECK dropped. Readers see the
--- move at commit, all at once. docs/lifecycle.md, "Creating partitions under live traffic".
+-- partition covers yet, and returns their names. Online (docs/lifecycle.md, "Creating partitions
+-- under live traffic"): the long part takes row locks only in the DEFAULT partition, so appends
+-- go on and readers see the rows there until the commit: a table per month
+-- (lifecycle_prepare_partition), the months' rows moved into them, the parent's indexes built,
+-- and the rows that arrived meanwhile moved too. Then, once for all months, the DEFAULT
+-- partition is locked ACCESS EXCLUSIVE and the parent SHARE UPDATE EXCLUSIVE (what ATTACH takes)
+-- by lifecycle_lock_briefly; under the lock the last arrivals move, and each table is attached
+-- (one scan of the DEFAULT partition, which must hold none of its rows; none of the table, whose
+-- CHECK proves its bounds) and its CHECK dropped. Readers see the move at commit, all at once.
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partitions(p_parent regclass, p_months timestamptz[])
   RETURNS SETOF text
   LANGUAGE plpgsql
@@ -185,14 +202,13 @@ DECLARE
   v_partition regclass;
   v_created regclass[] := '{}';
   v_from timestamptz[] := '{}';
-  v_to timestamptz;
 BEGIN
   SELECT a.attname, NULLIF(p.partdefid, 0)::regclass INTO v_key, v_default
   FROM pg_catalog.pg_partitioned_table p
   JOIN pg_catalog.pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]
   WHERE p.partrelid = p_parent;
   FOREACH v_month IN ARRAY p_months LOOP
-    v_partition := :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(p_parent, v_key, v_default, v_month);
+    v_partition := :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(p_parent, v_key, v_month);
     IF v_partition IS NOT NULL THEN
       v_created := v_created || v_partition;
       v_from := v_from || v_month;
@@ -201,19 +217,27 @@ BEGIN
   IF pg_catalog.cardinality(v_created) = 0 THEN
     RETURN;
   END IF;
+  IF v_default IS NOT NULL THEN
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(v_default, v_key, v_created, v_from);
+  END IF;
+  FOREACH v_partition IN ARRAY v_created LOOP
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_index_like_parent(p_parent, v_partition);
+  END LOOP;
+  IF v_default IS NOT NULL THEN -- what arrived during the first move and the index builds: few are left for under the lock
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(v_default, v_key, v_created, v_from);
+  END IF;
   PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_lock_briefly(p_parent, 'SHARE UPDATE EXCLUSIVE',
     CASE WHEN v_default IS NULL THEN '{}' ELSE ARRAY[v_default] END);
+  IF v_default IS NOT NULL THEN
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(v_default, v_key, v_created, v_from);
+  END IF;
   FOR i IN 1..pg_catalog.cardinality(v_created) LOOP
-    v_partition := v_created[i];
-    v_to := ((v_from[i] AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC';
-    IF v_default IS NOT NULL THEN
-      PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(v_default, v_partition, v_key, v_from[i], v_to);
-    END IF;
-    EXECUTE pg_catalog.format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%L) TO (%L)', p_parent, v_partition, v_from[i], v_to);
-    EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', v_partition,
-      (SELECT relname FROM pg_catalog.pg_class WHERE oid = v_partition) || '_bounds');
-    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(p_parent, v_partition);
-    RETURN NEXT (SELECT relname FROM pg_catalog.pg_class WHERE oid = v_partition);
+    EXECUTE pg_catalog.format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%L) TO (%L)', p_parent, v_created[i],
+      v_from[i], :SCHEMA_KIT_SCHEMA.lifecycle_month_end(v_from[i]));
+    EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', v_created[i],
+      (SELECT relname FROM pg_catalog.pg_class WHERE oid = v_created[i]) || '_bounds');
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(p_parent, v_created[i]);
+    RETURN NEXT (SELECT relname FROM pg_catalog.pg_class WHERE oid = v_created[i]);
   END LOOP;
 END
 $$;
@@ -470,8 +494,10 @@ $$;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(regclass, regclass) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_lock_briefly(regclass, text, regclass[]) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(regclass, regclass, text, timestamptz, timestamptz) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(regclass, text, regclass, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_month_end(timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(regclass, text, regclass[], timestamptz[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(regclass, text, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_index_like_parent(regclass, regclass) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partitions(regclass, timestamptz[]) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.create_partitions(text, integer) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitions(regclass) FROM PUBLIC;
@@ -487,8 +513,10 @@ DROP FUNCTION :SCHEMA_KIT_SCHEMA.drop_partitions_before(text, timestamptz, boole
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitions(regclass);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.create_partitions(text, integer);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partitions(regclass, timestamptz[]);
-DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(regclass, text, regclass, timestamptz);
-DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(regclass, regclass, text, timestamptz, timestamptz);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_index_like_parent(regclass, regclass);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(regclass, text, timestamptz);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(regclass, text, regclass[], timestamptz[]);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_month_end(timestamptz);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_lock_briefly(regclass, text, regclass[]);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(regclass, regclass);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(text);
