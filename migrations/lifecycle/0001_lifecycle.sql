@@ -106,26 +106,20 @@ $$;
 -- Moves the rows of each UTC month starting at `p_from[i]` from the DEFAULT partition `p_default`
 -- (partition key `p_key`) into the table `p_partitions[i]`, every column kept, one statement per
 -- month (the one DELETE the append-only triggers allow: from the default partition, while
--- `schemakit.partition_move` names it). Returns how many moved.
+-- `schemakit.partition_move` names it).
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(p_default regclass, p_key text, p_partitions regclass[],
   p_from timestamptz[])
-  RETURNS bigint
+  RETURNS void
   LANGUAGE plpgsql
   SET search_path = ''
 AS $$
-DECLARE
-  v_moved bigint;
-  v_total bigint := 0;
 BEGIN
   PERFORM pg_catalog.set_config('schemakit.partition_move', p_default::text, true);
   FOR i IN 1..pg_catalog.cardinality(p_partitions) LOOP
     EXECUTE pg_catalog.format('WITH moved AS (DELETE FROM %s WHERE %I >= $1 AND %I < $2 RETURNING *) INSERT INTO %s SELECT * FROM moved',
       p_default, p_key, p_key, p_partitions[i]) USING p_from[i], :SCHEMA_KIT_SCHEMA.lifecycle_month_end(p_from[i]);
-    GET DIAGNOSTICS v_moved = ROW_COUNT;
-    v_total := v_total + v_moved;
   END LOOP;
   PERFORM pg_catalog.set_config('schemakit.partition_move', '', true);
-  RETURN v_total;
 END
 $$;
 
