@@ -137,7 +137,7 @@ export function toSchemaKitError(error: unknown, argument?: string): SchemaKitEr
   if (isPartitionRace(error)) {
     return new SchemaKitError(
       'contention',
-      `The insert met the creation of a partition of the log (${pgError.table}): it wrote nothing; run it again (outside a transaction schema-kit does).`,
+      `The insert into ${pgError.table} met the attach of a new partition and wrote nothing: run it again (schema-kit does, outside a transaction).`,
       { cause: error, retryable: true },
     );
   }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createPartitions, dropPartitionsBefore, EventLogRepo, forgetUser, migrateToLatest, SchemaKitError } from '../../../src/index.js';
+import { createPartitions, dropPartitionsBefore, EventLogRepo, forgetUser, migrateToLatest, ProjectRepo, RoleChangeLogRepo, SchemaKitError } from '../../../src/index.js';
 import { useInstalledDatabase } from '../../helpers/installed.js';
 import { HANG_LIMIT_MS, hangGuard, signal, waitFor } from '../../helpers/wait.js';
 
@@ -19,19 +19,21 @@ function monthStart(offset: number): Date {
 const monthSuffix = (at: Date) => `${at.getUTCFullYear()}${String(at.getUTCMonth() + 1).padStart(2, '0')}`;
 
 describe('partition maintenance under live traffic', () => {
-  const database = useInstalledDatabase(['core', 'roles', 'audit'], { as: 'owner' });
+  const modules = ['core', 'roles', 'audit', 'planning'] as const;
+  const database = useInstalledDatabase(modules, { as: 'owner' });
   const pool = () => database().pool;
   let schemas = 0;
 
   /**
-   * A schema of its own whose current month has no partition yet, so every append (stamped now())
-   * goes to the DEFAULT partition, holding `seeded` events of `user_id` `seed-user` there.
+   * A schema of its own whose logs have no partition for the current month yet, so every append
+   * (stamped now()) goes to a DEFAULT partition, holding `seeded` events of `user_id` `seed-user`
+   * in event_log's.
    */
   async function currentMonthInDefault(seeded: number): Promise<string> {
     const schema = `online_${++schemas}`;
-    const { error } = await migrateToLatest(database().db, { schema, modules: ['core', 'roles', 'audit'] });
+    const { error } = await migrateToLatest(database().db, { schema, modules: [...modules] });
     expect(error).toBeUndefined();
-    await pool().query(`drop table ${schema}.event_log_p${monthSuffix(monthStart(0))}`);
+    await pool().query(`drop table ${schema}.event_log_p${monthSuffix(monthStart(0))}, ${schema}.user_role_change_log_p${monthSuffix(monthStart(0))}`);
     await pool().query(
       `insert into ${schema}.event_log (user_id, action, entity_type, entity_id, details)
        select 'seed-user', 'seed', 'thing', n::text, jsonb_build_object('n', n) from generate_series(1, $1) n`, [seeded]);
@@ -61,10 +63,12 @@ describe('partition maintenance under live traffic', () => {
     return { client, id: rows[0]!.id };
   }
 
-  it('appends that met the attach are retried: none fails, none is lost, every column kept', async () => {
+  it('writes to the logs that met the attach are retried: none fails, none is lost, every column kept', async () => {
     const schema = await currentMonthInDefault(500);
+    const { rows: users } = await pool().query<{ id: string }>(`insert into ${schema}.users (role) values ('public') returning id`);
     const before = await allEvents(schema);
     const events = new EventLogRepo(database().db, { schema });
+    const roles = new RoleChangeLogRepo(database().db, { schema });
     const appends: Promise<unknown>[] = [];
     let bare: Promise<unknown> | undefined;
     let hosted: Promise<unknown> | undefined;
@@ -72,9 +76,18 @@ describe('partition maintenance under live traffic', () => {
     try {
       // the creation, done but not committed: it holds the DEFAULT partition ACCESS EXCLUSIVE
       await creator.query('begin');
-      const { rows: created } = await creator.query(`select ${schema}.create_partitions('event_log', 0) as name`);
-      expect(created).toEqual([{ name: `event_log_p${monthSuffix(monthStart(0))}` }]);
+      const { rows: created } = await creator.query(
+        `select ${schema}.create_partitions('event_log', 0) as name union all select ${schema}.create_partitions('user_role_change_log', 0)`);
+      expect(created.map((row) => row.name)).toEqual(['event_log', 'user_role_change_log'].map((log) => `${log}_p${monthSuffix(monthStart(0))}`));
       for (let i = 0; i < 8; i++) appends.push(events.append({ action: 'live', entity_type: 'thing', entity_id: `a${i}` }));
+      // every other write of the library to a log: alone, and in a transaction of its own
+      const others = Promise.all([
+        events.appendMany([{ action: 'many', entity_type: 'thing', entity_id: 'm' }]),
+        roles.record({ user_id: '11111111-1111-4111-8111-111111111111', new_role: 'admin', changed_by: 'tg:1', change_source: 'api' }),
+        roles.changeRole({ user_id: users[0]!.id, new_role: 'admin', changed_by: 'tg:1', change_source: 'admin' }),
+        new ProjectRepo(database().db, { schema }).create({ name: 'Raced' }, { actor: 'tg:1' }),
+      ]);
+      appends.push(others);
       // the same race without schema-kit's retry: a bare INSERT, and an append in the host's transaction
       bare = pool().query(`insert into ${schema}.event_log (action, entity_type, entity_id) values ('bare', 'thing', 'b')`).catch((e: unknown) => e);
       hosted = database()
@@ -82,13 +95,16 @@ describe('partition maintenance under live traffic', () => {
         .execute((host) => new EventLogRepo(host, { schema }).append({ action: 'hosted', entity_type: 'thing', entity_id: 'h' }))
         .catch((e: unknown) => e);
       // each routed its row to the DEFAULT partition and waits for it
-      await waitFor(async () => (await waiting(`${schema}.event_log_default`, 'RowExclusiveLock')) === 10, 'the appends to queue on the DEFAULT partition');
+      await waitFor(
+        async () => (await waiting(`${schema}.event_log_default`, 'RowExclusiveLock')) === 12 && (await waiting(`${schema}.user_role_change_log_default`, 'RowExclusiveLock')) === 2,
+        'the writes to queue on the DEFAULT partitions',
+      );
       await creator.query('commit');
     } finally {
       await creator.query('rollback').catch(() => undefined);
       creator.release();
     }
-    const appended = await Promise.all(appends);
+    const appended = (await Promise.all(appends)).slice(0, 8);
     // the race was real: PostgreSQL refused the rows the attach moved out of the DEFAULT partition's bounds
     expect(await bare).toMatchObject({ code: '23514', table: 'event_log_default', constraint: undefined });
     const typed = (await hosted) as SchemaKitError;
@@ -101,7 +117,13 @@ describe('partition maintenance under live traffic', () => {
     expect(after.every((row) => row.at === partition)).toBe(true);
     // the moved rows kept every column (id, tx_id, times), and the retried appends are there once each
     expect(after.slice(0, before.length)).toEqual(before.map((row) => ({ ...row, at: partition })));
-    expect(after.slice(before.length).map((row) => row.id).sort()).toEqual(appended.map((row) => (row as { id: string }).id).sort());
+    expect(after.slice(before.length).filter((row) => row.action === 'live').map((row) => row.id).sort()).toEqual(appended.map((row) => (row as { id: string }).id).sort());
+    // the others once each: the event of appendMany, the project's event, the two role changes
+    expect(after.filter((row) => row.action !== 'seed' && row.action !== 'live').map((row) => row.action).sort()).toEqual(['many', 'project.created']);
+    const { rows: changes } = await pool().query(`select tableoid::regclass::text as at, new_role from ${schema}.user_role_change_log`);
+    expect(changes).toEqual([0, 1].map(() => ({ at: `${schema}.user_role_change_log_p${monthSuffix(monthStart(0))}`, new_role: 'admin' })));
+    const { rows: projects } = await pool().query(`select count(*)::int as n from ${schema}.projects where name = 'Raced'`);
+    expect(projects[0].n).toBe(1);
   });
 
   it('moves the rows under row locks only: appends go on while the creation waits for an open writer', async () => {
@@ -118,7 +140,7 @@ describe('partition maintenance under live traffic', () => {
       // into the DEFAULT partition, while the creation is still under way
       expect(created).toBeUndefined();
       await writer.client.query('commit');
-      expect(await creation).toEqual([`event_log_p${monthSuffix(monthStart(0))}`]);
+      expect(await creation).toEqual(['event_log', 'user_role_change_log'].map((log) => `${log}_p${monthSuffix(monthStart(0))}`));
       const after = await allEvents(schema);
       const partition = `${schema}.event_log_p${monthSuffix(monthStart(0))}`;
       // the open writer's row and the appends arrived after the first move: moved under the lock
