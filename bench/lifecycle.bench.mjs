@@ -35,7 +35,7 @@ try {
   log(`event_log: ${kinds.map((k) => `${k.nspname}=${k.relkind === 'p' ? 'partitioned' : 'plain'}`).join(', ')}`);
   const now = new Date();
   const monthStart = (offset) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1));
-  for (let m = -12; m < 0; m++) await q(`select part.lifecycle_create_partition('part.event_log', $1)`, [monthStart(m)]);
+  for (let m = -12; m < 0; m++) await q(`select part.lifecycle_create_partitions('part.event_log', array[$1::timestamptz])`, [monthStart(m)]);
 
   // fill: the same rows in both tables, 200 users, 1,000 entities, months -12..-1
   const fillStarted = performance.now();

@@ -8,10 +8,12 @@ import {
   SchemaKitValidationError,
 } from './errors.js';
 import { vocabularyReference } from './vocabulary/registry.js';
+import { PARTITIONED_TABLES } from './modules/lifecycle/values.js';
 
 interface PgLikeError {
   code?: string;
   constraint?: string;
+  table?: string;
   detail?: string;
   message?: string;
 }
@@ -29,6 +31,22 @@ function vocabularyViolation(error: PgLikeError, cause: unknown, argument: strin
     undefined,
     { cause },
   );
+}
+
+/** The DEFAULT partitions of the partitioned logs. */
+const DEFAULT_PARTITIONS = new Set(Object.keys(PARTITIONED_TABLES).map((table) => `${table}_default`));
+
+/**
+ * Whether `error` (a driver's, or a schema-kit error wrapping one) is an insert that lost a race
+ * with `createPartitions`: the row was routed to a partitioned log's DEFAULT partition, waited for
+ * its lock while the partition of the row's month was attached, and then no longer fit the
+ * DEFAULT partition's bounds. PostgreSQL reports it as 23514 on that partition with no constraint
+ * name (a CHECK constraint's violation always names it). The statement wrote nothing, and the
+ * same statement, run again, goes to the new partition.
+ */
+export function isPartitionRace(error: unknown): boolean {
+  const driver = (error instanceof SchemaKitError ? error.cause : error) as PgLikeError | undefined;
+  return sqlStateOf(driver) === '23514' && driver?.constraint === undefined && DEFAULT_PARTITIONS.has(String(driver?.table));
 }
 
 const CONSTRAINT_CODES: Record<string, string> = {
@@ -89,8 +107,10 @@ function isAbortedTransaction(error: object): boolean {
  * `cause`. The SQLSTATE decides, never the message text: a value outside a host-owned vocabulary
  * (23503 on a vocabulary's key) into {@link SchemaKitValidationError} naming the field
  * (`argument.column`), any other integrity violation (class 23) into
- * {@link SchemaKitConflictError} naming the constraint, 42501 into `permission_denied`, SKF01 (a
- * write naming a forgotten user, refused by the erasure guards) into `user_forgotten`, class 08,
+ * {@link SchemaKitConflictError} naming the constraint (except an insert that met the creation of a
+ * partition, {@link isPartitionRace}: a retryable {@link SchemaKitError} `contention`), 42501 into
+ * `permission_denied`, SKF01 (a write naming a forgotten user, refused by the erasure guards) into
+ * `user_forgotten`, class 08,
  * 57P01-57P03, 57P05 and 53300 into a retryable {@link SchemaKitConnectionError}, class 28 and
  * 3D000 into a non-retryable one, 57014 and 55P03 into {@link SchemaKitTimeoutError}, 40001 and
  * 40P01 into a retryable {@link SchemaKitDatabaseError} `serialization_failure`, 25P02 into
@@ -117,6 +137,13 @@ export function toSchemaKitError(error: unknown, argument?: string): SchemaKitEr
       'The transaction was aborted by an earlier failed statement (e.g. one a handler caught and did not rethrow); it was rolled back.',
       sqlState,
       error,
+    );
+  }
+  if (isPartitionRace(error)) {
+    return new SchemaKitError(
+      'contention',
+      `The insert into ${pgError.table} met the attach of a new partition and wrote nothing: run it again (schema-kit does, outside a transaction).`,
+      { cause: error, retryable: true },
     );
   }
   if (sqlState.startsWith('23')) {

@@ -63,56 +63,177 @@ BEGIN
 END
 $$;
 
--- Creates the partition of `p_parent` for the UTC month starting at `p_from`, unless it exists.
--- Rows that landed in the DEFAULT partition for that month move into it first, in this
--- transaction (the one DELETE the append-only triggers allow: from the default partition, while
--- `schemakit.partition_move` names it). Returns the new partition's name, or NULL.
-CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(p_parent regclass, p_from timestamptz)
-  RETURNS text
+-- Takes, for a moment, the locks partition maintenance needs on tables that every writer and
+-- reader uses: `p_parent` in `p_mode`, then each of `p_tables` ACCESS EXCLUSIVE, held to the end
+-- of the transaction. A lock request waiting in the queue makes every later reader and writer of
+-- the table wait behind it, so each try waits at most 100 ms (lock_timeout): a try that would
+-- wait on a long reader or an open writing transaction gives up, lets the queue drain, and tries
+-- again after a random pause of 50-150 ms, for 10 s; then lock_not_available (55P03).
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_lock_briefly(p_parent regclass, p_mode text, p_tables regclass[])
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path = ''
+  SET lock_timeout = '100ms'
+AS $$
+DECLARE
+  v_deadline timestamptz := pg_catalog.clock_timestamp() + interval '10 s';
+  v_table regclass;
+BEGIN
+  LOOP
+    BEGIN
+      EXECUTE pg_catalog.format('LOCK TABLE %s IN %s MODE', p_parent, p_mode);
+      FOREACH v_table IN ARRAY p_tables LOOP
+        EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_table);
+      END LOOP;
+      RETURN;
+    EXCEPTION WHEN lock_not_available THEN
+      IF pg_catalog.clock_timestamp() >= v_deadline THEN
+        RAISE;
+      END IF;
+    END;
+    PERFORM pg_catalog.pg_sleep(0.05 + pg_catalog.random() * 0.1);
+  END LOOP;
+END
+$$;
+
+-- The end of the UTC month that starts at `p_from`.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_month_end(p_from timestamptz) RETURNS timestamptz
+  LANGUAGE sql IMMUTABLE
+  SET search_path = ''
+AS $$
+  SELECT ((p_from AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC'
+$$;
+
+-- Moves the rows of each UTC month starting at `p_from[i]` from the DEFAULT partition `p_default`
+-- (partition key `p_key`) into the table `p_partitions[i]`, every column kept, one statement per
+-- month (the one DELETE the append-only triggers allow: from the default partition, while
+-- `schemakit.partition_move` names it).
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(p_default regclass, p_key text, p_partitions regclass[],
+  p_from timestamptz[])
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+BEGIN
+  PERFORM pg_catalog.set_config('schemakit.partition_move', p_default::text, true);
+  FOR i IN 1..pg_catalog.cardinality(p_partitions) LOOP
+    EXECUTE pg_catalog.format('WITH moved AS (DELETE FROM %s WHERE %I >= $1 AND %I < $2 RETURNING *) INSERT INTO %s SELECT * FROM moved',
+      p_default, p_key, p_key, p_partitions[i]) USING p_from[i], :SCHEMA_KIT_SCHEMA.lifecycle_month_end(p_from[i]);
+  END LOOP;
+  PERFORM pg_catalog.set_config('schemakit.partition_move', '', true);
+END
+$$;
+
+-- A plain table `<parent>_pYYYYMM` for the UTC month starting at `p_from`, with the parent's
+-- columns and a CHECK of the month's bounds on its partition key `p_key` (so that ATTACH need
+-- not scan it), unless a partition covers the month. Returns the table, or NULL.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(p_parent regclass, p_key text, p_from timestamptz)
+  RETURNS regclass
   LANGUAGE plpgsql
   SET search_path = ''
 AS $$
 DECLARE
   v_schema text;
-  v_table text;
   v_name text;
-  v_key text;
-  v_to timestamptz := ((p_from AT TIME ZONE 'UTC') + interval '1 month') AT TIME ZONE 'UTC';
-  v_default regclass;
-  v_partition regclass;
-  v_moved bigint;
+  v_to timestamptz := :SCHEMA_KIT_SCHEMA.lifecycle_month_end(p_from);
 BEGIN
-  SELECT n.nspname, c.relname INTO v_schema, v_table
+  SELECT n.nspname, c.relname || '_p' || pg_catalog.to_char(p_from AT TIME ZONE 'UTC', 'YYYYMM') INTO v_schema, v_name
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = p_parent;
-  v_name := v_table || '_p' || pg_catalog.to_char(p_from AT TIME ZONE 'UTC', 'YYYYMM');
   IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', v_schema, v_name)) IS NOT NULL
      OR EXISTS (SELECT FROM :SCHEMA_KIT_SCHEMA.lifecycle_partitions(p_parent) p
                 WHERE p.upper_bound > p_from AND (p.lower_bound IS NULL OR p.lower_bound < v_to)) THEN
     RETURN NULL; -- made already, or covered by another partition (a legacy one: docs/lifecycle.md)
   END IF;
+  EXECUTE pg_catalog.format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE, '
+    'CONSTRAINT %I CHECK (%I >= %L AND %I < %L))', v_schema, v_name, p_parent, v_name || '_bounds', p_key, p_from, p_key, v_to);
+  RETURN pg_catalog.format('%I.%I', v_schema, v_name)::regclass;
+END
+$$;
+
+-- Builds the indexes of `p_parent` on the table `p_partition`, so that ATTACH adopts them instead
+-- of building them under its locks.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_index_like_parent(p_parent regclass, p_partition regclass)
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+DECLARE
+  v_index record;
+BEGIN
+  FOR v_index IN
+    SELECT x.indexrelid, x.indisunique, k.oid AS constraint_oid FROM pg_catalog.pg_index x
+    LEFT JOIN pg_catalog.pg_constraint k ON k.conindid = x.indexrelid AND k.conrelid = p_parent
+    WHERE x.indrelid = p_parent ORDER BY x.indexrelid
+  LOOP
+    IF v_index.constraint_oid IS NOT NULL THEN -- the primary key: ATTACH adopts a constraint's index only from a constraint
+      EXECUTE pg_catalog.format('ALTER TABLE %s ADD %s', p_partition, pg_catalog.pg_get_constraintdef(v_index.constraint_oid));
+    ELSE -- 'CREATE INDEX <name> ON ONLY <parent> USING ...': the same index, named by PostgreSQL after the partition
+      EXECUTE pg_catalog.format('CREATE %sINDEX ON %s %s', CASE WHEN v_index.indisunique THEN 'UNIQUE ' ELSE '' END, p_partition,
+        pg_catalog.substring(pg_catalog.pg_get_indexdef(v_index.indexrelid), ' (USING .*)$'));
+    END IF;
+  END LOOP;
+END
+$$;
+
+-- Creates the partitions of `p_parent` for the UTC months starting at `p_months` that no
+-- partition covers yet, and returns their names. Online (docs/lifecycle.md, "Creating partitions
+-- under live traffic"): the long part takes row locks only in the DEFAULT partition, so appends
+-- go on and readers see the rows there until the commit: a table per month
+-- (lifecycle_prepare_partition), the months' rows moved into them, the parent's indexes built,
+-- and the rows that arrived meanwhile moved too. Then, once for all months, the DEFAULT
+-- partition is locked ACCESS EXCLUSIVE and the parent SHARE UPDATE EXCLUSIVE (what ATTACH takes)
+-- by lifecycle_lock_briefly; under the lock the last arrivals move, and each table is attached
+-- (one scan of the DEFAULT partition, which must hold none of its rows; none of the table, whose
+-- CHECK proves its bounds) and its CHECK dropped. Readers see the move at commit, all at once.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partitions(p_parent regclass, p_months timestamptz[])
+  RETURNS SETOF text
+  LANGUAGE plpgsql
+  SET search_path = ''
+AS $$
+DECLARE
+  v_key text;
+  v_default regclass;
+  v_month timestamptz;
+  v_partition regclass;
+  v_created regclass[] := '{}';
+  v_from timestamptz[] := '{}';
+BEGIN
   SELECT a.attname, NULLIF(p.partdefid, 0)::regclass INTO v_key, v_default
   FROM pg_catalog.pg_partitioned_table p
   JOIN pg_catalog.pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]
   WHERE p.partrelid = p_parent;
-
-  EXECUTE pg_catalog.format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)',
-    v_schema, v_name, p_parent);
-  v_partition := pg_catalog.format('%I.%I', v_schema, v_name)::regclass;
-  IF v_default IS NOT NULL THEN
-    -- ATTACH takes this lock anyway; taking it first avoids a lock upgrade between two creators
-    EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_default);
-    EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM %s WHERE %I >= $1 AND %I < $2', v_partition, v_default, v_key, v_key)
-      USING p_from, v_to;
-    GET DIAGNOSTICS v_moved = ROW_COUNT;
-    IF v_moved > 0 THEN
-      PERFORM pg_catalog.set_config('schemakit.partition_move', v_default::text, true);
-      EXECUTE pg_catalog.format('DELETE FROM %s WHERE %I >= $1 AND %I < $2', v_default, v_key, v_key) USING p_from, v_to;
-      PERFORM pg_catalog.set_config('schemakit.partition_move', '', true);
+  FOREACH v_month IN ARRAY p_months LOOP
+    v_partition := :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(p_parent, v_key, v_month);
+    IF v_partition IS NOT NULL THEN
+      v_created := v_created || v_partition;
+      v_from := v_from || v_month;
     END IF;
+  END LOOP;
+  IF pg_catalog.cardinality(v_created) = 0 THEN
+    RETURN;
   END IF;
-  EXECUTE pg_catalog.format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%L) TO (%L)', p_parent, v_partition, p_from, v_to);
-  PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(p_parent, v_partition);
-  RETURN v_name;
+  IF v_default IS NOT NULL THEN
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(v_default, v_key, v_created, v_from);
+  END IF;
+  FOREACH v_partition IN ARRAY v_created LOOP
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_index_like_parent(p_parent, v_partition);
+  END LOOP;
+  IF v_default IS NOT NULL THEN -- what arrived during the first move and the index builds: few are left for under the lock
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(v_default, v_key, v_created, v_from);
+  END IF;
+  PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_lock_briefly(p_parent, 'SHARE UPDATE EXCLUSIVE',
+    CASE WHEN v_default IS NULL THEN '{}' ELSE ARRAY[v_default] END);
+  IF v_default IS NOT NULL THEN
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(v_default, v_key, v_created, v_from);
+  END IF;
+  FOR i IN 1..pg_catalog.cardinality(v_created) LOOP
+    EXECUTE pg_catalog.format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%L) TO (%L)', p_parent, v_created[i],
+      v_from[i], :SCHEMA_KIT_SCHEMA.lifecycle_month_end(v_from[i]));
+    EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', v_created[i],
+      (SELECT relname FROM pg_catalog.pg_class WHERE oid = v_created[i]) || '_bounds');
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(p_parent, v_created[i]);
+    RETURN NEXT (SELECT relname FROM pg_catalog.pg_class WHERE oid = v_created[i]);
+  END LOOP;
 END
 $$;
 
@@ -130,18 +251,13 @@ AS $$
 DECLARE
   v_parent regclass := :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(p_table);
   v_month timestamp := pg_catalog.date_trunc('month', pg_catalog.now() AT TIME ZONE 'UTC');
-  v_name text;
 BEGIN
   IF p_ahead IS NULL OR p_ahead < 0 OR p_ahead > 120 THEN
     RAISE EXCEPTION 'ahead: % is not a number of months from 0 to 120', p_ahead USING ERRCODE = 'invalid_parameter_value';
   END IF;
   PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('schemakit.partitions'), pg_catalog.hashtext(v_parent::text));
-  FOR i IN 0..p_ahead LOOP
-    v_name := :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(v_parent, (v_month + pg_catalog.make_interval(months => i)) AT TIME ZONE 'UTC');
-    IF v_name IS NOT NULL THEN
-      RETURN NEXT v_name;
-    END IF;
-  END LOOP;
+  RETURN QUERY SELECT * FROM :SCHEMA_KIT_SCHEMA.lifecycle_create_partitions(v_parent,
+    ARRAY(SELECT (v_month + pg_catalog.make_interval(months => i)) AT TIME ZONE 'UTC' FROM pg_catalog.generate_series(0, p_ahead) i));
 END
 $$;
 
@@ -170,6 +286,7 @@ CREATE FUNCTION :SCHEMA_KIT_SCHEMA.drop_partitions_before(p_table text, p_before
 AS $$
 DECLARE
   v_parent regclass := :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(p_table);
+  v_gone regclass[];
   v_part record;
   v_name text;
   v_bytes bigint;
@@ -182,7 +299,15 @@ BEGIN
       USING ERRCODE = 'insufficient_privilege';
   END IF;
   PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('schemakit.partitions'), pg_catalog.hashtext(v_parent::text));
-  FOR v_part IN SELECT * FROM :SCHEMA_KIT_SCHEMA.lifecycle_partitions(v_parent) WHERE upper_bound <= p_before LOOP
+  v_gone := ARRAY(SELECT partition FROM :SCHEMA_KIT_SCHEMA.lifecycle_partitions(v_parent) WHERE upper_bound <= p_before);
+  IF pg_catalog.cardinality(v_gone) = 0 THEN
+    RETURN;
+  END IF;
+  -- DROP and DETACH lock the parent ACCESS EXCLUSIVE (DETACH CONCURRENTLY is refused while a
+  -- DEFAULT partition exists), and the DEFAULT partition, whose bounds change: briefly
+  PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_lock_briefly(v_parent, 'ACCESS EXCLUSIVE',
+    v_gone || ARRAY(SELECT partdefid::regclass FROM pg_catalog.pg_partitioned_table WHERE partrelid = v_parent AND partdefid <> 0));
+  FOR v_part IN SELECT * FROM :SCHEMA_KIT_SCHEMA.lifecycle_partitions(v_parent) WHERE partition = ANY (v_gone) LOOP
     v_name := v_part.partition::text;
     v_bytes := pg_catalog.pg_total_relation_size(v_part.partition);
     IF p_detach THEN
@@ -293,10 +418,8 @@ BEGIN
     v_month := pg_catalog.date_trunc('month', pg_catalog.now() AT TIME ZONE 'UTC');
     v_last := v_month + pg_catalog.make_interval(months => p_ahead);
     v_month := least(coalesce(v_first, v_month), v_month);
-    WHILE v_month <= v_last LOOP
-      PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(v_new, v_month AT TIME ZONE 'UTC');
-      v_month := v_month + interval '1 month';
-    END LOOP;
+    PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_create_partitions(v_new,
+      ARRAY(SELECT m AT TIME ZONE 'UTC' FROM pg_catalog.generate_series(v_month, v_last, interval '1 month') m));
   END IF;
 
   IF v_bound IS NULL THEN
@@ -468,7 +591,12 @@ $$;
 
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(regclass, regclass) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(regclass, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_lock_briefly(regclass, text, regclass[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_month_end(timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(regclass, text, regclass[], timestamptz[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(regclass, text, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_index_like_parent(regclass, regclass) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partitions(regclass, timestamptz[]) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.create_partitions(text, integer) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitions(regclass) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.drop_partitions_before(text, timestamptz, boolean) FROM PUBLIC;
@@ -494,7 +622,12 @@ DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table(text, text, text[], int
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.drop_partitions_before(text, timestamptz, boolean);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitions(regclass);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.create_partitions(text, integer);
-DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partition(regclass, timestamptz);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_create_partitions(regclass, timestamptz[]);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_index_like_parent(regclass, regclass);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(regclass, text, timestamptz);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(regclass, text, regclass[], timestamptz[]);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_month_end(timestamptz);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_lock_briefly(regclass, text, regclass[]);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(regclass, regclass);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(text);
 DROP TABLE :SCHEMA_KIT_SCHEMA.lifecycle_log;

@@ -5,7 +5,7 @@ import { SchemaKitError, SchemaKitValidationError } from '../errors.js';
 import type { Database } from '../schema/database.js';
 import { parseInput } from '../validation/parse.js';
 import { EventLogRepo } from '../modules/audit/index.js';
-import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions, type ScopedExecutor } from './repo-context.js';
+import { inTransaction, repoContext, retryPartitionRace, run, type Executor, type RepoContext, type RepoOptions, type ScopedExecutor } from './repo-context.js';
 
 /** Options of the planning repositories: the schema, and whether changes are audited. */
 export interface AuditedRepoOptions extends RepoOptions {
@@ -61,7 +61,7 @@ export class AuditedWriter {
     if (actor === undefined) {
       throw new SchemaKitValidationError('options.actor', 'is required while the repository audits (or construct it with { audit: false })');
     }
-    return inTransaction(this.#ctx.db, async (trx) => {
+    return retryPartitionRace(this.#ctx.db, 'the audited change', () => inTransaction(this.#ctx.db, async (trx) => {
       const before = change.before ? await change.before(trx) : undefined;
       const row = await change.write(trx);
       const event = change.event(row, before);
@@ -70,7 +70,7 @@ export class AuditedWriter {
         throw new SchemaKitError('audit_not_installed', 'event_log does not exist: install the audit module, or construct the repository with { audit: false }', { cause: error });
       });
       return row;
-    });
+    }));
   }
 }
 

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
-import { isDatabaseError, toSchemaKitError, writeOutcome } from '../database-errors.js';
+import { isDatabaseError, isPartitionRace, toSchemaKitError, writeOutcome } from '../database-errors.js';
 import { SchemaKitConflictError } from '../errors.js';
 import { directPoolOf, preparedStatementsOption, type DirectPool, type PreparedSql } from './prepared.js';
 import { withRetries } from './retry.js';
@@ -246,4 +246,16 @@ export async function retryLostInsertRace<T>(
     () => (db.isTransaction ? inTransaction(db, upsert, argument) : run(upsert(db), argument)),
     async (error) => error instanceof SchemaKitConflictError && (await lostRace(error)),
   );
+}
+
+/**
+ * Runs `write`, a call of schema-kit's that inserts into a partitioned log (`what` names it), again
+ * when the insert met the creation of a partition ({@link isPartitionRace}: a retryable
+ * `contention`), under the one retry policy ({@link withRetries}). Only on the host's Kysely
+ * instance: there the failed statement, or the call's own transaction, wrote nothing. On the
+ * host's transaction the error surfaces, typed and retryable, as the host's transaction must be
+ * retried whole (docs/guarantees.md, "Appends never fail while partitions are created").
+ */
+export function retryPartitionRace<T>(db: Executor, what: string, write: () => Promise<T>): Promise<T> {
+  return db.isTransaction ? write() : withRetries(what, write, isPartitionRace);
 }

@@ -16,7 +16,7 @@ describe('schema-kit partitions, retention and forget', () => {
     expect((await runCli(['partitions', '--ahead', '5', '--database-url', url])).stdout).toContain('Created 0 partition(s).');
 
     const past = new Date(Date.UTC(new Date().getUTCFullYear() - 1, 0, 1));
-    await pool.query(`select schema_kit.lifecycle_create_partition('schema_kit.event_log', $1)`, [past]);
+    await pool.query(`select schema_kit.lifecycle_create_partitions('schema_kit.event_log', array[$1::timestamptz])`, [past]);
     const retention = await runCli(['retention', '--table', 'event_log', '--before', `${past.getUTCFullYear()}-06-01`, '--database-url', url]);
     expect(retention.code).toBe(0);
     expect(retention.stdout).toContain(`- schema_kit.event_log_p${past.getUTCFullYear()}01`);

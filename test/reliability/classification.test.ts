@@ -54,6 +54,12 @@ const SERVER: [string, Error, Expected][] = [
   ['55P03 lock timeout', serverError('55P03', 'canceling statement due to lock timeout'), timeout],
   ['23505 unique', serverError('23505', 'duplicate key value violates unique constraint "x"'), conflict],
   ['23514 check', serverError('23514', 'new row violates check constraint "x"'), conflict],
+  // a row routed to a log's DEFAULT partition when its month's partition was attached: retryable
+  ['23514 on a log DEFAULT partition, no constraint', Object.assign(serverError('23514', 'new row for relation "event_log_default" violates partition constraint'), { table: 'event_log_default' }), { type: SchemaKitError, code: 'contention', retryable: true }],
+  ['23514 on user_role_change_log_default, no constraint', Object.assign(serverError('23514', 'violates partition constraint'), { table: 'user_role_change_log_default' }), { type: SchemaKitError, code: 'contention', retryable: true }],
+  ['23514 of a named CHECK on a DEFAULT partition', Object.assign(serverError('23514', 'new row violates check constraint'), { table: 'event_log_default', constraint: 'event_log_action_check' }), conflict],
+  ['23514 with no constraint on another table', Object.assign(serverError('23514', 'violates partition constraint'), { table: 'orders_default' }), conflict],
+  ['23505 on a DEFAULT partition', Object.assign(serverError('23505', 'duplicate key'), { table: 'event_log_default' }), conflict],
   ['23001 restrict', serverError('23001', 'update or delete violates RESTRICT setting'), conflict],
   ['25P02 aborted transaction', serverError('25P02', 'current transaction is aborted'), { type: SchemaKitDatabaseError, code: 'transaction_aborted', retryable: false }],
   ['42501 permission denied', serverError('42501', 'permission denied for table certificates'), { type: SchemaKitError, code: 'permission_denied', retryable: false }],

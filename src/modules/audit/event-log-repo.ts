@@ -3,7 +3,7 @@ import { parseInput } from '../../validation/parse.js';
 import { idText } from '../../validation/common.js';
 import { eventListParameters, eventPageSchema, eventParameters, newEventSchema, personalFieldListSchema, streamOptionsSchema, type NewEvent, type PersonalField } from './validation.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
-import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { qualifiedTable, repoContext, retryPartitionRace, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 import { PreparedSql } from '../../repos/prepared.js';
 import { plannedText } from '../../repos/planned.js';
 
@@ -84,7 +84,8 @@ export class EventLogRepo {
 
   /** Appends one event and returns the stored row. */
   async append(event: NewEvent): Promise<EventLogEntry> {
-    const rows = await runPrepared<EventLogEntry>(this.#ctx, this.#append, eventParameters(event, 'event'));
+    const parameters = eventParameters(event, 'event');
+    const rows = await retryPartitionRace(this.#ctx.plain, 'append', () => runPrepared<EventLogEntry>(this.#ctx, this.#append, parameters));
     return rows[0]!;
   }
 
@@ -93,7 +94,8 @@ export class EventLogRepo {
     const rows = eventListParameters(events, 'events');
     if (rows.length === 0) return [];
     // one array per column, for unnest
-    return runPrepared<EventLogEntry>(this.#ctx, this.#appendMany, rows[0]!.map((_, column) => rows.map((row) => row[column])));
+    const columns = rows[0]!.map((_, column) => rows.map((row) => row[column]));
+    return retryPartitionRace(this.#ctx.plain, 'appendMany', () => runPrepared<EventLogEntry>(this.#ctx, this.#appendMany, columns));
   }
 
   /**

@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { SchemaKitValidationError } from '../../errors.js';
 import { DEFAULT_SCHEMA, validateSchemaName } from '../../migrate/schema-name.js';
 import { inTransaction } from '../../repos/repo-context.js';
-import { waitForOpenTransactions } from './open-transactions.js';
 import type { Database } from '../../schema/database.js';
 import { idText, uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
+import { waitForOpenTransactions } from './open-transactions.js';
+import { lockPartitionMaintenance } from './partitions.js';
 
 /** Options of {@link forgetUser}: who to forget. */
 export interface ForgetUserOptions {
@@ -116,6 +117,8 @@ export async function forgetUser<DB>(db: Kysely<DB>, options: ForgetUserOptions)
   await waitForOpenTransactions(plain, 'forgetUser');
   // 3. erase everything that names the user, in one transaction
   return inTransaction(plain, async (trx) => {
+    // rows moving between partitions (createPartitions) would escape the erasure: take turns
+    await lockPartitionMaintenance(trx, schema, installed);
     const idList = await identifiersOf(trx, schema, installed, user, parsed.identifiers);
     // an identifier the user gained meanwhile (a new email) is remembered too
     await sql`select ${sql.id(schema, 'lifecycle_remember_erasure')}(${idList}::text[])`.execute(trx);

@@ -1,13 +1,11 @@
 /** The lifecycle module: time partitions, retention and erasure, and the log that records them. */
 
-export { LIFECYCLE_ACTIONS, type LifecycleAction } from './values.js';
+export { LIFECYCLE_ACTIONS, PARTITIONED_TABLES, type LifecycleAction, type PartitionedTable } from './values.js';
 export { type LifecycleLogTable, type LifecycleLogEntry, type ErasedIdentifiersTable } from './tables.js';
 export {
   createPartitions,
   dropPartitionsBefore,
-  PARTITIONED_TABLES,
   DEFAULT_MONTHS_AHEAD,
-  type PartitionedTable,
   type CreatePartitionsOptions,
   type RetentionOptions,
 } from './partitions.js';

@@ -1,15 +1,11 @@
 import { sql, type Kysely } from 'kysely';
+import type { Executor } from '../../repos/repo-context.js';
 import { z } from 'zod';
 import { toSchemaKitError } from '../../database-errors.js';
 import { DEFAULT_SCHEMA, validateSchemaName } from '../../migrate/schema-name.js';
 import { parseInput } from '../../validation/parse.js';
 import { validDate } from '../../validation/common.js';
-
-/** The logs that are range-partitioned by month, each with its partition key. */
-export const PARTITIONED_TABLES = Object.freeze({ event_log: 'created_at', user_role_change_log: 'changed_at' } as const);
-
-/** The name of a partitioned log. */
-export type PartitionedTable = keyof typeof PARTITIONED_TABLES;
+import { PARTITIONED_TABLES, type PartitionedTable } from './values.js';
 
 /** How many months ahead `migrateToLatest` and {@link createPartitions} keep partitions by default. */
 export const DEFAULT_MONTHS_AHEAD = 3;
@@ -47,6 +43,20 @@ export async function installedPartitionedTables(db: Kysely<unknown>, schema: st
     join pg_catalog.pg_class c on c.oid = p.partrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
     where n.nspname = ${schema} and c.relname = any(${Object.keys(PARTITIONED_TABLES)}) order by 1`.execute(db);
   return rows.map((r) => r.name);
+}
+
+/**
+ * Takes, to the end of the transaction `trx`, the advisory lock that `create_partitions` and
+ * `drop_partitions_before` take on a partitioned log, for each of those in `installed` (the
+ * tables of `schema`), in name order: a call that changes rows of the logs (`forgetUser`) and
+ * partition maintenance, which moves rows between partitions, take turns, so neither misses rows
+ * the other is moving.
+ */
+export async function lockPartitionMaintenance(trx: Executor, schema: string, installed: ReadonlySet<string>): Promise<void> {
+  for (const table of Object.keys(PARTITIONED_TABLES).filter((t) => installed.has(t)).sort()) {
+    // the key is the parent's regclass text under search_path '', as the functions compute it
+    await sql`select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('schemakit.partitions'), pg_catalog.hashtext(pg_catalog.format('%I.%I', ${schema}::text, ${table}::text)))`.execute(trx);
+  }
 }
 
 /**

@@ -9,7 +9,7 @@ import { changeRoleSchema, recordRoleChangeSchema, roleHistoryPageSchema, roleLi
 import type { Page, PageOptions } from '../../repos/page.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import { planned } from '../../repos/planned.js';
-import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { inTransaction, repoContext, retryPartitionRace, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
 // built once: building a zod schema costs far more than parsing with it
 const changedBySchema = idText(512);
@@ -98,7 +98,7 @@ export class RoleChangeLogRepo {
    */
   async changeRole(change: RoleChangeInput): Promise<RoleChangeOutcome> {
     const input = parseInput(this.#changeSchema, change, 'change');
-    return inTransaction(this.#ctx.db, async (trx) => {
+    return retryPartitionRace(this.#ctx.db, 'changeRole', () => inTransaction(this.#ctx.db, async (trx) => {
       const user = await trx
         .selectFrom('users')
         .select((eb) => ['role', eb.exists(eb.selectFrom('roles').select('name').where('name', '=', input.new_role)).as('known')])
@@ -122,7 +122,7 @@ export class RoleChangeLogRepo {
         .returning(COLUMNS)
         .executeTakeFirstOrThrow();
       return { changed: true, previous_role: user.role, new_role: input.new_role, entry };
-    }, 'change');
+    }, 'change'));
   }
 
   /** Logs a role change without touching `users`, for hosts that keep roles elsewhere. */
@@ -131,14 +131,11 @@ export class RoleChangeLogRepo {
     if (this.#checkTable && !(await run(this.#ctx.db.selectFrom('roles').select('name').where('name', '=', input.new_role).executeTakeFirst()))) {
       throw unknownRole(input.new_role);
     }
-    return run(
-      this.#ctx.db
-        .insertInto('user_role_change_log')
-        .values({ ...input, change_metadata: JSON.stringify(input.change_metadata ?? {}) as unknown as JsonValue })
-        .returning(COLUMNS)
-        .executeTakeFirstOrThrow(),
-      'change',
-    );
+    const insert = this.#ctx.db
+      .insertInto('user_role_change_log')
+      .values({ ...input, change_metadata: JSON.stringify(input.change_metadata ?? {}) as unknown as JsonValue })
+      .returning(COLUMNS);
+    return retryPartitionRace(this.#ctx.db, 'record', () => run(insert.executeTakeFirstOrThrow(), 'change'));
   }
 
   /** One keyset page of a user's role changes, newest first. */

@@ -211,7 +211,7 @@ describe('forgetUser', () => {
   it('erases identifiers used as JSON keys, and the rows of detached partitions', async () => {
     const { owner } = database();
     const month = new Date(Date.UTC(2001, 0, 1));
-    await owner.pool.query(`select schema_kit.lifecycle_create_partition('schema_kit.event_log'::regclass, $1)`, [month]);
+    await owner.pool.query(`select schema_kit.lifecycle_create_partitions('schema_kit.event_log'::regclass, array[$1::timestamptz])`, [month]);
     await owner.pool.query(
       `insert into schema_kit.event_log (user_id, action, entity_type, entity_id, details, created_at)
        values ('tg:detached', 'old.thing', 'x', '1', '{"by": "tg:detached"}', $1), ('someone', 'old.thing', 'x', '2', '{"tg:detached": {"tg:detached": 1}}', $1)`,

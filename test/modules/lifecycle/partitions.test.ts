@@ -29,7 +29,7 @@ describe('time partitions of the logs', () => {
 
   /** An old month's partition, as a conversion of old data or an earlier server would have made. */
   async function createPastPartition(table: string, offset: number): Promise<void> {
-    await owner().pool.query(`select schema_kit.lifecycle_create_partition($1::regclass, $2)`, [`schema_kit.${table}`, monthStart(offset)]);
+    await owner().pool.query(`select schema_kit.lifecycle_create_partitions($1::regclass, array[$2::timestamptz])`, [`schema_kit.${table}`, monthStart(offset)]);
   }
 
   it('installs both logs partitioned by month, a DEFAULT partition and three months ahead', async () => {
