@@ -10,7 +10,7 @@
 //   BENCH_MS=300 BENCH_ROUNDS=8 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/erasure-guard.bench.mjs
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { alternate, createBenchDatabase, fmt, loadKit, machine, median, table, throughput, timeOnce } from './lib.mjs';
+import { alternate, appendMeasures, createBenchDatabase, fmt, loadKit, machine, median, table } from './lib.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -21,9 +21,6 @@ const pool = new pg.Pool({ connectionString: bench.url, max: 16, options: '-c sy
 pool.on('error', () => undefined); // DROP DATABASE ... WITH (FORCE) at the end cuts idle clients off
 const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
 const events = new EventLogRepo(db);
-let n = 0;
-const event = () => ({ user_id: `user:${n % 100}`, action: 'bench.append', entity_type: 'bench', entity_id: String(n++), details: { source: 'bench' } });
-const batch = () => Array.from({ length: 1000 }, event);
 
 await forgetUser(bench.db, { identifiers: Array.from({ length: 100 }, (_, i) => `gone:${i}`) });
 await bench.pool.query(`insert into schema_kit.erased_identifiers (digest) select sha256(convert_to('gone:' || g, 'UTF8')) from generate_series(100, 999) g`);
@@ -33,11 +30,7 @@ async function guard(state, measure) {
   await bench.pool.query(`select setval('schema_kit.lifecycle_erasures', 1, $1)`, [state === 'active']);
   return measure();
 }
-const measure = async () => ({
-  c1: (await throughput(() => events.append(event()), { concurrency: 1, ms: MS })).opsPerSec,
-  c16: (await throughput(() => events.append(event()), { concurrency: 16, ms: MS })).opsPerSec,
-  many: await timeOnce(() => events.appendMany(batch())),
-});
+const measure = appendMeasures(events, MS);
 
 try {
   const results = await alternate(

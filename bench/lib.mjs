@@ -194,3 +194,17 @@ export async function fillEvents(pool, total = 1_000_000) {
   await pool.query('vacuum analyze schema_kit.event_log');
   return performance.now() - start;
 }
+
+/**
+ * The append hot path as the trigger benches measure it, on `events` (an EventLogRepo): append
+ * throughput at concurrency 1 and 16 for `ms` each, and the time of one appendMany of 1,000 events.
+ */
+export function appendMeasures(events, ms) {
+  let n = 0;
+  const event = () => ({ user_id: `user:${n % 100}`, action: 'bench.append', entity_type: 'bench', entity_id: String(n++), details: { source: 'bench' } });
+  return async () => ({
+    c1: (await throughput(() => events.append(event()), { concurrency: 1, ms })).opsPerSec,
+    c16: (await throughput(() => events.append(event()), { concurrency: 16, ms })).opsPerSec,
+    many: await timeOnce(() => events.appendMany(Array.from({ length: 1000 }, event))),
+  });
+}

@@ -9,7 +9,7 @@
 //   BENCH_MS=300 BENCH_ROUNDS=8 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/tx-id.bench.mjs
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { alternate, createBenchDatabase, fmt, loadKit, machine, median, table, throughput, timeOnce } from './lib.mjs';
+import { alternate, appendMeasures, createBenchDatabase, fmt, loadKit, machine, median, table } from './lib.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -20,19 +20,12 @@ const pool = new pg.Pool({ connectionString: bench.url, max: 16, options: '-c sy
 pool.on('error', () => undefined); // DROP DATABASE ... WITH (FORCE) at the end cuts idle clients off
 const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
 const events = new EventLogRepo(db);
-let n = 0;
-const event = () => ({ user_id: `user:${n % 100}`, action: 'bench.append', entity_type: 'bench', entity_id: String(n++), details: { source: 'bench' } });
-const batch = () => Array.from({ length: 1000 }, event);
 
 async function withTrigger(enabled, measure) {
   await bench.pool.query(`alter table schema_kit.event_log ${enabled ? 'enable always' : 'disable'} trigger event_log_enforce_tx_id`);
   return measure();
 }
-const measure = async () => ({
-  c1: (await throughput(() => events.append(event()), { concurrency: 1, ms: MS })).opsPerSec,
-  c16: (await throughput(() => events.append(event()), { concurrency: 16, ms: MS })).opsPerSec,
-  many: await timeOnce(() => events.appendMany(batch())),
-});
+const measure = appendMeasures(events, MS);
 
 try {
   const results = await alternate({ enabled: () => withTrigger(true, measure), disabled: () => withTrigger(false, measure) }, ROUNDS);
