@@ -7,7 +7,7 @@ import {
   SchemaKitTimeoutError,
   SchemaKitValidationError,
 } from './errors.js';
-import { vocabularyReference } from './vocabulary/registry.js';
+import type { WrittenInput } from './vocabulary/references.js';
 
 interface PgLikeError {
   code?: string;
@@ -16,15 +16,15 @@ interface PgLikeError {
   message?: string;
 }
 
-/** A value missing from a host-owned vocabulary's lookup table, as a validation error naming the
- * column; undefined for any other error. Deleting a value still in use (which no repository does)
+/** A value missing from a host-owned vocabulary's lookup table, among those guarding the written
+ * `input`, as a validation error naming its field; undefined for any other error. Deleting a value still in use (which no repository does)
  * stays a conflict. */
-function vocabularyViolation(error: PgLikeError, cause: unknown, argument: string | undefined): SchemaKitValidationError | undefined {
-  const reference = error.code === '23503' ? vocabularyReference(error.constraint) : undefined;
-  if (!reference || /still referenced/.test(error.detail ?? '')) return undefined;
+function vocabularyViolation(error: PgLikeError, cause: unknown, input: WrittenInput | undefined): SchemaKitValidationError | undefined {
+  const reference = error.code === '23503' && error.constraint !== undefined ? input?.references.get(error.constraint) : undefined;
+  if (!input || !reference || /still referenced/.test(error.detail ?? '')) return undefined;
   const { vocabulary, column } = reference;
   return new SchemaKitValidationError(
-    argument ? `${argument}.${column}` : column,
+    `${input.name}.${column}`,
     `is not in the ${vocabulary} vocabulary: add the value first (VocabularyRepo.add('${vocabulary}', value), or an INSERT in the host's migration)`,
     undefined,
     { cause },
@@ -84,8 +84,8 @@ function isAbortedTransaction(error: object): boolean {
 /**
  * Turns anything a database call threw into schema-kit's typed errors, the original attached as
  * `cause`. The SQLSTATE decides, never the message text: a value outside a host-owned vocabulary
- * (23503 on a vocabulary's key) into {@link SchemaKitValidationError} naming the field
- * (`argument.column`), any other integrity violation (class 23) into
+ * (23503 on a key of a vocabulary guarding the written `input`) into
+ * {@link SchemaKitValidationError} naming the field (`input.column`), any other integrity violation (class 23) into
  * {@link SchemaKitConflictError} naming the constraint, 42501 into `permission_denied`, class 08,
  * 57P01-57P03, 57P05 and 53300 into a retryable {@link SchemaKitConnectionError}, class 28 and
  * 3D000 into a non-retryable one, 57014 and 55P03 into {@link SchemaKitTimeoutError}, 40001 and
@@ -98,13 +98,13 @@ function isAbortedTransaction(error: object): boolean {
  * driver's bug) into a {@link SchemaKitError} `unexpected` whose message is the original's.
  * schema-kit's own errors pass through.
  */
-export function toSchemaKitError(error: unknown, argument?: string): SchemaKitError {
+export function toSchemaKitError(error: unknown, input?: WrittenInput): SchemaKitError {
   if (error instanceof SchemaKitError) return error;
   if (typeof error !== 'object' || error === null) return new SchemaKitError('unexpected', `The database call failed: ${String(error)}`, { cause: error });
   const pgError = error as PgLikeError;
   const sqlState = sqlStateOf(error);
   if (sqlState === undefined) return fromDriverFailure(pgError, error);
-  const vocabulary = vocabularyViolation(pgError, error, argument);
+  const vocabulary = vocabularyViolation(pgError, error, input);
   if (vocabulary) return vocabulary;
   const message = pgError.message || sqlState;
   if (sqlState === '25P02') {
@@ -161,8 +161,8 @@ const CONNECT_PHASE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTU
  * {@link SchemaKitOutcomeUnknownError}: the server may have committed before the connection
  * dropped. The server's own refusals (a rollback it reports with a SQLSTATE) keep their type.
  */
-export function writeOutcome(error: unknown, argument?: string): SchemaKitError {
-  const typed = toSchemaKitError(error, argument);
+export function writeOutcome(error: unknown, input?: WrittenInput): SchemaKitError {
+  const typed = toSchemaKitError(error, input);
   if (!(typed instanceof SchemaKitConnectionError) || !typed.retryable) return typed;
   const cause = typed.cause as PgLikeError | undefined;
   if (CONNECT_PHASE.has(String(cause?.code ?? '')) || /^timeout exceeded when trying to connect/.test(String(cause?.message ?? ''))) return typed;
