@@ -93,7 +93,7 @@ export type AfterMigrate = (db: Kysely<unknown>, schema: string) => Promise<unkn
 
 /**
  * One schema module: its name and dependencies, its migrations, tables, vocabularies, logs,
- * personal data and the privileges its tables need. Build it with {@link defineModule}.
+ * personal data and the privileges its tables need. Build it with `defineModule`.
  */
 export interface ModuleDescriptor<Name extends string = string> {
   readonly name: Name;
@@ -136,17 +136,19 @@ export function defineModule<const Name extends string, const D extends ModuleDe
   return Object.freeze(descriptor);
 }
 
-/** The intersection of the members of a union (`A | B` to `A & B`). */
-type Merged<U> = (U extends unknown ? (u: U) => void : never) extends (m: infer I) => void ? I : never;
-
-/** The Kysely table interfaces of one module, keyed by table name. */
-type TablesOf<M> = M extends { readonly tables: infer T } ? { -readonly [K in keyof T]: T[K] extends TableDescriptor<infer Row> ? Row : never } : never;
-
-/** The Kysely table interfaces of every module of the union `M`, keyed by table name. */
-export type DatabaseOf<M extends ModuleDescriptor> = Merged<TablesOf<M>>;
-
-/** The host-owned vocabularies of one module, each with the module's name. */
-type ModuleVocabularies<M> = M extends { readonly name: infer N; readonly vocabularies: infer V } ? { readonly [K in keyof V]: { readonly module: N } & V[K] } : never;
+/**
+ * The Kysely table interfaces of every module of the union `M`, keyed by table name (each module's
+ * `tables`, their rows merged into one object type).
+ */
+export type DatabaseOf<M extends ModuleDescriptor> = (
+  M extends { readonly tables: infer T } ? (tables: { -readonly [K in keyof T]: T[K] extends TableDescriptor<infer Row> ? Row : never }) => void : never
+) extends (merged: infer D) => void
+  ? D
+  : never;
 
 /** The host-owned vocabularies of every module of the union `M`, keyed by name, each with its module's name. */
-export type VocabulariesOf<M extends ModuleDescriptor> = Merged<ModuleVocabularies<M>>;
+export type VocabulariesOf<M extends ModuleDescriptor> = (
+  M extends { readonly name: infer N; readonly vocabularies: infer V } ? (vocabularies: { readonly [K in keyof V]: { readonly module: N } & V[K] }) => void : never
+) extends (merged: infer D) => void
+  ? D
+  : never;

@@ -19,7 +19,19 @@ import { insightsModule } from './modules/insights/descriptor.js';
 import { telegramModule } from './modules/telegram/descriptor.js';
 
 /** Every module, in an order where each module comes after its dependencies. */
-export const MODULES = Object.freeze([
+export const MODULES: readonly [
+  typeof lifecycleModule,
+  typeof coreModule,
+  typeof auditModule,
+  typeof idempotencyModule,
+  typeof interestsModule,
+  typeof rolesModule,
+  typeof planningModule,
+  typeof learningModule,
+  typeof achievementsModule,
+  typeof insightsModule,
+  typeof telegramModule,
+] = Object.freeze([
   lifecycleModule,
   coreModule,
   auditModule,
