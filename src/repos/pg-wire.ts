@@ -7,6 +7,7 @@ import { RawNode, type CompiledQuery, type Kysely, type QueryId, type Transactio
 import type pg from 'pg';
 import { sqlStateOf } from '../database-errors.js';
 
+/** Any Kysely or transaction a prepared statement runs on. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any database type: the statement text is complete
 export type AnyExecutor = Kysely<any> | Transaction<any>;
 
@@ -14,7 +15,7 @@ export type AnyExecutor = Kysely<any> | Transaction<any>;
 type NamedQueryFactory = (text: string, name: string, parameters: readonly unknown[]) => PromiseLike<pg.QueryResult>;
 
 /** An object a probe settles with: did node-postgres's Client run it. */
-export interface ProbeQuery {
+interface ProbeQuery {
   readonly ranByPg: boolean;
 }
 
@@ -25,7 +26,7 @@ export interface PgQueries {
 }
 
 /** What the probe's text is, for a driver that reads the object as a string (one harmless read). */
-export const PROBE_SQL = 'select false as named';
+const PROBE_SQL = 'select false as named';
 
 function pgQueries(Query: typeof pg.Query): PgQueries {
   // Kysely's PostgresDriver hands `CompiledQuery.sql` to `client.query(sql, parameters)` as is.
@@ -105,8 +106,10 @@ class Probe extends String implements ProbeQuery {
 
 /** pg's Query class, loaded once; undefined where pg is not installed. */
 let loading: Promise<PgQueries | undefined> | undefined;
+/** The statements over pg's `Query`, once {@link loadPg} has loaded it. */
 export let loaded: PgQueries | undefined;
 
+/** Loads pg (once) and builds its statements; undefined where pg is not installed. */
 export function loadPg(): Promise<PgQueries | undefined> {
   loading ??= import('pg').then(
     (module) => (loaded = pgQueries((module.default ?? module).Query)),
@@ -118,9 +121,10 @@ export function loadPg(): Promise<PgQueries | undefined> {
 /** Whether a place runs named statements: yes, no, a probe in flight (run as text meanwhile). */
 export type Support = 'named' | 'text' | 'probing';
 
-/** Per Kysely instance (keyed by its dialect adapter, shared by its transactions). */
+/** Whether named statements run, per Kysely instance (keyed by {@link supportKey}). */
 export const support = new WeakMap<object, Support>();
 
+/** The key of `db` in {@link support}: its dialect adapter, shared by its transactions. */
 export function supportKey(db: AnyExecutor): object {
   // `getExecutor().adapter` is one object per Kysely instance, shared by every transaction,
   // `withPlugin` and `withSchema` of it; where it is missing, the executor itself is the key
@@ -157,12 +161,14 @@ class CompiledOnce {
 /** The raw node of a text (immutable: one per text). */
 const rawNodes = new Map<string, RawNode>();
 
+/** The raw node of `text`, one per text. */
 export function rawNodeOf(text: string): RawNode {
   let node = rawNodes.get(text);
   if (!node) rawNodes.set(text, (node = RawNode.createWithSql(text)));
   return node;
 }
 
+/** The compiled query that hands `statement` to Kysely's driver once (see {@link CompiledOnce}). */
 export function compiledOnce(statement: object, text: string, parameters: readonly unknown[], node: RawNode = rawNodeOf(text)): CompiledQuery {
   return new CompiledOnce(statement, text, node, parameters) as unknown as CompiledQuery;
 }

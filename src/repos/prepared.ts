@@ -1,7 +1,9 @@
 /**
  * The fast path: SQL text a repository builds once (`PreparedSql`) and runs on every hot call, as
- * a named prepared statement where node-postgres runs it. Everything the fast path does lives in
- * this module. What it promises (docs/guarantees.md names the test of each):
+ * a named prepared statement where node-postgres runs it. A call reads in this file (which way a
+ * statement runs, its names and retries) and pg-wire.ts (what node-postgres receives, and the
+ * probe); statement-names.ts names the statements and direct-pool.ts holds createSchemaKit's pool.
+ * What it promises (docs/guarantees.md names the test of each):
  *
  * 1. Named statements only where node-postgres's `Client` runs them. A per-instance probe decides
  *    (per Kysely instance, shared by its transactions; per `createSchemaKit` kit): pg calls the

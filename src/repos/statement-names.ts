@@ -22,6 +22,7 @@ export interface StatementName {
   generation: number;
 }
 
+/** The current name of each statement text. */
 export const names = new Map<string, StatementName>();
 
 /** SQLSTATEs after which a named statement is prepared again: its plan went stale, or it is gone. */
@@ -37,6 +38,7 @@ export function renew(entry: StatementName, base: string, staleName: string): vo
   entry.name = `${base}_${entry.generation}`;
 }
 
+/** The error of a statement gone stale inside a transaction, which PostgreSQL aborted. */
 export function staleInTransaction(error: unknown): SchemaKitDatabaseError {
   return new SchemaKitDatabaseError(
     'transaction_aborted',
