@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema/database.js';
-import { directPool, kyselyPool, runOnPoolDirectly } from './repos/prepared.js';
+import { directPool, kyselyPool, runOnPoolDirectly } from './repos/direct-pool.js';
 import { EventLogRepo } from './modules/audit/index.js';
 import { ProcessedMessageRepo } from './modules/idempotency/index.js';
 import { RoleChangeLogRepo } from './modules/roles/index.js';

@@ -7,8 +7,7 @@ import {
   SchemaKitTimeoutError,
   SchemaKitValidationError,
 } from './errors.js';
-import { vocabularyReference } from './vocabulary/registry.js';
-import { PARTITIONED_TABLES } from './modules/lifecycle/values.js';
+import type { WrittenInput } from './vocabulary/references.js';
 
 interface PgLikeError {
   code?: string;
@@ -18,15 +17,15 @@ interface PgLikeError {
   message?: string;
 }
 
-/** A value missing from a host-owned vocabulary's lookup table, as a validation error naming the
- * column; undefined for any other error. Deleting a value still in use (which no repository does)
+/** A value missing from a host-owned vocabulary's lookup table, among those guarding the written
+ * `input`, as a validation error naming its field; undefined for any other error. Deleting a value still in use (which no repository does)
  * stays a conflict. */
-function vocabularyViolation(error: PgLikeError, cause: unknown, argument: string | undefined): SchemaKitValidationError | undefined {
-  const reference = error.code === '23503' ? vocabularyReference(error.constraint) : undefined;
-  if (!reference || /still referenced/.test(error.detail ?? '')) return undefined;
+function vocabularyViolation(error: PgLikeError, cause: unknown, input: WrittenInput | undefined): SchemaKitValidationError | undefined {
+  const reference = error.code === '23503' && error.constraint !== undefined ? input?.references.get(error.constraint) : undefined;
+  if (!input || !reference || /still referenced/.test(error.detail ?? '')) return undefined;
   const { vocabulary, column } = reference;
   return new SchemaKitValidationError(
-    argument ? `${argument}.${column}` : column,
+    `${input.name}.${column}`,
     `is not in the ${vocabulary} vocabulary: add the value first (VocabularyRepo.add('${vocabulary}', value), or an INSERT in the host's migration)`,
     undefined,
     { cause },
@@ -34,7 +33,6 @@ function vocabularyViolation(error: PgLikeError, cause: unknown, argument: strin
 }
 
 /** The DEFAULT partitions of the partitioned logs. */
-const DEFAULT_PARTITIONS = new Set(Object.keys(PARTITIONED_TABLES).map((table) => `${table}_default`));
 
 /**
  * Whether `error` (a driver's, or a schema-kit error wrapping one) is an insert that lost a race
@@ -46,7 +44,7 @@ const DEFAULT_PARTITIONS = new Set(Object.keys(PARTITIONED_TABLES).map((table) =
  */
 export function isPartitionRace(error: unknown): boolean {
   const driver = (error instanceof SchemaKitError ? error.cause : error) as PgLikeError | undefined;
-  return sqlStateOf(driver) === '23514' && driver?.constraint === undefined && DEFAULT_PARTITIONS.has(String(driver?.table));
+  return sqlStateOf(driver) === '23514' && driver?.constraint === undefined && /_default$/.test(String(driver?.table));
 }
 
 const CONSTRAINT_CODES: Record<string, string> = {
@@ -105,8 +103,8 @@ function isAbortedTransaction(error: object): boolean {
 /**
  * Turns anything a database call threw into schema-kit's typed errors, the original attached as
  * `cause`. The SQLSTATE decides, never the message text: a value outside a host-owned vocabulary
- * (23503 on a vocabulary's key) into {@link SchemaKitValidationError} naming the field
- * (`argument.column`), any other integrity violation (class 23) into
+ * (23503 on a key of a vocabulary guarding the written `input`) into
+ * {@link SchemaKitValidationError} naming the field (`input.column`), any other integrity violation (class 23) into
  * {@link SchemaKitConflictError} naming the constraint (except an insert that met the creation of a
  * partition, {@link isPartitionRace}: a retryable {@link SchemaKitError} `contention`), 42501 into
  * `permission_denied`, SKF01 (a write naming a forgotten user, refused by the erasure guards) into
@@ -122,13 +120,13 @@ function isAbortedTransaction(error: object): boolean {
  * driver's bug) into a {@link SchemaKitError} `unexpected` whose message is the original's.
  * schema-kit's own errors pass through.
  */
-export function toSchemaKitError(error: unknown, argument?: string): SchemaKitError {
+export function toSchemaKitError(error: unknown, input?: WrittenInput): SchemaKitError {
   if (error instanceof SchemaKitError) return error;
   if (typeof error !== 'object' || error === null) return new SchemaKitError('unexpected', `The database call failed: ${String(error)}`, { cause: error });
   const pgError = error as PgLikeError;
   const sqlState = sqlStateOf(error);
   if (sqlState === undefined) return fromDriverFailure(pgError, error);
-  const vocabulary = vocabularyViolation(pgError, error, argument);
+  const vocabulary = vocabularyViolation(pgError, error, input);
   if (vocabulary) return vocabulary;
   const message = pgError.message || sqlState;
   if (sqlState === '25P02') {
@@ -193,8 +191,8 @@ const CONNECT_PHASE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTU
  * {@link SchemaKitOutcomeUnknownError}: the server may have committed before the connection
  * dropped. The server's own refusals (a rollback it reports with a SQLSTATE) keep their type.
  */
-export function writeOutcome(error: unknown, argument?: string): SchemaKitError {
-  const typed = toSchemaKitError(error, argument);
+export function writeOutcome(error: unknown, input?: WrittenInput): SchemaKitError {
+  const typed = toSchemaKitError(error, input);
   if (!(typed instanceof SchemaKitConnectionError) || !typed.retryable) return typed;
   const cause = typed.cause as PgLikeError | undefined;
   if (CONNECT_PHASE.has(String(cause?.code ?? '')) || /^timeout exceeded when trying to connect/.test(String(cause?.message ?? ''))) return typed;

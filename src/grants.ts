@@ -3,32 +3,25 @@ import { toSchemaKitError } from './database-errors.js';
 import { SchemaKitError } from './errors.js';
 import { RUNNER_TABLES } from './migrate/history.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from './migrate/schema-name.js';
+import type { FunctionPrivileges, ModuleDescriptor, TableAccess } from './module-descriptor.js';
 
-/** The tables whose rows are never changed or removed: the runtime role may only read and append. */
-export const APPEND_ONLY_TABLES: readonly string[] = Object.freeze(['event_log', 'user_role_change_log']);
+const PRIVILEGES: Readonly<Record<TableAccess, readonly string[]>> = Object.freeze({
+  read: ['SELECT'],
+  append: ['SELECT', 'INSERT'],
+  write: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+  none: [],
+});
 
-/** Tables the runtime role may only read: the database's own functions write them. */
-const READ_ONLY_TABLES: readonly string[] = Object.freeze(['lifecycle_log']);
+/** The table privileges the runtime role gets on `table`: what the module creating it declares
+ * (a table no module declares: read and write), none on the runner's own tables. */
+export function runtimePrivileges(table: string, modules: readonly ModuleDescriptor[]): readonly string[] {
+  if (RUNNER_TABLES.includes(table)) return [];
+  return PRIVILEGES[modules.find((m) => Object.hasOwn(m.tables, table))?.tables[table]?.runtime ?? 'write'];
+}
 
-/** Tables the runtime role gets nothing on: only the database's own functions read and write them. */
-const PRIVATE_TABLES: readonly string[] = Object.freeze(['erased_identifiers']);
-
-/** Functions a runtime role may always run: keeping partitions ahead harms nothing. */
-export const RUNTIME_FUNCTIONS: readonly string[] = Object.freeze(['create_partitions(text, integer)']);
-
-/** Functions a runtime role may run only when granted erasure: the sanctioned changes to the logs. */
-export const ERASURE_FUNCTIONS: readonly string[] = Object.freeze([
-  'event_log_pseudonymize(text[], text)',
-  'user_role_change_log_pseudonymize(uuid, text[], text)',
-  'record_erasure(text, jsonb)',
-  'lifecycle_remember_erasure(text[])',
-]);
-
-/** The table privileges {@link grantRuntimeAccess} gives the runtime role on `table`. */
-export function runtimePrivileges(table: string): readonly string[] {
-  if (RUNNER_TABLES.includes(table) || PRIVATE_TABLES.includes(table)) return [];
-  if (READ_ONLY_TABLES.includes(table)) return ['SELECT'];
-  return APPEND_ONLY_TABLES.includes(table) ? ['SELECT', 'INSERT'] : ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
+/** Functions of `modules` a runtime role may always run (`runtime`), or only when granted erasure. */
+export function moduleFunctions(modules: readonly ModuleDescriptor[], kind: keyof FunctionPrivileges): readonly string[] {
+  return modules.flatMap((m) => m.functions[kind] ?? []);
 }
 
 /** Options of {@link grantRuntimeAccess}. */
@@ -51,28 +44,15 @@ export interface GrantOptions {
 }
 
 /**
- * Grants a runtime role exactly what the repositories need on the tables installed in the schema:
- * USAGE on the schema; SELECT and INSERT on the append-only logs; SELECT, INSERT, UPDATE and
- * DELETE on every other table; SELECT only on `lifecycle_log`; nothing on `erased_identifiers`
- * (erasure's digests) nor on the runner's history and modules tables nor on partitions directly (rows are reached through their parent table); no
- * DDL (no CREATE on the schema, no ownership). EXECUTE on `create_partitions`, and with `erasure:
- * true` on the functions `forgetUser` calls. Privileges the role had on the schema's tables are
- * revoked first. Run it as the owner after `migrateToLatest`, and again after installing
- * more modules. Returns the statements it ran. Throws a {@link SchemaKitError}
- * (`runtime_may_create`) and grants nothing when the role could still create objects in the
- * schema afterwards: through PUBLIC (see `revokePublicCreate`), as the schema's owner, or through
- * a role it is a member of.
- *
- * ### Examples
- * ```ts
- * await grantRuntimeAccess(db, { role: 'bot_runtime' });
- * ```
+ * {@link grantRuntimeAccess} for the tables and functions `modules` declare (their descriptors'
+ * `tables` and `functions`). Returns the statements it ran.
  */
-export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptions): Promise<string[]> {
+export async function grantModulesAccess(db: Kysely<unknown>, modules: readonly ModuleDescriptor[], options: GrantOptions): Promise<string[]> {
   const role = quoteIdentifier(validateSchemaName(options.role, 'role'));
   const schemaName = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
   const schema = quoteIdentifier(schemaName);
-  const plain = db.withoutPlugins() as Kysely<unknown>;
+  const plain = db.withoutPlugins();
+  const erasureFunctions = moduleFunctions(modules, 'erasure');
   try {
     const { rows } = await sql<{ name: string }>`
       select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -89,14 +69,14 @@ export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptio
       // start from nothing, so the result is exact whatever was granted before
       `REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${role}`,
       `REVOKE CREATE ON SCHEMA ${schema} FROM ${role}`,
-      ...ERASURE_FUNCTIONS.filter((f) => installed.has(f)).map((f) => `REVOKE EXECUTE ON FUNCTION ${schema}.${f} FROM ${role}`),
+      ...erasureFunctions.filter((f) => installed.has(f)).map((f) => `REVOKE EXECUTE ON FUNCTION ${schema}.${f} FROM ${role}`),
       `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
     ];
     for (const { name } of rows) {
-      if (runtimePrivileges(name).length === 0) continue;
-      statements.push(`GRANT ${runtimePrivileges(name).join(', ')} ON ${schema}.${quoteIdentifier(name)} TO ${role}`);
+      const privileges = runtimePrivileges(name, modules);
+      if (privileges.length > 0) statements.push(`GRANT ${privileges.join(', ')} ON ${schema}.${quoteIdentifier(name)} TO ${role}`);
     }
-    for (const f of [...RUNTIME_FUNCTIONS, ...(options.erasure ? ERASURE_FUNCTIONS : [])]) {
+    for (const f of [...moduleFunctions(modules, 'runtime'), ...(options.erasure ? erasureFunctions : [])]) {
       if (installed.has(f)) statements.push(`GRANT EXECUTE ON FUNCTION ${schema}.${f} TO ${role}`);
     }
     // run in a transaction even for a dry run, rolled back: the check sees the result of the grants

@@ -18,10 +18,35 @@ export {
   SchemaKitOutcomeUnknownError,
   SchemaKitMigrationError,
 } from './errors.js';
-export { MODULES, MODULE_NAMES, type ModuleName, type ModuleDefinition } from './modules.js';
-export { migrateToLatest } from './migrate/migrate-to-latest.js';
-export { migrateDown } from './migrate/migrate-down.js';
-export { migrationStatus, type MigrationStatusResult } from './migrate/migration-status.js';
+export {
+  MODULES,
+  MODULE_NAMES,
+  APPEND_ONLY_TABLES,
+  VOCABULARIES,
+  VOCABULARY_NAMES,
+  type ModuleName,
+  type ShippedModule,
+  type VocabularyDefinition,
+  type VocabularyName,
+  type VocabularyValue,
+} from './modules.js';
+export {
+  type ModuleDescriptor,
+  type MigrationFile,
+  type TableAccess,
+  type TableDescriptor,
+  type VocabularyDescriptor,
+  type PartitionedLog,
+  type PersonalData,
+  type PersonalDataReach,
+  type Erasure,
+  type FunctionPrivileges,
+  type AfterMigrate,
+  type DatabaseOf,
+  type VocabulariesOf,
+} from './module-descriptor.js';
+export { migrateToLatest, migrateDown, migrationStatus, grantRuntimeAccess, checkSchema } from './shipped.js';
+export type { MigrationStatusResult } from './migrate/migration-status.js';
 export type { MigrationState, MigrationStatusEntry } from './migrate/reconcile.js';
 export type { ModuleSelection } from './migrate/plan.js';
 export type {
@@ -33,16 +58,15 @@ export type {
   MigrationRunResult,
 } from './migrate/options.js';
 export { DEFAULT_SCHEMA } from './migrate/schema-name.js';
-export { grantRuntimeAccess, APPEND_ONLY_TABLES, type GrantOptions } from './grants.js';
+export type { GrantOptions } from './grants.js';
 export {
-  checkSchema,
   type SchemaCheckOptions,
   type SchemaCheckResult,
   type SchemaDifference,
   type SchemaDifferenceKind,
 } from './schema-check/doctor.js';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded/start-embedded.js';
-export { AuditedRepo, type AuditedRepoOptions, type ChangeOptions } from './repos/audited-write.js';
+
 export type { Page, PageOptions } from './repos/page.js';
 export type { Executor, RepoOptions } from './repos/repo-context.js';
 export { createSchemaKit, type CreateSchemaKitOptions, type SchemaKit } from './create-schema-kit.js';
@@ -57,14 +81,7 @@ export {
   type QualifiedDatabase,
 } from './schema/database.js';
 export { type HostValue, type VocabularyTable, type VocabularyEntry } from './vocabulary/types.js';
-export {
-  VOCABULARIES,
-  VOCABULARY_NAMES,
-  type VocabularyDefinition,
-  type VocabularyName,
-  type VocabularyValue,
-} from './vocabulary/registry.js';
-export { VocabularyRepo, type AddVocabularyValueResult } from './vocabulary/vocabulary-repo.js';
+export { VocabularyRepo, type AddVocabularyValueResult } from './vocabulary-repo.js';
 export {
   type Generated,
   type GeneratedAlways,
@@ -80,6 +97,7 @@ export {
 // each module: its tables, value sets, input schemas and repositories (each index lists its
 // public names explicitly)
 export * from './modules/lifecycle/index.js';
+export { lifecycleModule } from './modules/lifecycle/descriptor.js';
 export * from './modules/core/index.js';
 export * from './modules/audit/index.js';
 export * from './modules/idempotency/index.js';

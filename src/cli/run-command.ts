@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely';
 import { SchemaKitError } from '../errors.js';
-import { grantRuntimeAccess } from '../grants.js';
+import { grantRuntimeAccess } from '../shipped.js';
 import { describeImpact } from '../migrate/down-impact.js';
 import { createPartitions, dropPartitionsBefore, forgetUser } from '../modules/lifecycle/index.js';
-import { migrateDown } from '../migrate/migrate-down.js';
-import { migrateToLatest } from '../migrate/migrate-to-latest.js';
-import { migrationStatus, type MigrationStatusResult } from '../migrate/migration-status.js';
+import { migrateDown } from '../shipped.js';
+import { migrateToLatest } from '../shipped.js';
+import { type MigrationStatusResult } from '../migrate/migration-status.js';
+import { migrationStatus } from '../shipped.js';
 import type { MigrationProgress, MigrationRunResult } from '../migrate/options.js';
-import { checkSchema } from '../schema-check/doctor.js';
+import { checkSchema } from '../shipped.js';
 import type { CliArgs } from './args.js';
 
 /** What a command produced: lines for humans and a document for `--json`, then either the exit

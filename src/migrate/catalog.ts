@@ -1,6 +1,5 @@
 import { SchemaKitValidationError } from '../errors.js';
-import { MIGRATION_SOURCES } from '../generated/migrations.js';
-import { MODULES } from '../modules.js';
+import type { AfterMigrate, ModuleDescriptor } from '../module-descriptor.js';
 import { parseMigration, type Migration } from './migration-source.js';
 
 /** A module with its dependencies and parsed migrations, as the runner sees it. */
@@ -8,17 +7,31 @@ export interface CatalogModule {
   readonly name: string;
   readonly dependsOn: readonly string[];
   readonly migrations: readonly Migration[];
+  /** The module's upkeep after each successful migrate run. */
+  readonly afterMigrate?: AfterMigrate;
 }
 
 /** Every module the runner knows, in dependency order. */
 export type Catalog = readonly CatalogModule[];
 
-/** The catalog of the modules schema-kit ships, built once from the inlined migration files. */
-export const SHIPPED_CATALOG: Catalog = MODULES.map((module) => ({
-  name: module.name,
-  dependsOn: module.dependsOn,
-  migrations: (MIGRATION_SOURCES[module.name] ?? []).map((file) => parseMigration(module.name, file.name, file.sql)),
-}));
+const catalogs = new WeakMap<readonly ModuleDescriptor[], Catalog>();
+
+/** The catalog of `modules` (descriptors in dependency order), their migrations parsed once per list. */
+export function catalogOf(modules: readonly ModuleDescriptor[]): Catalog {
+  let catalog = catalogs.get(modules);
+  if (!catalog) {
+    catalog = Object.freeze(
+      modules.map((module) => ({
+        name: module.name,
+        dependsOn: module.dependsOn,
+        migrations: module.migrations.map((file) => parseMigration(module.name, file.name, file.sql)),
+        ...(module.afterMigrate ? { afterMigrate: module.afterMigrate } : {}),
+      })),
+    );
+    catalogs.set(modules, catalog);
+  }
+  return catalog;
+}
 
 /**
  * The modules to install for `requested` (default: all), with every dependency added, in the

@@ -1,30 +1,14 @@
 import type { Kysely } from 'kysely';
 import { SchemaKitMigrationError } from '../errors.js';
-import { SHIPPED_CATALOG, resolveModules, type Catalog } from './catalog.js';
+import { resolveModules, type Catalog } from './catalog.js';
 import { inspectDown } from './down-impact.js';
 import { ensureHistory, readInstallState, type AppliedMigration } from './history.js';
 import type { Migration } from './migration-source.js';
-import type { CatalogOptions, DownImpact, MigrateDownOptions, MigrationRunResult } from './options.js';
+import type { DownImpact, MigrateDownOptions, MigrationRunResult } from './options.js';
 import { resolveOptions, resolveSteps } from './options.js';
 import { toSchemaKitError } from '../database-errors.js';
 import { notRun, runAll, runClock, withSchemaLock } from './runner.js';
 
-/**
- * Reverts the `steps` most recently applied migrations (default 1) of the chosen modules, newest
- * first, under the same lock as {@link migrateToLatest}, all in one transaction (unless one of
- * them opts out of transactions), so a failure reverts nothing. Before reverting anything it
- * checks what would be dropped (`impact`: tables and their rows) and refuses (`down_blocked`)
- * when an object outside the schema depends on one of those tables, and refuses a migration whose
- * file changed or is missing. With `dryRun`, `impact` tells a caller what to confirm.
- *
- * ### Examples
- * ```ts
- * const { error } = await migrateDown(db, { steps: 2 });
- * ```
- */
-export async function migrateDown<DB>(db: Kysely<DB>, options?: MigrateDownOptions): Promise<MigrationRunResult> {
-  return migrateCatalogDown(db as Kysely<unknown>, SHIPPED_CATALOG, options);
-}
 
 function toRevert(catalog: Catalog, modules: readonly string[] | undefined, history: AppliedMigration[], steps: number): Migration[] {
   const wanted = modules ? new Set(resolveModules(catalog, modules).map((m) => m.name)) : undefined;
@@ -51,7 +35,7 @@ function toRevert(catalog: Catalog, modules: readonly string[] | undefined, hist
 export async function migrateCatalogDown(
   db: Kysely<unknown>,
   catalog: Catalog,
-  options: CatalogOptions<MigrateDownOptions> = {},
+  options: MigrateDownOptions = {},
 ): Promise<MigrationRunResult> {
   const resolved = resolveOptions(options);
   const steps = resolveSteps(options.steps);

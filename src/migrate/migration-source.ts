@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { MIGRATION_SOURCES } from '../generated/migrations.js';
+import type { MigrationFile } from '../module-descriptor.js';
 import { quoteIdentifier } from './schema-name.js';
 
 /** The placeholder migrations use for the target schema; substituted with the quoted name. */
@@ -47,4 +49,9 @@ export function parseMigration(module: string, name: string, text: string): Migr
 /** Substitutes the schema placeholder in `sql` with the double-quoted, validated `schema`. */
 export function renderSql(sql: string, schema: string): string {
   return sql.split(SCHEMA_PLACEHOLDER).join(quoteIdentifier(schema));
+}
+
+/** The migrations schema-kit ships for `module`, inlined from `migrations/<module>/` by `npm run gen:sql`. */
+export function shippedMigrations(module: string): readonly MigrationFile[] {
+  return MIGRATION_SOURCES[module] ?? [];
 }

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { toSchemaKitError } from '../database-errors.js';
 import type { SchemaKitMigrationError } from '../errors.js';
-import { SHIPPED_CATALOG, type Catalog } from './catalog.js';
+import type { Catalog } from './catalog.js';
 import { readInstallState } from './history.js';
-import type { CatalogOptions, MigrationOptions } from './options.js';
+import type { MigrationOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { checkModuleNames, planModules, type ModuleSelection } from './plan.js';
 import { reconcile, type MigrationStatusEntry } from './reconcile.js';
@@ -32,24 +32,9 @@ export interface MigrationStatusResult {
   readonly selection: ModuleSelection;
 }
 
-/**
- * Compares the shipped migrations of the modules `migrate` would act on (the installed ones, or
- * on an empty schema the named ones or all) with the database's history, without taking a lock
- * or changing anything. Connection failures, and `modules` naming a module that is not installed
- * (`not_installed`), are thrown as typed errors.
- *
- * ### Examples
- * ```ts
- * const status = await migrationStatus(db);
- * if (!status.upToDate) console.log(`${status.pending} pending`);
- * ```
- */
-export async function migrationStatus<DB>(db: Kysely<DB>, options?: MigrationOptions): Promise<MigrationStatusResult> {
-  return catalogStatus(db as Kysely<unknown>, SHIPPED_CATALOG, options);
-}
 
 /** {@link migrationStatus} over any catalog: the shipped one, or a test's own modules. */
-export async function catalogStatus(db: Kysely<unknown>, catalog: Catalog, options?: CatalogOptions): Promise<MigrationStatusResult> {
+export async function catalogStatus(db: Kysely<unknown>, catalog: Catalog, options?: MigrationOptions): Promise<MigrationStatusResult> {
   const resolved = resolveOptions(options);
   checkModuleNames(catalog, resolved);
   const state = await readInstallState(db.withoutPlugins(), resolved.schema).catch((error: unknown) => {

@@ -1,10 +1,10 @@
 import type { SchemaKitError } from '../errors.js';
 import { SchemaKitValidationError } from '../errors.js';
-import type { ModuleName } from '../modules.js';
 import { DEFAULT_SCHEMA, validateSchemaName } from './schema-name.js';
 
-/** Options shared by {@link migrateToLatest}, {@link migrateDown} and {@link migrationStatus}. */
-export interface MigrationOptions {
+/** Options shared by `migrateToLatest`, `migrateDown` and `migrationStatus`; `Name` is the name of a
+ * module they know (`ModuleName` for schema-kit's own). */
+export interface MigrationOptions<Name extends string = string> {
   /** The target schema. Default `'schema_kit'`. Validated as an identifier, always quoted. */
   readonly schema?: string;
   /**
@@ -12,9 +12,9 @@ export interface MigrationOptions {
    * every module). On an installed schema: a subset of the installed modules (default: all of
    * them); naming one that is not installed is an error (`not_installed`): use `add`.
    */
-  readonly modules?: readonly ModuleName[];
+  readonly modules?: readonly Name[];
   /** Modules to install in addition to what is installed (with their dependencies). */
-  readonly add?: readonly ModuleName[];
+  readonly add?: readonly Name[];
   /** How long to wait for a concurrent runner's lock, in milliseconds. Default 60000. */
   readonly lockTimeoutMs?: number;
   /** Plan only: report what would run, with its SQL, and change nothing. */
@@ -25,8 +25,8 @@ export interface MigrationOptions {
   readonly onProgress?: (event: MigrationProgress) => void;
 }
 
-/** Options of {@link migrateDown}. */
-export interface MigrateDownOptions extends MigrationOptions {
+/** Options of `migrateDown`. */
+export interface MigrateDownOptions<Name extends string = string> extends MigrationOptions<Name> {
   /** How many applied migrations to revert, newest first. Default 1. */
   readonly steps?: number;
   /**
@@ -58,7 +58,7 @@ export interface MigrationResult {
 }
 
 /**
- * The outcome of {@link migrateToLatest} or {@link migrateDown}. Ordinary failures (lock timeout,
+ * The outcome of `migrateToLatest` or `migrateDown`. Ordinary failures (lock timeout,
  * a changed or missing file, a failing migration, a lost connection) are returned in `error`
  * rather than thrown; the migrations before the failure stay applied.
  */
@@ -68,22 +68,16 @@ export interface MigrationRunResult {
   readonly error?: SchemaKitError;
   /** Wall time of the whole call, in milliseconds. */
   readonly durationMs: number;
-  /** With {@link migrateDown}: what the reverted migrations drop, checked before anything ran. */
+  /** With `migrateDown`: what the reverted migrations drop, checked before anything ran. */
   readonly impact?: DownImpact;
 }
 
-/** What a {@link migrateDown} run would drop: each table with its rows, and what depends on them
+/** What a `migrateDown` run would drop: each table with its rows, and what depends on them
  * from outside the schema (a host's foreign key or view), which makes the run refuse. */
 export interface DownImpact {
   readonly tables: readonly { readonly table: string; readonly rows: number }[];
   readonly dependents: readonly { readonly object: string; readonly table: string }[];
 }
-
-/** Options as the catalog-level functions take them: module names are any catalog's names. */
-export type CatalogOptions<O extends MigrationOptions = MigrationOptions> = Omit<O, 'modules' | 'add'> & {
-  readonly modules?: readonly string[];
-  readonly add?: readonly string[];
-};
 
 /** Options with defaults applied and every value checked. */
 export interface ResolvedOptions {
@@ -98,7 +92,7 @@ export interface ResolvedOptions {
 }
 
 /** Applies defaults and validates `options`, throwing {@link SchemaKitValidationError} on bad values. */
-export function resolveOptions(options: CatalogOptions & { readonly uninstall?: boolean } = {}): ResolvedOptions {
+export function resolveOptions(options: MigrationOptions & { readonly uninstall?: boolean } = {}): ResolvedOptions {
   const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
   if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 0) {
     throw new SchemaKitValidationError('lockTimeoutMs', 'must be a whole number of milliseconds, 0 or more');

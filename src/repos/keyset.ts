@@ -4,7 +4,8 @@ import { sqlStateOf } from '../database-errors.js';
 import { CURSOR_MESSAGE, encodeCursor, type Cursor } from './cursor.js';
 import { toPage, type Page } from './page.js';
 import { PreparedSql } from './prepared.js';
-import { runPrepared, type RepoContext } from './repo-context.js';
+import { runPrepared } from './prepared.js';
+import { type RepoContext } from './repo-context.js';
 
 /** How a keyset page is ordered: by `column`, then `id`, both `order`. */
 export interface KeysetOrder {

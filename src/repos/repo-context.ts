@@ -1,11 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
 import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
-import { isDatabaseError, isPartitionRace, toSchemaKitError, writeOutcome } from '../database-errors.js';
-import { SchemaKitConflictError } from '../errors.js';
-import { directPoolOf, preparedStatementsOption, type DirectPool, type PreparedSql } from './prepared.js';
-import { withRetries } from './retry.js';
+import { parseInput } from '../validation/parse.js';
+import { directPoolOf, type DirectPool } from './direct-pool.js';
 
 /**
  * What every repository accepts: the host's Kysely instance, or a transaction of it, typed with
@@ -69,193 +67,18 @@ export function scoped(db: Executor, schema: string): ScopedExecutor {
   return db.withoutPlugins().withSchema(schema) as ScopedExecutor;
 }
 
-let savepoints = 0;
-
-/**
- * A queue of calls that must not overlap: each runs after the previous one settled.
- */
-class Lane {
-  #tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(call: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(call);
-    this.#tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
-/** A savepoint scope: the connection it is on, its lane for the calls made inside it, its parent. */
-interface SavepointScope {
-  readonly connection: object;
-  readonly children: Lane;
-  readonly parent: SavepointScope | undefined;
-}
-
-/** The lane of the calls made on a connection outside any of schema-kit's savepoints. */
-const connectionLanes = new WeakMap<object, Lane>();
-/** The connection each host transaction runs on (a transaction is one connection). */
-const connections = new WeakMap<object, Promise<object>>();
-/** The savepoint scope the current async call runs inside, if any. */
-const currentScope = new AsyncLocalStorage<SavepointScope>();
-
-function connectionOf(trx: Transaction<unknown>): Promise<object> {
-  let connection = connections.get(trx);
-  if (!connection) {
-    // the transaction's executor hands out its one connection; kysely's dialects keep one
-    // connection object per pooled client, so every Transaction (withSchema, withoutPlugins, ...)
-    // of one transaction maps to the same object
-    connection = trx.getExecutor().provideConnection(async (c) => c as object);
-    connections.set(trx, connection);
-  }
-  return connection;
-}
-
-/** The lane a savepoint on `connection` queues on: the one of the enclosing scope on that
- * connection (a call made inside a handler), or the connection's own. */
-function laneFor(connection: object): Lane {
-  for (let scope = currentScope.getStore(); scope; scope = scope.parent) {
-    if (scope.connection === connection) return scope.children;
-  }
-  let lane = connectionLanes.get(connection);
-  if (!lane) connectionLanes.set(connection, (lane = new Lane()));
-  return lane;
-}
-
-/**
- * Runs `work` in a transaction of `db`: a new one on a Kysely instance, or a savepoint inside the
- * host's transaction, so a throw undoes exactly what `work` did and nothing of the host's. `work`
- * gets a transaction of the same kind as `db`: schema-kit's scoped executor, or the host's own
- * (its type and plugins kept) for a handler the host wrote. `argument` names the input whose
- * fields a refusal by the database names (see {@link run}).
- *
- * Savepoints on one connection nest, they cannot interleave: concurrent calls on one host
- * transaction run one after the other (a queue per connection), and calls made inside `work`
- * (a handler's own `processOnce`) queue inside it, so a rollback to one call's savepoint never
- * undoes a sibling's work (docs/guarantees.md, "Concurrent calls on one transaction").
- */
-export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {
-  if (!db.isTransaction) return inOwnTransaction(db as Kysely<DB>, work, argument);
-  const trx = db as Transaction<DB>;
-  const connection = await connectionOf(trx as Transaction<unknown>);
-  const scope: SavepointScope = { connection, children: new Lane(), parent: currentScope.getStore() };
-  return laneFor(connection).run(() => currentScope.run(scope, () => inSavepoint(trx, work, argument)));
-}
-
-/**
- * `work` in a transaction of its own. A failure before COMMIT leaves nothing (kysely rolls back;
- * a lost connection ends the transaction on the server). A failure of the COMMIT itself that the
- * server did not answer (a lost connection, pg's query_timeout) is
- * {@link SchemaKitOutcomeUnknownError}: only the COMMIT can have an unknown outcome.
- */
-async function inOwnTransaction<DB, T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {
-  let committing = false;
-  try {
-    return await db.transaction().execute(async (trx) => {
-      const result = await work(trx);
-      committing = true;
-      return result;
-    });
-  } catch (error) {
-    throw committing ? writeOutcome(error, argument) : unwrapFailure(error, argument);
-  }
-}
-
-async function inSavepoint<DB, T>(trx: Transaction<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {
-  const own = trx.withoutPlugins(); // the savepoint statements are schema-kit's: no host plugin rewrites them
-  const name = sql.id(`schema_kit_sp_${++savepoints}`);
-  await run(sql`savepoint ${name}`.execute(own));
-  try {
-    const result = await work(trx);
-    await run(sql`release savepoint ${name}`.execute(own));
-    return result;
-  } catch (error) {
-    await sql`rollback to savepoint ${name}`.execute(own).catch(() => undefined);
-    throw unwrapFailure(error, argument);
-  }
-}
-
-/** An error the host's own code threw inside a schema-kit transaction. */
-class HostFailure {
-  constructor(readonly error: unknown) {}
-}
-
-/**
- * Runs code the host wrote (a `processOnce` handler) inside {@link inTransaction}: an error of
- * the host's own (not the database's) leaves the transaction as it was thrown; a database error
- * from the host's statements is typed like schema-kit's own.
- */
-export async function hostCode<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw new HostFailure(error);
-  }
-}
-
-function unwrapFailure(error: unknown, argument?: string): unknown {
-  if (!(error instanceof HostFailure)) return toSchemaKitError(error, argument);
-  return isDatabaseError(error.error) ? toSchemaKitError(error.error) : error.error;
-}
-
-/**
- * Runs one database call and turns driver errors into schema-kit's typed errors. `argument` names
- * the input the call writes (e.g. `'guide'`): a value the database refuses as outside a host-owned
- * vocabulary is reported as that input's field (`guide.category`), as the zod checks name it.
- */
-export async function run<T>(query: Promise<T>, argument?: string): Promise<T> {
-  try {
-    return await query;
-  } catch (error) {
-    throw toSchemaKitError(error, argument);
-  }
-}
-
 /** `"schema"."table"`, for SQL text a repository prepares once. */
 export function qualifiedTable(ctx: RepoContext, table: string): string {
   return `${quoteIdentifier(ctx.schema)}.${quoteIdentifier(table)}`;
 }
 
 /**
- * Runs SQL prepared once (with `$n` parameters) on the repository's executor, or on `db` (one of
- * the host's transactions), and returns its rows: named where the connection allows it and the
- * repository's `preparedStatements` option does; on createSchemaKit's own Kysely, on its pool
- * without Kysely's executor (see prepared.ts). The hot paths use it, because building and
- * compiling a query on every call costs about as much client CPU as the driver itself, and a named
- * statement saves the server's parse and plan (bench/overhead.bench.mjs, bench/peers.bench.mjs).
+ * The `preparedStatements` option of a repository: an explicit boolean, else the environment's
+ * `SCHEMA_KIT_PREPARED_STATEMENTS` (`off`, `false` or `0` turn them off), else on.
  */
-export function runPrepared<R>(ctx: RepoContext, statement: PreparedSql, parameters: readonly unknown[], db: Executor = ctx.plain): Promise<R[]> {
-  return statement.run<R>(db, parameters, ctx.named, db === ctx.plain ? ctx.direct : undefined);
+function preparedStatementsOption(value: unknown): boolean {
+  if (value !== undefined) return parseInput(z.boolean(), value, 'options.preparedStatements');
+  const env = typeof process === 'undefined' ? undefined : process.env.SCHEMA_KIT_PREPARED_STATEMENTS;
+  return !(env !== undefined && /^(off|false|0|no)$/i.test(env.trim()));
 }
 
-/**
- * Runs an upsert that can lose an insert race on a unique key other than its ON CONFLICT arbiter
- * (PostgreSQL checks only the arbiter speculatively: a concurrent insert of the same row fails on
- * the other keys). A conflict that `lostRace` says was such a race is retried, a few times: by
- * then the winner has committed, and the retry updates its row. Inside the host's transaction
- * each try runs in a savepoint, so a lost race leaves the transaction usable. The tries follow
- * the one retry policy ({@link withRetries}): bounded, with jittered backoff.
- */
-export async function retryLostInsertRace<T>(
-  db: Executor,
-  upsert: (db: Executor) => Promise<T>,
-  lostRace: (error: SchemaKitConflictError) => Promise<boolean>,
-  argument?: string,
-): Promise<T> {
-  return withRetries(
-    'upsert',
-    () => (db.isTransaction ? inTransaction(db, upsert, argument) : run(upsert(db), argument)),
-    async (error) => error instanceof SchemaKitConflictError && (await lostRace(error)),
-  );
-}
-
-/**
- * Runs `write`, a call of schema-kit's that inserts into a partitioned log (`what` names it), again
- * when the insert met the creation of a partition ({@link isPartitionRace}: a retryable
- * `contention`), under the one retry policy ({@link withRetries}). Only on the host's Kysely
- * instance: there the failed statement, or the call's own transaction, wrote nothing. On the
- * host's transaction the error surfaces, typed and retryable, as the host's transaction must be
- * retried whole (docs/guarantees.md, "Appends never fail while partitions are created").
- */
-export function retryPartitionRace<T>(db: Executor, what: string, write: () => Promise<T>): Promise<T> {
-  return db.isTransaction ? write() : withRetries(what, write, isPartitionRace);
-}

@@ -1,4 +1,9 @@
-import { SchemaKitError } from '../errors.js';
+import { SchemaKitConflictError, SchemaKitError } from '../errors.js';
+import { isPartitionRace } from '../database-errors.js';
+import type { WrittenInput } from '../vocabulary/references.js';
+import type { Executor } from './repo-context.js';
+import { run } from './run.js';
+import { inTransaction } from './transaction.js';
 
 /**
  * schema-kit's one retry policy (docs/guarantees.md, "Retries are bounded"). A call that can lose
@@ -47,4 +52,37 @@ export async function withRetries<T>(
 function backoff(n: number): Promise<void> {
   const bound = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (n - 1));
   return new Promise((resume) => setTimeout(resume, Math.random() * bound));
+}
+
+/**
+ * Runs an upsert that can lose an insert race on a unique key other than its ON CONFLICT arbiter
+ * (PostgreSQL checks only the arbiter speculatively: a concurrent insert of the same row fails on
+ * the other keys). A conflict that `lostRace` says was such a race is retried, a few times: by
+ * then the winner has committed, and the retry updates its row. Inside the host's transaction
+ * each try runs in a savepoint, so a lost race leaves the transaction usable. The tries follow
+ * the one retry policy ({@link withRetries}): bounded, with jittered backoff.
+ */
+export async function retryLostInsertRace<T>(
+  db: Executor,
+  upsert: (db: Executor) => Promise<T>,
+  lostRace: (error: SchemaKitConflictError) => Promise<boolean>,
+  input?: WrittenInput,
+): Promise<T> {
+  return withRetries(
+    'upsert',
+    () => (db.isTransaction ? inTransaction(db, upsert, input) : run(upsert(db), input)),
+    async (error) => error instanceof SchemaKitConflictError && (await lostRace(error)),
+  );
+}
+
+/**
+ * Runs `write`, a call of schema-kit's that inserts into a partitioned log (`what` names it), again
+ * when the insert met the creation of a partition ({@link isPartitionRace}: a retryable
+ * `contention`), under the one retry policy ({@link withRetries}). Only on the host's Kysely
+ * instance: there the failed statement, or the call's own transaction, wrote nothing. On the
+ * host's transaction the error surfaces, typed and retryable, as the host's transaction must be
+ * retried whole (docs/guarantees.md, "Appends never fail while partitions are created").
+ */
+export function retryPartitionRace<T>(db: Executor, what: string, write: () => Promise<T>): Promise<T> {
+  return db.isTransaction ? write() : withRetries(what, write, isPartitionRace);
 }

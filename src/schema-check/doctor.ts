@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { toSchemaKitError } from '../database-errors.js';
 import { SchemaKitError } from '../errors.js';
-import { ERASURE_FUNCTIONS, RUNTIME_FUNCTIONS, runtimePrivileges } from '../grants.js';
-import { SHIPPED_CATALOG } from '../migrate/catalog.js';
+import { moduleFunctions, runtimePrivileges } from '../grants.js';
+import { catalogOf } from '../migrate/catalog.js';
+import type { ModuleDescriptor } from '../module-descriptor.js';
 import { readInstallState } from '../migrate/history.js';
 import { planModules } from '../migrate/plan.js';
 import { reconcile } from '../migrate/reconcile.js';
@@ -44,11 +45,11 @@ export interface SchemaCheckResult {
   readonly differences: readonly SchemaDifference[];
 }
 
-/** Options of {@link checkSchema}. */
+/** Options of `checkSchema`. */
 export interface SchemaCheckOptions {
   /** The schema schema-kit was installed into. Default `'schema_kit'`. */
   readonly schema?: string;
-  /** Also compare this runtime role's privileges with what {@link grantRuntimeAccess} gives. */
+  /** Also compare this runtime role's privileges with what `grantRuntimeAccess` gives. */
   readonly role?: string;
 }
 
@@ -115,7 +116,7 @@ function restrict(manifest: SchemaManifest, tables: ReadonlySet<string>): Schema
   };
 }
 
-async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: string): Promise<SchemaDifference[]> {
+async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: string, modules: readonly ModuleDescriptor[]): Promise<SchemaDifference[]> {
   const { rows: found } = await sql<{ superuser: boolean }>`select rolsuper as superuser from pg_roles where rolname = ${role}`.execute(db);
   if (!found[0]) throw new SchemaKitError('not_found', `Role "${role}" does not exist.`);
   const out: SchemaDifference[] = [];
@@ -141,9 +142,9 @@ async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: s
   for (const row of onPartitions) {
     privilege(row.table, `has ${row.privilege} on partition ${row.table}, which grants does not give (the partitioned parent is the way in)`);
   }
-  await functionPrivilegeDifferences(db, schema, role, privilege);
+  await functionPrivilegeDifferences(db, schema, role, modules, privilege);
   for (const row of rows) {
-    const expected = runtimePrivileges(row.table).includes(row.privilege);
+    const expected = runtimePrivileges(row.table, modules).includes(row.privilege);
     if (row.held && !expected) privilege(`${row.table}`, `has ${row.privilege} on ${row.table}, which grants does not give`);
     if (!row.held && expected) privilege(`${row.table}`, `lacks ${row.privilege} on ${row.table}, which grants gives`);
   }
@@ -221,19 +222,22 @@ async function functionPrivilegeDifferences(
   db: Kysely<unknown>,
   schema: string,
   role: string,
+  modules: readonly ModuleDescriptor[],
   privilege: (object: string, message: string) => void,
 ): Promise<void> {
+  const runtime = moduleFunctions(modules, 'runtime');
+  const erasureFunctions = moduleFunctions(modules, 'erasure');
   const { rows } = await sql<{ signature: string; held: boolean; public_can: boolean }>`
     select p.proname || '(' || pg_catalog.oidvectortypes(p.proargtypes) || ')' as signature,
            has_function_privilege(${role}, p.oid, 'EXECUTE') as held,
            exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
                    where a.grantee = 0 and a.privilege_type = 'EXECUTE') as public_can
     from pg_proc p where p.pronamespace = ${schema}::regnamespace order by 1`.execute(db);
-  const erasure = rows.filter((r) => ERASURE_FUNCTIONS.includes(r.signature));
+  const erasure = rows.filter((r) => erasureFunctions.includes(r.signature));
   for (const row of rows) {
-    if (RUNTIME_FUNCTIONS.includes(row.signature)) {
+    if (runtime.includes(row.signature)) {
       if (!row.held) privilege(row.signature, `lacks EXECUTE on ${row.signature}, which grants gives`);
-    } else if (ERASURE_FUNCTIONS.includes(row.signature)) {
+    } else if (erasureFunctions.includes(row.signature)) {
       if (!row.held && erasure.some((r) => r.held)) {
         privilege(row.signature, `lacks EXECUTE on ${row.signature} but holds another erasure function: grants --erasure gives all of them`);
       }
@@ -244,31 +248,24 @@ async function functionPrivilegeDifferences(
 }
 
 /**
- * Compares the live schema of the installed modules with the schema this package ships (tables,
- * columns and their types, constraints, indexes, triggers and whether they are enabled, the
- * functions they call, sequences), and with `role` the runtime role's privileges with what
- * {@link grantRuntimeAccess} gives. Reads only. Returns one {@link SchemaDifference} per difference.
- *
- * ### Examples
- * ```ts
- * const { ok, differences } = await checkSchema(db, { role: 'bot_runtime' });
- * if (!ok) differences.forEach((d) => console.error(d.message));
- * ```
+ * `checkSchema` for `modules` (descriptors in dependency order): their migrations and the shipped
+ * manifest of their tables, and with `role` the privileges their descriptors declare.
  */
-export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOptions = {}): Promise<SchemaCheckResult> {
+export async function checkModulesSchema(db: Kysely<unknown>, modules: readonly ModuleDescriptor[], options: SchemaCheckOptions = {}): Promise<SchemaCheckResult> {
   const schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
   const role = options.role === undefined ? undefined : validateSchemaName(options.role, 'role');
-  const plain = db.withoutPlugins() as Kysely<unknown>;
+  const plain = db.withoutPlugins();
+  const catalog = catalogOf(modules);
   try {
     const state = await readInstallState(plain, schema);
-    const plan = planModules(SHIPPED_CATALOG, state, { modules: undefined, add: undefined });
+    const plan = planModules(catalog, state, { modules: undefined, add: undefined });
     const differences: SchemaDifference[] = [];
     if (plan.target.length === 0 || state.intended.size === 0) {
       differences.push({ kind: 'module', object: schema, message: `no schema-kit module is installed in schema "${schema}"` });
     }
     // every intended module is checked: one whose install was cut off shows its missing objects
     const installed = state.intended.size === 0 ? [] : plan.target;
-    const { entries, problems } = reconcile(SHIPPED_CATALOG, installed, state.history);
+    const { entries, problems } = reconcile(catalog, installed, state.history);
     for (const entry of entries.filter((e) => e.state === 'pending')) {
       differences.push({ kind: 'migration', object: `${entry.module}/${entry.migration}`, message: `migration ${entry.module}/${entry.migration} is pending: run schema-kit migrate` });
     }
@@ -288,7 +285,7 @@ export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOption
       ...compareNamed('sequence', '', expected.sequences, live.sequences, (w, h) => fieldChanges(w, h, ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle', 'ownedBy'])),
     );
     differences.push(...(await partitionDifferences(plain, schema, expected)));
-    if (role) differences.push(...(await privilegeDifferences(plain, schema, role)));
+    if (role) differences.push(...(await privilegeDifferences(plain, schema, role, modules)));
     return { schema, installed: plan.installed, role, ok: differences.length === 0, differences };
   } catch (error) {
     throw toSchemaKitError(error);

@@ -1,19 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { toSchemaKitError } from '../database-errors.js';
-import type { Achievement } from '../modules/achievements/tables.js';
-import { AchievementRepo } from '../modules/achievements/achievement-repo.js';
-import type { AchievementDefinitionInput } from '../modules/achievements/validation.js';
-import type { User } from '../modules/core/tables.js';
-import { UserRepo } from '../modules/core/user-repo.js';
-import type { NewUserInput, TelegramUserInput } from '../modules/core/validation.js';
-import type { ContentPackage, NewContentPackage } from '../modules/interests/tables.js';
-import { ConversationRepo } from '../modules/learning/conversation-repo.js';
-import type { Conversation, ConversationMessage } from '../modules/learning/tables.js';
-import type { NewConversationInput, NewMessageInput } from '../modules/learning/validation.js';
-import { FeatureRepo } from '../modules/planning/feature-repo.js';
-import { ProjectRepo } from '../modules/planning/project-repo.js';
-import type { Feature, Project } from '../modules/planning/tables.js';
-import type { NewFeatureInput, NewProjectInput } from '../modules/planning/validation.js';
+import { type Achievement, type AchievementDefinitionInput, AchievementRepo } from '../modules/achievements/index.js';
+import { type NewUserInput, type TelegramUserInput, type User, UserRepo } from '../modules/core/index.js';
+import { type ContentPackage, type NewContentPackage } from '../modules/interests/index.js';
+import { type Conversation, type ConversationMessage, ConversationRepo, type NewConversationInput, type NewMessageInput } from '../modules/learning/index.js';
+import { type Feature, FeatureRepo, type NewFeatureInput, type NewProjectInput, type Project, ProjectRepo } from '../modules/planning/index.js';
 import { repoContext, type Executor, type RepoOptions } from '../repos/repo-context.js';
 
 /** A project and the feature the factory made in it. */

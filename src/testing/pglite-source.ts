@@ -5,10 +5,11 @@ import { dirname, join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
 import { SchemaKitError } from '../errors.js';
-import { SHIPPED_CATALOG, resolveModules } from '../migrate/catalog.js';
+import { resolveModules } from '../migrate/catalog.js';
+import { SHIPPED_CATALOG } from '../shipped.js';
 import type { Database } from '../schema/database.js';
 import { createPGliteDialect } from './pglite-dialect.js';
-import type { Opened } from './test-database.js';
+import type { Opened } from './opened.js';
 
 /** What {@link openPGlite} needs: the install to make, and whether to use the cache. */
 export interface PGliteInstall {

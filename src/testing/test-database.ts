@@ -3,11 +3,12 @@ import pg from 'pg';
 import { checkConnectionUrl, checkTimeout, DEFAULT_CONNECT_TIMEOUT_MS } from '../connection/config.js';
 import { SchemaKitError } from '../errors.js';
 import type { ModuleName } from '../modules.js';
-import { SHIPPED_CATALOG, resolveModules } from '../migrate/catalog.js';
-import { migrateToLatest } from '../migrate/migrate-to-latest.js';
+import { resolveModules } from '../migrate/catalog.js';
+import { migrateToLatest, SHIPPED_CATALOG } from '../shipped.js';
 import { DEFAULT_SCHEMA, validateSchemaName } from '../migrate/schema-name.js';
 import type { Database } from '../schema/database.js';
 import { createFactories, type Factories } from './factories.js';
+import type { Opened } from './opened.js';
 import { openPGlite } from './pglite-source.js';
 import { resetTables, snapshotSeeds } from './reset.js';
 import { freshServerDatabase } from './server-source.js';
@@ -67,13 +68,6 @@ export interface TestDatabase<DB = Database> {
   reset(options?: { readonly alsoTruncate?: readonly string[] }): Promise<void>;
   /** Closes the connections and removes the database (drops it, or stops the embedded server). */
   destroy(): Promise<void>;
-}
-
-/** An opened test database, before its seeds are read. */
-export interface Opened {
-  readonly db: Kysely<Database>;
-  readonly url: string | undefined;
-  close(): Promise<void>;
 }
 
 async function openServer(

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { SHIPPED_CATALOG, resolveModules } from '../../src/migrate/catalog.js';
+import { resolveModules } from '../../src/migrate/catalog.js';
+import { SHIPPED_CATALOG } from '../../src/shipped.js';
 import { HANG_LIMIT_MS } from './wait.js';
 
 /** The built CLI: `npm test` builds before running vitest. */

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrateDown, migrateToLatest } from '../../src/index.js';
-import { SHIPPED_CATALOG } from '../../src/migrate/catalog.js';
+import { SHIPPED_CATALOG } from '../../src/shipped.js';
 import { migrateCatalogToLatest } from '../../src/migrate/migrate-to-latest.js';
 import { ConversationRepo } from '../../src/modules/learning/index.js';
 import { useTestDatabase } from '../helpers/database.js';

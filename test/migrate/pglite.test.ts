@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import { KyselyPGlite } from 'kysely-pglite';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SHIPPED_CATALOG } from '../../src/migrate/catalog.js';
+import { SHIPPED_CATALOG } from '../../src/shipped.js';
 import { migrateCatalogToLatest } from '../../src/migrate/migrate-to-latest.js';
 import { renderSql } from '../../src/migrate/migration-source.js';
 import { migrateDown, migrateToLatest, migrationStatus } from '../../src/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SHIPPED_CATALOG } from '../../src/migrate/catalog.js';
+import { SHIPPED_CATALOG } from '../../src/shipped.js';
 import { splitStatements } from '../../src/migrate/split-statements.js';
 
 describe('splitStatements', () => {

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSchemaKit, EventLogRepo, ProcessedMessageRepo, SchemaKitConnectionError, SchemaKitDatabaseError, SchemaKitError, SchemaKitOutcomeUnknownError, migrateToLatest, type Database } from '../../src/index.js';
 import { createTestDatabase, type TestDatabaseTarget } from '../../src/testing/index.js';
-import { directPoolOf, PreparedSql } from '../../src/repos/prepared.js';
+import { directPoolOf } from '../../src/repos/direct-pool.js';
+import { PreparedSql } from '../../src/repos/prepared.js';
 import { useInstalledDatabase } from '../helpers/installed.js';
 import { waitFor } from '../helpers/wait.js';
 

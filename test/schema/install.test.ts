@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { APPEND_ONLY_TABLES, MODULES, migrateDown, migrateToLatest, VOCABULARIES, VOCABULARY_NAMES, type ModuleName } from '../../src/index.js';
 import { useTestDatabase } from '../helpers/database.js';
-import { SHIPPED_CATALOG } from '../../src/migrate/catalog.js';
+import { SHIPPED_CATALOG } from '../../src/shipped.js';
 import { checkDrift } from '../helpers/schema-drift.js';
 import { readSchemaManifest } from '../helpers/schema-manifest.js';
 import {

@@ -6,7 +6,14 @@ import { uuid, vocabularyValue } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { repoContext, retryLostInsertRace, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { retryLostInsertRace } from '../../repos/retry.js';
+import { run } from '../../repos/run.js';
+import { writtenInput } from '../../vocabulary/references.js';
+import { achievementsModule } from './descriptor.js';
+
+/** The input 'definition' this repository writes, for the errors its vocabularies raise. */
+const DEFINITION_INPUT = writtenInput('definition', achievementsModule);
 
 /** The outcome of {@link AchievementRepo.define}: the achievement, and whether this call created it. */
 export interface DefineAchievementResult {
@@ -69,7 +76,7 @@ export class AchievementRepo {
       upsert,
       // the name was taken by a concurrent definition of this same slug, now committed: update it
       async (error) => error.constraint === 'achievements_name_key' && (await this.findBySlug(row.slug)) !== undefined,
-      'definition',
+      DEFINITION_INPUT,
     );
     return { achievement, created };
   }

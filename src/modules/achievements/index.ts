@@ -18,3 +18,4 @@ export {
 } from './validation.js';
 export { AchievementRepo, type DefineAchievementResult } from './achievement-repo.js';
 export { UserAchievementRepo, type AchievementProgress } from './user-achievement-repo.js';
+export { achievementsModule } from './descriptor.js';

@@ -3,7 +3,10 @@ import { parseInput } from '../../validation/parse.js';
 import { idText } from '../../validation/common.js';
 import { eventListParameters, eventPageSchema, eventParameters, newEventSchema, personalFieldListSchema, streamOptionsSchema, type NewEvent, type PersonalField } from './validation.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
-import { qualifiedTable, repoContext, retryPartitionRace, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { qualifiedTable, repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
+import { runPrepared } from '../../repos/prepared.js';
+import { retryPartitionRace } from '../../repos/retry.js';
 import { PreparedSql } from '../../repos/prepared.js';
 import { plannedText } from '../../repos/planned.js';
 

@@ -8,3 +8,4 @@ export {
   type StreamOptions,
   type StreamedEvent,
 } from './event-log-repo.js';
+export { auditModule } from './descriptor.js';

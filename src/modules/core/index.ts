@@ -30,3 +30,4 @@ export {
 } from './validation.js';
 export { RoleRepo, type AddRoleResult } from './role-repo.js';
 export { UserRepo, type UpsertTelegramUserResult } from './user-repo.js';
+export { coreModule } from './descriptor.js';

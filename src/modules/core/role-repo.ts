@@ -1,8 +1,14 @@
 import type { Role } from './tables.js';
 import { newRoleSchema, roleNameSchema, type NewRoleInput } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 import { AGAIN, withRetries } from '../../repos/retry.js';
+import { writtenInput } from '../../vocabulary/references.js';
+import { coreModule } from './descriptor.js';
+
+/** The input 'role' this repository writes, for the errors its vocabularies raise. */
+const ROLE_INPUT = writtenInput('role', coreModule);
 
 /** The outcome of {@link RoleRepo.add}: the role, and whether this call created it. */
 export interface AddRoleResult {
@@ -39,7 +45,7 @@ export class RoleRepo {
     return withRetries('RoleRepo.add', async () => {
       const inserted = await run(
         this.#ctx.db.insertInto('roles').values(row).onConflict((oc) => oc.column('name').doNothing()).returning(COLUMNS).executeTakeFirst(),
-        'role',
+        ROLE_INPUT,
       );
       if (inserted) return { role: inserted, created: true };
       const existing = await this.get(row.name);

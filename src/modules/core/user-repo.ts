@@ -5,7 +5,13 @@ import type { User } from './tables.js';
 import { uuid } from '../../validation/common.js';
 import { emailSchema, identitySchema, newUserSchema, telegramIdSchema, telegramUserSchema, type NewUserInput, type TelegramUserInput } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
+import { writtenInput } from '../../vocabulary/references.js';
+import { coreModule } from './descriptor.js';
+
+/** The input 'user' this repository writes, for the errors its vocabularies raise. */
+const USER_INPUT = writtenInput('user', coreModule);
 
 /** The outcome of {@link UserRepo.upsertTelegramUser}: the user, and whether this call created it. */
 export interface UpsertTelegramUserResult {
@@ -47,7 +53,7 @@ export class UserRepo {
         .values({ ...row, preferences: JSON.stringify(row.preferences ?? {}) as unknown as JsonValue })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
-      'user',
+      USER_INPUT,
     );
   }
 

@@ -12,3 +12,4 @@ export {
   type ProcessedMessageRepoOptions,
   type ProcessOnceResult,
 } from './processed-message-repo.js';
+export { idempotencyModule } from './descriptor.js';

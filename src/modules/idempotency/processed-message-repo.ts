@@ -15,17 +15,10 @@ import {
 } from './validation.js';
 import { inLockOrder } from '../../repos/lock-order.js';
 import { writeOutcome } from '../../database-errors.js';
-import {
-  hostCode,
-  inTransaction,
-  qualifiedTable,
-  repoContext,
-  run,
-  runPrepared,
-  type Executor,
-  type RepoContext,
-  type RepoOptions,
-} from '../../repos/repo-context.js';
+import { hostCode, inTransaction } from '../../repos/transaction.js';
+import { qualifiedTable, repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
+import { runPrepared } from '../../repos/prepared.js';
 import { PreparedSql } from '../../repos/prepared.js';
 
 /** Options of {@link ProcessedMessageRepo}: the schema and the default consumer. */

@@ -7,7 +7,13 @@ import { dissonanceQuerySchema, insightsPageSchema, newDissonanceSchema, type Ne
 import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
+import { writtenInput } from '../../vocabulary/references.js';
+import { insightsModule } from './descriptor.js';
+
+/** The input 'record' this repository writes, for the errors its vocabularies raise. */
+const RECORD_INPUT = writtenInput('record', insightsModule);
 
 /** Options of {@link DissonanceRepo.list}. */
 export interface DissonanceQuery extends PageOptions {
@@ -58,7 +64,7 @@ export class DissonanceRepo {
         .values({ ...row, emotions: emotions === undefined || emotions === null ? null : (JSON.stringify(emotions) as unknown as JsonValue) })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
-      'record',
+      RECORD_INPUT,
     );
   }
 

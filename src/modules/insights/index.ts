@@ -14,3 +14,4 @@ export { DEFAULT_RISK_LEVELS, type DefaultRiskLevel, type RiskLevel } from './va
 export { newDissonanceSchema, type NewDissonanceInput } from './validation.js';
 export { DissonanceRepo, type DissonanceQuery } from './dissonance-repo.js';
 export { InterfaceEvolutionRepo } from './interface-evolution-repo.js';
+export { insightsModule } from './descriptor.js';

@@ -6,7 +6,9 @@ import { insightsPageSchema, interfaceChangesSchema } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { inTransaction } from '../../repos/transaction.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 import { AGAIN, withRetries } from '../../repos/retry.js';
 
 /** The first key of the advisory lock record() takes per user ('skev'); the second is the user id's hash. */

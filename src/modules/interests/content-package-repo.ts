@@ -15,8 +15,18 @@ import {
 } from './validation.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 import { AGAIN, withRetries } from '../../repos/retry.js';
+import { writtenInput, type WrittenInput } from '../../vocabulary/references.js';
+import { interestsModule } from './descriptor.js';
+
+/** The input 'contentPackage' this repository writes, for the errors its vocabularies raise. */
+const CONTENT_PACKAGE_INPUT = writtenInput('contentPackage', interestsModule);
+/** The input 'defaults' this repository writes, for the errors its vocabularies raise. */
+const DEFAULTS_INPUT = writtenInput('defaults', interestsModule);
+/** The input 'patch' this repository writes, for the errors its vocabularies raise. */
+const PATCH_INPUT = writtenInput('patch', interestsModule);
 
 /** The columns of a content package, as every method returns it. */
 export const CONTENT_PACKAGE_COLUMNS = ['id', 'slug', 'title', 'description', 'category', 'package_type', 'is_active', 'created_at', 'updated_at'] as const;
@@ -54,7 +64,7 @@ export class ContentPackageRepo {
   /** Creates a package; a taken `slug` throws `SchemaKitConflictError` (`content_packages_slug_key`). */
   async create(contentPackage: NewContentPackageInput): Promise<ContentPackage> {
     const row = parseInput(newContentPackageSchema, contentPackage, 'contentPackage');
-    return run(this.#ctx.db.insertInto('content_packages').values(row).returning(CONTENT_PACKAGE_COLUMNS).executeTakeFirstOrThrow(), 'contentPackage');
+    return run(this.#ctx.db.insertInto('content_packages').values(row).returning(CONTENT_PACKAGE_COLUMNS).executeTakeFirstOrThrow(), CONTENT_PACKAGE_INPUT);
   }
 
   /**
@@ -73,7 +83,7 @@ export class ContentPackageRepo {
           .onConflict((oc) => oc.column('slug').doNothing())
           .returning(CONTENT_PACKAGE_COLUMNS)
           .executeTakeFirst(),
-        'defaults',
+        DEFAULTS_INPUT,
       );
       if (inserted) return { package: inserted, created: true };
       const existing = await this.#find('slug', key);
@@ -95,7 +105,7 @@ export class ContentPackageRepo {
   /** Changes the given fields and returns the package; throws {@link SchemaKitNotFoundError} for an unknown package. */
   async update(id: string, patch: ContentPackagePatchInput): Promise<ContentPackage> {
     const packageId = parseInput(uuid, id, 'id');
-    return this.#update(packageId, parseInput(contentPackagePatchSchema, patch, 'patch'), 'patch');
+    return this.#update(packageId, parseInput(contentPackagePatchSchema, patch, 'patch'), PATCH_INPUT);
   }
 
   /** Deactivates the package (it leaves the default listings; interests in it stay); returns it.
@@ -115,10 +125,10 @@ export class ContentPackageRepo {
     return run(this.#ctx.db.selectFrom('content_packages').select(CONTENT_PACKAGE_COLUMNS).where(column, '=', value).executeTakeFirst());
   }
 
-  async #update(id: string, values: ContentPackagePatchInput, argument?: string): Promise<ContentPackage> {
+  async #update(id: string, values: ContentPackagePatchInput, input?: WrittenInput): Promise<ContentPackage> {
     const row = await run(
       this.#ctx.db.updateTable('content_packages').set(values).where('id', '=', id).returning(CONTENT_PACKAGE_COLUMNS).executeTakeFirst(),
-      argument,
+      input,
     );
     if (!row) throw new SchemaKitNotFoundError('content_packages', `No content package ${id}.`);
     return row;

@@ -28,3 +28,4 @@ export {
 } from './validation.js';
 export { ContentPackageRepo, type GetOrCreatePackageResult } from './content-package-repo.js';
 export { UserInterestRepo, type AddInterestResult, type UserInterestWithPackage, type InterestListOptions } from './user-interest-repo.js';
+export { interestsModule } from './descriptor.js';

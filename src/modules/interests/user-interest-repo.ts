@@ -8,7 +8,8 @@ import { interestKeySchema, interestPageSchema, packageInterestPageSchema } from
 import type { Page, PageOptions } from '../../repos/page.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Cursor } from '../../repos/cursor.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 import { AGAIN, withRetries } from '../../repos/retry.js';
 
 /** The outcome of {@link UserInterestRepo.add}: the interest, and whether this call created it. */

@@ -19,7 +19,8 @@ import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
 import { SchemaKitNotFoundError, SchemaKitValidationError } from '../../errors.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 import { AGAIN, withRetries } from '../../repos/retry.js';
 
 const COLUMNS = ['id', 'user_id', 'exercise_id', 'title', 'created_at', 'updated_at', 'last_message_seq'] as const;

@@ -3,7 +3,13 @@ import type { Exercise } from './tables.js';
 import { uuid } from '../../validation/common.js';
 import { newExerciseSchema, type NewExerciseInput } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
+import { writtenInput } from '../../vocabulary/references.js';
+import { learningModule } from './descriptor.js';
+
+/** The input 'exercise' this repository writes, for the errors its vocabularies raise. */
+const EXERCISE_INPUT = writtenInput('exercise', learningModule);
 
 const COLUMNS = [
   'id', 'title', 'description', 'exercise_type', 'difficulty', 'programming_language', 'starter_code', 'solution',
@@ -40,7 +46,7 @@ export class ExerciseRepo {
         })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
-      'exercise',
+      EXERCISE_INPUT,
     );
   }
 

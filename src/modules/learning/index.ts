@@ -69,3 +69,4 @@ export type { ContextWindow, ModelUsage } from './context-window.js';
 export { ExerciseRepo } from './exercise-repo.js';
 export { UserExerciseRepo } from './user-exercise-repo.js';
 export { UserMemoryRepo } from './user-memory-repo.js';
+export { learningModule } from './descriptor.js';

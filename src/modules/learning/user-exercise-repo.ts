@@ -5,7 +5,9 @@ import type { ExerciseStatus } from './values.js';
 import { uuid } from '../../validation/common.js';
 import { exerciseCompletionSchema, type ExerciseCompletionInput } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
-import { inTransaction, repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { inTransaction } from '../../repos/transaction.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 import { saturatingAdd } from '../../repos/counters.js';
 
 const COLUMNS = [

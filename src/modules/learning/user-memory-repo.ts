@@ -3,7 +3,8 @@ import type { UserMemory } from './tables.js';
 import { uuid } from '../../validation/common.js';
 import { memoryAppendSchema, memoryMergeSchema, type MemoryAppendInput, type MemoryMergeInput } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 import { AGAIN, withRetries } from '../../repos/retry.js';
 
 const COLUMNS = [

@@ -3,7 +3,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { SchemaKitValidationError } from '../../errors.js';
 import { DEFAULT_SCHEMA, validateSchemaName } from '../../migrate/schema-name.js';
-import { inTransaction } from '../../repos/repo-context.js';
+import { inTransaction } from '../../repos/transaction.js';
 import type { Database } from '../../schema/database.js';
 import { idText, uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';

@@ -21,6 +21,8 @@ export type LifecycleLogEntry = Selectable<LifecycleLogTable>;
 
 /** `erased_identifiers`: the SHA-256 digests of the identifiers forgetUser forgot, which the erasure guards refuse. Written by the database functions only. */
 export interface ErasedIdentifiersTable {
+  /** SHA-256 of the identifier's UTF-8 text. */
   digest: Buffer;
+  /** When it was first forgotten. */
   erased_at: Generated<Timestamp>;
 }

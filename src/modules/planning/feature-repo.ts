@@ -12,10 +12,11 @@ import {
   newFeatureSchema,
   type NewFeatureInput,
 } from './validation.js';
-import { AuditedRepo, type ChangeOptions } from '../../repos/audited-write.js';
+import { auditedRepo, type AuditedRepoOptions, type AuditedWriter, type ChangeOptions } from './audited-writer.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { run, type ScopedExecutor } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
+import type { Executor, RepoContext, ScopedExecutor } from '../../repos/repo-context.js';
 
 const COLUMNS = [
   'id', 'project_id', 'name', 'description', 'status', 'status_reason', 'assigned_teams', 'assigned_po', 'release_id', 'created_at', 'updated_at',
@@ -36,16 +37,27 @@ const COLUMNS = [
  * await features.assignRelease(f.id, releaseId, { actor: 'tg:42' });
  * ```
  */
-export class FeatureRepo extends AuditedRepo {
-  readonly #byProject = new KeysetListing<Feature>(this.ctx, { column: 'created_at', order: 'desc' }, (value, has) => {
-    const query = this.ctx.db.selectFrom('features').select(COLUMNS).where('project_id', '=', value('project'));
-    return has('status') ? query.where('status', '=', value('status')) : query;
-  });
+export class FeatureRepo {
+  readonly #ctx: RepoContext;
+  readonly #writer: AuditedWriter;
+  readonly #byProject: KeysetListing<Feature>;
+
+  /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
+  constructor(db: Executor, options?: AuditedRepoOptions) {
+    const { ctx, writer } = auditedRepo(db, options);
+    this.#ctx = ctx;
+    this.#writer = writer;
+    this.#byProject = new KeysetListing<Feature>(this.#ctx, { column: 'created_at', order: 'desc' }, (value, has) => {
+      const query = this.#ctx.db.selectFrom('features').select(COLUMNS).where('project_id', '=', value('project'));
+      return has('status') ? query.where('status', '=', value('status')) : query;
+    });
+  }
+
   /** Creates a feature, not planned into any release. */
   async create(feature: NewFeatureInput, options: ChangeOptions = {}): Promise<Feature> {
     const row = parseInput(newFeatureSchema, feature, 'feature');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.writer.write(actor, {
+    return this.#writer.write(actor, {
       write: (db) => db.insertInto('features').values(row).returning(COLUMNS).executeTakeFirstOrThrow(),
       event: (f) => ({
         action: 'feature.created', entity_type: 'feature', entity_id: f.id,
@@ -60,7 +72,7 @@ export class FeatureRepo extends AuditedRepo {
   /** The feature with this id, or undefined. */
   async get(id: string): Promise<Feature | undefined> {
     const featureId = parseInput(uuid, id, 'id');
-    return run(this.ctx.db.selectFrom('features').select(COLUMNS).where('id', '=', featureId).executeTakeFirst());
+    return run(this.#ctx.db.selectFrom('features').select(COLUMNS).where('id', '=', featureId).executeTakeFirst());
   }
 
   /** One keyset page of the project's features, newest first; `status` keeps one status. */
@@ -76,7 +88,7 @@ export class FeatureRepo extends AuditedRepo {
     const featureId = parseInput(uuid, id, 'id');
     const newStatus = parseInput(z.enum(FEATURE_STATUSES), status, 'status');
     const { actor, reason = null } = parseInput(featureStatusOptionsSchema, options, 'options');
-    return this.writer.write(actor, {
+    return this.#writer.write(actor, {
       before: (trx) => trx.selectFrom('features').select(['status', 'status_reason']).where('id', '=', featureId).forUpdate().executeTakeFirst(),
       write: async (db) => {
         const row = await db.updateTable('features').set({ status: newStatus, status_reason: reason }).where('id', '=', featureId).returning(COLUMNS).executeTakeFirst();
@@ -99,7 +111,7 @@ export class FeatureRepo extends AuditedRepo {
     const featureId = parseInput(uuid, id, 'id');
     const release = parseInput(uuid.nullable(), releaseId, 'releaseId');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.writer.write(actor, {
+    return this.#writer.write(actor, {
       before: (trx) => trx.selectFrom('features').select('release_id').where('id', '=', featureId).forUpdate().executeTakeFirst(),
       write: async (db) => {
         const row = await db

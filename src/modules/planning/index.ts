@@ -34,7 +34,9 @@ export {
   type NewReleaseInput,
   type NewFeatureInput,
 } from './validation.js';
+export type { AuditedRepoOptions, ChangeOptions } from './audited-writer.js';
 export { FeatureRepo } from './feature-repo.js';
 export { ProjectRepo } from './project-repo.js';
 export { ReleaseRepo } from './release-repo.js';
 export { UserContextRepo } from './user-context-repo.js';
+export { planningModule } from './descriptor.js';

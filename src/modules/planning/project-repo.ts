@@ -5,10 +5,11 @@ import { PROJECT_STATUSES, type ProjectStatus } from './values.js';
 import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { changeOptionsSchema, newProjectSchema, planningPageSchema, type NewProjectInput } from './validation.js';
-import { AuditedRepo, type ChangeOptions } from '../../repos/audited-write.js';
+import type { Executor, RepoContext } from '../../repos/repo-context.js';
+import { auditedRepo, type AuditedRepoOptions, type AuditedWriter, type ChangeOptions } from './audited-writer.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { run } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 
 const COLUMNS = ['id', 'name', 'description', 'status', 'created_at', 'updated_at'] as const;
 
@@ -24,15 +25,25 @@ const COLUMNS = ['id', 'name', 'description', 'status', 'created_at', 'updated_a
  * await projects.setStatus(project.id, 'paused', { actor: 'tg:42' });
  * ```
  */
-export class ProjectRepo extends AuditedRepo {
-  // names are unique: the name is the whole key
-  readonly #byName = new KeysetListing<Project>(this.ctx, { column: 'name', order: 'asc', unique: true }, () => this.ctx.db.selectFrom('projects').select(COLUMNS));
+export class ProjectRepo {
+  readonly #ctx: RepoContext;
+  readonly #writer: AuditedWriter;
+  readonly #byName: KeysetListing<Project>;
+
+  /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
+  constructor(db: Executor, options?: AuditedRepoOptions) {
+    const { ctx, writer } = auditedRepo(db, options);
+    this.#ctx = ctx;
+    this.#writer = writer;
+    // names are unique: the name is the whole key
+    this.#byName = new KeysetListing<Project>(this.#ctx, { column: 'name', order: 'asc', unique: true }, () => this.#ctx.db.selectFrom('projects').select(COLUMNS));
+  }
 
   /** Creates a project; a taken name throws `SchemaKitConflictError` (`projects_name_key`). */
   async create(project: NewProjectInput, options: ChangeOptions = {}): Promise<Project> {
     const row = parseInput(newProjectSchema, project, 'project');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.writer.write(actor, {
+    return this.#writer.write(actor, {
       write: (db) => db.insertInto('projects').values(row).returning(COLUMNS).executeTakeFirstOrThrow(),
       event: (p) => ({ action: 'project.created', entity_type: 'project', entity_id: p.id, details: { before: null, after: { name: p.name, description: p.description, status: p.status } } }),
     });
@@ -41,13 +52,13 @@ export class ProjectRepo extends AuditedRepo {
   /** The project with this id, or undefined. */
   async get(id: string): Promise<Project | undefined> {
     const projectId = parseInput(uuid, id, 'id');
-    return run(this.ctx.db.selectFrom('projects').select(COLUMNS).where('id', '=', projectId).executeTakeFirst());
+    return run(this.#ctx.db.selectFrom('projects').select(COLUMNS).where('id', '=', projectId).executeTakeFirst());
   }
 
   /** The project with this name, or undefined. */
   async findByName(name: string): Promise<Project | undefined> {
     const projectName = parseInput(newProjectSchema.shape.name, name, 'name');
-    return run(this.ctx.db.selectFrom('projects').select(COLUMNS).where('name', '=', projectName).executeTakeFirst());
+    return run(this.#ctx.db.selectFrom('projects').select(COLUMNS).where('name', '=', projectName).executeTakeFirst());
   }
 
   /** One keyset page of every project, by name. */
@@ -61,7 +72,7 @@ export class ProjectRepo extends AuditedRepo {
     const projectId = parseInput(uuid, id, 'id');
     const newStatus = parseInput(z.enum(PROJECT_STATUSES), status, 'status');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.writer.write(actor, {
+    return this.#writer.write(actor, {
       before: (trx) => trx.selectFrom('projects').select('status').where('id', '=', projectId).forUpdate().executeTakeFirst(),
       write: async (db) => {
         const row = await db.updateTable('projects').set({ status: newStatus }).where('id', '=', projectId).returning(COLUMNS).executeTakeFirst();

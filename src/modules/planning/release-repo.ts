@@ -5,10 +5,11 @@ import { RELEASE_STATUSES, type ReleaseStatus } from './values.js';
 import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { changeOptionsSchema, newReleaseSchema, planningPageSchema, type NewReleaseInput } from './validation.js';
-import { AuditedRepo, type ChangeOptions } from '../../repos/audited-write.js';
+import type { Executor, RepoContext } from '../../repos/repo-context.js';
+import { auditedRepo, type AuditedRepoOptions, type AuditedWriter, type ChangeOptions } from './audited-writer.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { run } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 
 const COLUMNS = ['id', 'project_id', 'version', 'target_date', 'status', 'created_at', 'updated_at'] as const;
 
@@ -24,16 +25,27 @@ const COLUMNS = ['id', 'project_id', 'version', 'target_date', 'status', 'create
  * await releases.setStatus(r.id, 'released', { actor: 'tg:42' });
  * ```
  */
-export class ReleaseRepo extends AuditedRepo {
-  readonly #byProject = new KeysetListing<Release>(this.ctx, { column: 'created_at', order: 'desc' }, (value) =>
-    this.ctx.db.selectFrom('releases').select(COLUMNS).where('project_id', '=', value('project')),
-  );
+export class ReleaseRepo {
+  readonly #ctx: RepoContext;
+  readonly #writer: AuditedWriter;
+  readonly #byProject: KeysetListing<Release>;
+
+  /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
+  constructor(db: Executor, options?: AuditedRepoOptions) {
+    const { ctx, writer } = auditedRepo(db, options);
+    this.#ctx = ctx;
+    this.#writer = writer;
+    this.#byProject = new KeysetListing<Release>(this.#ctx, { column: 'created_at', order: 'desc' }, (value) =>
+      this.#ctx.db.selectFrom('releases').select(COLUMNS).where('project_id', '=', value('project')),
+    );
+  }
+
   /** Creates a release; `target_date` is a `'YYYY-MM-DD'` day (a Date counts as its UTC day). A
    * version taken in the project throws `SchemaKitConflictError` (`releases_project_id_version_key`). */
   async create(release: NewReleaseInput, options: ChangeOptions = {}): Promise<Release> {
     const row = parseInput(newReleaseSchema, release, 'release');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.writer.write(actor, {
+    return this.#writer.write(actor, {
       write: (db) => db.insertInto('releases').values(row).returning(COLUMNS).executeTakeFirstOrThrow(),
       event: (r) => ({
         action: 'release.created', entity_type: 'release', entity_id: r.id,
@@ -45,7 +57,7 @@ export class ReleaseRepo extends AuditedRepo {
   /** The release with this id, or undefined. */
   async get(id: string): Promise<Release | undefined> {
     const releaseId = parseInput(uuid, id, 'id');
-    return run(this.ctx.db.selectFrom('releases').select(COLUMNS).where('id', '=', releaseId).executeTakeFirst());
+    return run(this.#ctx.db.selectFrom('releases').select(COLUMNS).where('id', '=', releaseId).executeTakeFirst());
   }
 
   /** One keyset page of the project's releases, newest first. */
@@ -60,7 +72,7 @@ export class ReleaseRepo extends AuditedRepo {
     const releaseId = parseInput(uuid, id, 'id');
     const newStatus = parseInput(z.enum(RELEASE_STATUSES), status, 'status');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.writer.write(actor, {
+    return this.#writer.write(actor, {
       before: (trx) => trx.selectFrom('releases').select('status').where('id', '=', releaseId).forUpdate().executeTakeFirst(),
       write: async (db) => {
         const row = await db.updateTable('releases').set({ status: newStatus }).where('id', '=', releaseId).returning(COLUMNS).executeTakeFirst();

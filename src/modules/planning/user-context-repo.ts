@@ -2,8 +2,9 @@ import type { Project, UserContext } from './tables.js';
 import { uuid } from '../../validation/common.js';
 import { parseInput } from '../../validation/parse.js';
 import { changeOptionsSchema, contextUserIdSchema } from './validation.js';
-import { AuditedRepo, type ChangeOptions } from '../../repos/audited-write.js';
-import { run } from '../../repos/repo-context.js';
+import type { Executor, RepoContext } from '../../repos/repo-context.js';
+import { auditedRepo, type AuditedRepoOptions, type AuditedWriter, type ChangeOptions } from './audited-writer.js';
+import { run } from '../../repos/run.js';
 
 const COLUMNS = ['user_id', 'active_project_id', 'updated_at'] as const;
 
@@ -20,14 +21,24 @@ const COLUMNS = ['user_id', 'active_project_id', 'updated_at'] as const;
  * const project = await contexts.activeProject('tg:42'); // undefined until one is set
  * ```
  */
-export class UserContextRepo extends AuditedRepo {
+export class UserContextRepo {
+  readonly #ctx: RepoContext;
+  readonly #writer: AuditedWriter;
+
+  /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
+  constructor(db: Executor, options?: AuditedRepoOptions) {
+    const { ctx, writer } = auditedRepo(db, options);
+    this.#ctx = ctx;
+    this.#writer = writer;
+  }
+
   /** Sets (or clears, with null) the user's active project, creating the context on first use
    * (INSERT ... ON CONFLICT DO UPDATE). An unknown project throws `SchemaKitConflictError`. */
   async set(userId: string, projectId: string | null, options: ChangeOptions = {}): Promise<UserContext> {
     const user_id = parseInput(contextUserIdSchema, userId, 'userId');
     const active_project_id = parseInput(uuid.nullable(), projectId, 'projectId');
     const { actor } = parseInput(changeOptionsSchema, options, 'options');
-    return this.writer.write(actor, {
+    return this.#writer.write(actor, {
       before: async (trx) => {
         // create the context first, so that concurrent first sets chain too: the later one waits
         // for the earlier to commit, then reads and locks its row
@@ -52,14 +63,14 @@ export class UserContextRepo extends AuditedRepo {
   /** The user's context, or undefined when none was set. */
   async get(userId: string): Promise<UserContext | undefined> {
     const user_id = parseInput(contextUserIdSchema, userId, 'userId');
-    return run(this.ctx.db.selectFrom('user_context').select(COLUMNS).where('user_id', '=', user_id).executeTakeFirst());
+    return run(this.#ctx.db.selectFrom('user_context').select(COLUMNS).where('user_id', '=', user_id).executeTakeFirst());
   }
 
   /** The user's active project, or undefined when none is set (or it was deleted). */
   async activeProject(userId: string): Promise<Project | undefined> {
     const user_id = parseInput(contextUserIdSchema, userId, 'userId');
     return run(
-      this.ctx.db
+      this.#ctx.db
         .selectFrom('user_context as c')
         .innerJoin('projects as p', 'p.id', 'c.active_project_id')
         .select(['p.id', 'p.name', 'p.description', 'p.status', 'p.created_at', 'p.updated_at'])

@@ -9,3 +9,4 @@ export {
   type RecordedRoleChangeInput,
   type RoleChangeOutcome,
 } from './role-change-log-repo.js';
+export { rolesModule } from './descriptor.js';

@@ -9,7 +9,15 @@ import { changeRoleSchema, recordRoleChangeSchema, roleHistoryPageSchema, roleLi
 import type { Page, PageOptions } from '../../repos/page.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import { planned } from '../../repos/planned.js';
-import { inTransaction, repoContext, retryPartitionRace, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { inTransaction } from '../../repos/transaction.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
+import { retryPartitionRace } from '../../repos/retry.js';
+import { writtenInput } from '../../vocabulary/references.js';
+import { rolesModule } from './descriptor.js';
+
+/** The input 'change' this repository writes, for the errors its vocabularies raise. */
+const CHANGE_INPUT = writtenInput('change', rolesModule);
 
 // built once: building a zod schema costs far more than parsing with it
 const changedBySchema = idText(512);
@@ -122,7 +130,7 @@ export class RoleChangeLogRepo {
         .returning(COLUMNS)
         .executeTakeFirstOrThrow();
       return { changed: true, previous_role: user.role, new_role: input.new_role, entry };
-    }, 'change'));
+    }, CHANGE_INPUT));
   }
 
   /** Logs a role change without touching `users`, for hosts that keep roles elsewhere. */
@@ -135,7 +143,7 @@ export class RoleChangeLogRepo {
       .insertInto('user_role_change_log')
       .values({ ...input, change_metadata: JSON.stringify(input.change_metadata ?? {}) as unknown as JsonValue })
       .returning(COLUMNS);
-    return retryPartitionRace(this.#ctx.db, 'record', () => run(insert.executeTakeFirstOrThrow(), 'change'));
+    return retryPartitionRace(this.#ctx.db, 'record', () => run(insert.executeTakeFirstOrThrow(), CHANGE_INPUT));
   }
 
   /** One keyset page of a user's role changes, newest first. */

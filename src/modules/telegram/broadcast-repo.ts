@@ -10,7 +10,14 @@ import type { User } from '../core/index.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
 import { encodeCursor } from '../../repos/cursor.js';
 import { PreparedSql } from '../../repos/prepared.js';
-import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { qualifiedTable, repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
+import { runPrepared } from '../../repos/prepared.js';
+import { writtenInput } from '../../vocabulary/references.js';
+import { telegramModule } from './descriptor.js';
+
+/** The input 'broadcast' this repository writes, for the errors its vocabularies raise. */
+const BROADCAST_INPUT = writtenInput('broadcast', telegramModule);
 
 /** A user a broadcast goes to: what a sender needs to address and greet them. */
 export type BroadcastRecipient = Pick<User, 'id' | 'telegram_id' | 'telegram_username' | 'telegram_first_name' | 'telegram_last_name' | 'role' | 'preferences'>;
@@ -61,7 +68,7 @@ export class BroadcastRepo {
         .values({ ...row, status: row.scheduled_at ? 'scheduled' : 'draft' })
         .returning(COLUMNS)
         .executeTakeFirstOrThrow(),
-      'broadcast',
+      BROADCAST_INPUT,
     );
   }
 

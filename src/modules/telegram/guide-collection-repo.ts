@@ -6,7 +6,8 @@ import { parseInput } from '../../validation/parse.js';
 import { telegramPageSchema } from './validation.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 import { AGAIN, withRetries } from '../../repos/retry.js';
 import { saturatingAdd } from '../../repos/counters.js';
 

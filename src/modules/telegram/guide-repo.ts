@@ -7,8 +7,14 @@ import { parseInput } from '../../validation/parse.js';
 import { newGuideSchema, telegramPageSchema, type NewGuideInput } from './validation.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 import { saturatingAdd } from '../../repos/counters.js';
+import { writtenInput } from '../../vocabulary/references.js';
+import { telegramModule } from './descriptor.js';
+
+/** The input 'guide' this repository writes, for the errors its vocabularies raise. */
+const GUIDE_INPUT = writtenInput('guide', telegramModule);
 
 const COLUMNS = ['id', 'title', 'description', 'content_url', 'category', 'tags', 'difficulty_level', 'views_count', 'is_active', 'created_at', 'updated_at'] as const;
 
@@ -37,7 +43,7 @@ export class GuideRepo {
   /** Creates a guide. */
   async create(guide: NewGuideInput): Promise<Guide> {
     const row = parseInput(newGuideSchema, guide, 'guide');
-    return run(this.#ctx.db.insertInto('guides').values(row).returning(COLUMNS).executeTakeFirstOrThrow(), 'guide');
+    return run(this.#ctx.db.insertInto('guides').values(row).returning(COLUMNS).executeTakeFirstOrThrow(), GUIDE_INPUT);
   }
 
   /** The guide with this id, or undefined. */

@@ -43,3 +43,4 @@ export { BroadcastRepo, type DeliveryCounts, type BroadcastRecipient } from './b
 export { GuideCollectionRepo, type SaveGuideResult } from './guide-collection-repo.js';
 export { GuideRepo } from './guide-repo.js';
 export { TelegramCommandRepo } from './telegram-command-repo.js';
+export { telegramModule } from './descriptor.js';

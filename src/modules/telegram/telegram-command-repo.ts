@@ -3,7 +3,8 @@ import type { TelegramCommand } from './tables.js';
 import { parseInput } from '../../validation/parse.js';
 import { commandNameSchema, telegramCommandSchema, type TelegramCommandInput } from './validation.js';
 import { roleNameSchema } from '../core/index.js';
-import { repoContext, run, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
 
 const COLUMNS = ['command', 'description', 'required_role', 'is_enabled', 'created_at', 'updated_at'] as const;
 

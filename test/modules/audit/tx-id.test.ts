@@ -2,7 +2,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { EventLogRepo, grantRuntimeAccess, migrateToLatest, type Database } from '../../../src/index.js';
-import { SHIPPED_CATALOG } from '../../../src/migrate/catalog.js';
+import { SHIPPED_CATALOG } from '../../../src/shipped.js';
 import { migrateCatalogToLatest } from '../../../src/migrate/migrate-to-latest.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { hangGuard } from '../../helpers/wait.js';

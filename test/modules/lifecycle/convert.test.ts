@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { dropPartitionsBefore, EventLogRepo, grantRuntimeAccess, migrateDown, migrateToLatest, RoleChangeLogRepo } from '../../../src/index.js';
-import { SHIPPED_CATALOG, type Catalog } from '../../../src/migrate/catalog.js';
+import { type Catalog } from '../../../src/migrate/catalog.js';
+import { SHIPPED_CATALOG } from '../../../src/shipped.js';
 import { migrateCatalogToLatest } from '../../../src/migrate/migrate-to-latest.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { createUser } from '../../helpers/installed.js';

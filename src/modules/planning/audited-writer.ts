@@ -1,11 +1,15 @@
+/** Audited writes of the planning repositories: each change, with its event appended to the audit module's event_log in one transaction. */
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import { sqlStateOf } from '../database-errors.js';
-import { SchemaKitError, SchemaKitValidationError } from '../errors.js';
-import type { Database } from '../schema/database.js';
-import { parseInput } from '../validation/parse.js';
-import { EventLogRepo } from '../modules/audit/index.js';
-import { inTransaction, repoContext, retryPartitionRace, run, type Executor, type RepoContext, type RepoOptions, type ScopedExecutor } from './repo-context.js';
+import { sqlStateOf } from '../../database-errors.js';
+import { SchemaKitError, SchemaKitValidationError } from '../../errors.js';
+import type { Database } from '../../schema/database.js';
+import { parseInput } from '../../validation/parse.js';
+import { EventLogRepo } from '../audit/index.js';
+import { inTransaction } from '../../repos/transaction.js';
+import { repoContext, type Executor, type RepoContext, type RepoOptions, type ScopedExecutor } from '../../repos/repo-context.js';
+import { run } from '../../repos/run.js';
+import { retryPartitionRace } from '../../repos/retry.js';
 
 /** Options of the planning repositories: the schema, and whether changes are audited. */
 export interface AuditedRepoOptions extends RepoOptions {
@@ -74,17 +78,9 @@ export class AuditedWriter {
   }
 }
 
-/** The base of the planning repositories: the schema-scoped executor and the audited writer. */
-export abstract class AuditedRepo {
-  /** Where the repository runs its SQL. @internal */
-  protected readonly ctx: RepoContext;
-  /** Writes each change, with its event when auditing. @internal */
-  protected readonly writer: AuditedWriter;
-
-  /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
-  constructor(db: Executor, options: AuditedRepoOptions = {}) {
-    const { audit, ...rest } = options;
-    this.ctx = repoContext(db, rest);
-    this.writer = new AuditedWriter(this.ctx, audit);
-  }
+/** The context and audited writer of a planning repository, from its constructor's arguments. */
+export function auditedRepo(db: Executor, options: AuditedRepoOptions = {}): { readonly ctx: RepoContext; readonly writer: AuditedWriter } {
+  const { audit, ...rest } = options;
+  const ctx = repoContext(db, rest);
+  return { ctx, writer: new AuditedWriter(ctx, audit) };
 }

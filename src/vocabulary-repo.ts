@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { SchemaKitDatabaseError, SchemaKitNotFoundError, SchemaKitValidationError } from '../errors.js';
-import { freeText, vocabularyValue } from '../validation/common.js';
-import { parseInput } from '../validation/parse.js';
-import { PreparedSql } from '../repos/prepared.js';
-import { qualifiedTable, repoContext, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../repos/repo-context.js';
-import { VOCABULARIES, VOCABULARY_NAMES, type VocabularyName, type VocabularyValue } from './registry.js';
-import type { VocabularyEntry } from './types.js';
+import { SchemaKitDatabaseError, SchemaKitNotFoundError, SchemaKitValidationError } from './errors.js';
+import { freeText, vocabularyValue } from './validation/common.js';
+import { parseInput } from './validation/parse.js';
+import { PreparedSql } from './repos/prepared.js';
+import { qualifiedTable, repoContext, type Executor, type RepoContext, type RepoOptions } from './repos/repo-context.js';
+import { runPrepared } from './repos/prepared.js';
+import { VOCABULARIES, VOCABULARY_NAMES, type VocabularyName, type VocabularyValue } from './modules.js';
+import type { VocabularyEntry } from './vocabulary/types.js';
 
 const vocabularyName = z.string().refine((name) => (VOCABULARY_NAMES as readonly string[]).includes(name), {
   message: `must be one of: ${VOCABULARY_NAMES.join(', ')}`,

@@ -1,0 +1,113 @@
+/**
+ * schema-kit's own modules bound to the shared machinery: the catalog the runner installs, and the
+ * public entry points over it (migrate, down, status, grants, doctor). The machinery itself takes
+ * any list of module descriptors; this file gives it {@link MODULES}.
+ */
+import type { Kysely } from 'kysely';
+import { grantModulesAccess, type GrantOptions } from './grants.js';
+import { catalogOf, type Catalog } from './migrate/catalog.js';
+import { migrateCatalogDown } from './migrate/migrate-down.js';
+import { migrateCatalogToLatest } from './migrate/migrate-to-latest.js';
+import { catalogStatus, type MigrationStatusResult } from './migrate/migration-status.js';
+import type { MigrateDownOptions, MigrationOptions, MigrationRunResult } from './migrate/options.js';
+import { MODULES, type ModuleName } from './modules.js';
+import { checkModulesSchema, type SchemaCheckOptions, type SchemaCheckResult } from './schema-check/doctor.js';
+
+/** The catalog of the modules schema-kit ships, their migrations parsed once. */
+export const SHIPPED_CATALOG: Catalog = catalogOf(MODULES);
+
+/**
+ * Upgrades the installed modules and installs the ones named in `add` (an empty schema gets
+ * `modules`, or every module), each migration in its own transaction, under an advisory lock
+ * keyed on the target schema so concurrent runners are safe: one applies, the others wait and
+ * find nothing to do. The modules a run installs are recorded in the schema as intended before
+ * any of their migrations runs, so a run cut off half-way (killed, connection lost) is finished by
+ * the next run, and `status` shows what is left. Stops before running
+ * anything when an applied migration's file changed or is missing, the database is ahead of the
+ * package, or `modules` names a module that is not installed (`not_installed`: use `add`). Then
+ * keeps the partitioned logs' monthly partitions `DEFAULT_MONTHS_AHEAD` (3) months ahead.
+ *
+ * Invalid options throw {@link SchemaKitValidationError} before any SQL runs; every other failure
+ * is returned in `error`.
+ *
+ * ### Examples
+ * ```ts
+ * const { error, results } = await migrateToLatest(db, { modules: ['audit', 'idempotency'] });
+ * if (error) throw error;
+ * await migrateToLatest(db, { add: ['telegram'] }); // later: one more module
+ * ```
+ */
+export async function migrateToLatest<DB>(db: Kysely<DB>, options?: MigrationOptions<ModuleName>): Promise<MigrationRunResult> {
+  return migrateCatalogToLatest(db as Kysely<unknown>, SHIPPED_CATALOG, options);
+}
+
+/**
+ * Reverts the `steps` most recently applied migrations (default 1) of the chosen modules, newest
+ * first, under the same lock as {@link migrateToLatest}, all in one transaction (unless one of
+ * them opts out of transactions), so a failure reverts nothing. Before reverting anything it
+ * checks what would be dropped (`impact`: tables and their rows) and refuses (`down_blocked`)
+ * when an object outside the schema depends on one of those tables, and refuses a migration whose
+ * file changed or is missing. With `dryRun`, `impact` tells a caller what to confirm.
+ *
+ * ### Examples
+ * ```ts
+ * const { error } = await migrateDown(db, { steps: 2 });
+ * ```
+ */
+export async function migrateDown<DB>(db: Kysely<DB>, options?: MigrateDownOptions<ModuleName>): Promise<MigrationRunResult> {
+  return migrateCatalogDown(db as Kysely<unknown>, SHIPPED_CATALOG, options);
+}
+
+/**
+ * Compares the shipped migrations of the modules `migrate` would act on (the installed ones, or
+ * on an empty schema the named ones or all) with the database's history, without taking a lock
+ * or changing anything. Connection failures, and `modules` naming a module that is not installed
+ * (`not_installed`), are thrown as typed errors.
+ *
+ * ### Examples
+ * ```ts
+ * const status = await migrationStatus(db);
+ * if (!status.upToDate) console.log(`${status.pending} pending`);
+ * ```
+ */
+export async function migrationStatus<DB>(db: Kysely<DB>, options?: MigrationOptions<ModuleName>): Promise<MigrationStatusResult> {
+  return catalogStatus(db as Kysely<unknown>, SHIPPED_CATALOG, options);
+}
+
+/**
+ * Grants a runtime role exactly what the repositories need on the tables installed in the schema,
+ * as each module's descriptor declares it: USAGE on the schema; SELECT and INSERT on the
+ * append-only logs; SELECT, INSERT, UPDATE and DELETE on every other table; SELECT only on
+ * `lifecycle_log`; nothing on the runner's history and modules tables nor on partitions directly
+ * (rows are reached through their parent table); no DDL (no CREATE on the schema, no ownership).
+ * EXECUTE on `create_partitions`, and with `erasure: true` on the functions `forgetUser` calls.
+ * Privileges the role had on the schema's tables are revoked first. Run it as the owner after
+ * `migrateToLatest`, and again after installing more modules. Returns the statements it ran.
+ * Throws a `SchemaKitError` (`runtime_may_create`) and grants nothing when the role could
+ * still create objects in the schema afterwards: through PUBLIC (see `revokePublicCreate`), as the
+ * schema's owner, or through a role it is a member of.
+ *
+ * ### Examples
+ * ```ts
+ * await grantRuntimeAccess(db, { role: 'bot_runtime' });
+ * ```
+ */
+export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptions): Promise<string[]> {
+  return grantModulesAccess(db as Kysely<unknown>, MODULES, options);
+}
+
+/**
+ * Compares the live schema of the installed modules with the schema this package ships (tables,
+ * columns and their types, constraints, indexes, triggers and whether they are enabled, the
+ * functions they call, sequences), and with `role` the runtime role's privileges with what
+ * {@link grantRuntimeAccess} gives. Reads only. Returns one {@link SchemaDifference} per difference.
+ *
+ * ### Examples
+ * ```ts
+ * const { ok, differences } = await checkSchema(db, { role: 'bot_runtime' });
+ * if (!ok) differences.forEach((d) => console.error(d.message));
+ * ```
+ */
+export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOptions = {}): Promise<SchemaCheckResult> {
+  return checkModulesSchema(db as Kysely<unknown>, MODULES, options);
+}
