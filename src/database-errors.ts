@@ -36,7 +36,8 @@ function vocabularyViolation(error: PgLikeError, cause: unknown, input: WrittenI
 
 /**
  * Whether `error` (a driver's, or a schema-kit error wrapping one) is an insert that lost a race
- * with `createPartitions`: the row was routed to a partitioned log's DEFAULT partition, waited for
+ * with the attach of a partition (`createPartitions`, or the host's own for its tables): the row
+ * was routed to a DEFAULT partition (a table named `<parent>_default`), waited for
  * its lock while the partition of the row's month was attached, and then no longer fit the
  * DEFAULT partition's bounds. PostgreSQL reports it as 23514 on that partition with no constraint
  * name (a CHECK constraint's violation always names it). The statement wrote nothing, and the
