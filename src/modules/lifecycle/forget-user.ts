@@ -118,7 +118,7 @@ export async function forgetUser<DB>(db: Kysely<DB>, options: ForgetUserOptions)
   // 3. erase everything that names the user, in one transaction
   return inTransaction(plain, async (trx) => {
     // rows moving between partitions (createPartitions) would escape the erasure: take turns
-    await lockPartitionMaintenance(trx, schema, installed);
+    await lockPartitionMaintenance<Database>(trx, schema, installed);
     const idList = await identifiersOf(trx, schema, installed, user, parsed.identifiers);
     // an identifier the user gained meanwhile (a new email) is remembered too
     await sql`select ${sql.id(schema, 'lifecycle_remember_erasure')}(${idList}::text[])`.execute(trx);
