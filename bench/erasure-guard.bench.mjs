@@ -4,7 +4,8 @@
 // dormant (no erasure ever ran: its WHEN clause skips it), active (after an erasure, with 1,000
 // forgotten identifiers), and absent (the trigger disabled: the table as it was before the guard),
 // interleaved round by round on one database. Commits with synchronous_commit=off, so the fsync
-// latency does not hide the per-row cost. Ratios = median over rounds of variant/absent.
+// latency does not hide the per-statement cost (BENCH_DURABLE=1: durable commits, as a service
+// runs). Ratios = median over rounds of variant/absent.
 //
 //   npm run build && node bench/erasure-guard.bench.mjs
 //   BENCH_MS=300 BENCH_ROUNDS=8 BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres node bench/erasure-guard.bench.mjs
@@ -17,7 +18,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 
 const { EventLogRepo, forgetUser } = await loadKit();
 const bench = await createBenchDatabase({ poolSize: 2 });
-const pool = new pg.Pool({ connectionString: bench.url, max: 16, options: '-c synchronous_commit=off' });
+const DURABLE = process.env.BENCH_DURABLE === '1';
+const pool = new pg.Pool({ connectionString: bench.url, max: 16, ...(DURABLE ? {} : { options: '-c synchronous_commit=off' }) });
 pool.on('error', () => undefined); // DROP DATABASE ... WITH (FORCE) at the end cuts idle clients off
 const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
 const events = new EventLogRepo(db);
@@ -40,7 +42,7 @@ try {
   await guard('active', async () => undefined);
   const ratio = (variant, key) => median(results[variant].map((r, i) => r[key] / results.absent[i][key]));
   const med = (variant, key, digits = 0) => fmt(median(results[variant].map((r) => r[key])), digits);
-  console.log(`# The erasure guard on the append path\n\nCommand: \`node bench/erasure-guard.bench.mjs\` (BENCH_MS=${MS}, BENCH_ROUNDS=${ROUNDS}); ${machine()}.\n`);
+  console.log(`# The erasure guard on the append path\n\nCommand: \`node bench/erasure-guard.bench.mjs\` (BENCH_MS=${MS}, BENCH_ROUNDS=${ROUNDS}, ${DURABLE ? 'durable commits' : 'synchronous_commit=off'}); ${machine()}.\n`);
   console.log(
     table(
       ['measure', 'absent', 'dormant', 'active', 'dormant / absent', 'active / absent'],

@@ -123,6 +123,7 @@ SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('event_log', 'created_at', ARR
 -- schema-kit:down
 SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('event_log', NULL, ARRAY['id'], 0);
 DROP TRIGGER event_log_refuse_forgotten ON :SCHEMA_KIT_SCHEMA.event_log;
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_refuse_forgotten();
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_pseudonymize(text[], text);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_redact_details(jsonb, text, boolean, text[], text);
 DROP TABLE :SCHEMA_KIT_SCHEMA.event_log_personal_fields;

@@ -5,3 +5,4 @@ SELECT :SCHEMA_KIT_SCHEMA.lifecycle_guard_forgotten(':SCHEMA_KIT_SCHEMA.user_con
 
 -- schema-kit:down
 DROP TRIGGER user_context_refuse_forgotten ON :SCHEMA_KIT_SCHEMA.user_context;
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.user_context_refuse_forgotten();

@@ -86,6 +86,7 @@ SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('user_role_change_log', 'chang
 -- schema-kit:down
 SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('user_role_change_log', NULL, ARRAY['id'], 0);
 DROP TRIGGER user_role_change_log_refuse_forgotten ON :SCHEMA_KIT_SCHEMA.user_role_change_log;
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_refuse_forgotten();
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_pseudonymize(uuid, text[], text);
 CREATE OR REPLACE FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_reject_change() RETURNS trigger
   LANGUAGE plpgsql
