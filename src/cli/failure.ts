@@ -41,10 +41,16 @@ const HINTS: Record<string, string> = {
   down_blocked: 'drop or change the objects named above first, or revert fewer steps',
   confirmation_required: 'run again with --yes to go ahead (--dry-run shows the SQL)',
   unexpected: 'this is a bug in schema-kit or a state it did not foresee: run again with --verbose and report the stack',
+  timeout: 'a limit ran out and nothing took effect: run it again (end long or idle transactions first)',
+  serialization_failure: 'the transaction lost a race and was rolled back: run it again',
+  contention: 'it lost a race with concurrent work and wrote nothing: run it again',
+  outcome_unknown: 'the server may or may not have done it: check the state (schema-kit status) before running it again',
+  permission_denied: 'connect as the owner, or grant the role what it lacks (schema-kit grants --help)',
+  user_forgotten: 'the write names a user forgetUser forgot: it stays refused (docs/lifecycle.md)',
 };
 
 /** The hint line for a failure with `code`, during `command` when known. */
-function hintFor(code: string, command: string | undefined): string {
+export function hintFor(code: string, command: string | undefined): string {
   if (code === 'usage' || code === 'validation') return `see schema-kit ${command && command !== 'help' ? `${command} ` : ''}--help`;
   return HINTS[code] ?? 'run again with --verbose for details';
 }
