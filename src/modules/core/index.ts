@@ -23,10 +23,13 @@ export {
   newUserSchema,
   telegramUserSchema,
   telegramIdSchema,
+  languageCodeSchema,
+  userPatchSchema,
   newRoleSchema,
   type NewUserInput,
+  type UserPatchInput,
   type TelegramUserInput,
   type NewRoleInput,
 } from './validation.js';
 export { RoleRepo, type AddRoleResult } from './role-repo.js';
-export { UserRepo, type UpsertTelegramUserResult } from './user-repo.js';
+export { UserRepo, type UpsertTelegramUserOptions, type UpsertTelegramUserResult } from './user-repo.js';
