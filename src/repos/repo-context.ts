@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type KyselyPlugin, type Transaction } from 'kysely';
 import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
 import { isDatabaseError, toSchemaKitError, writeOutcome } from '../database-errors.js';
-import { SchemaKitConflictError } from '../errors.js';
+import { SchemaKitConflictError, SchemaKitError, SchemaKitValidationError } from '../errors.js';
 import { directPoolOf, preparedStatementsOption, type DirectPool, type PreparedSql } from './prepared.js';
 import { withRetries } from './retry.js';
 
@@ -38,6 +38,16 @@ export interface RepoOptions {
    * environment sets `SCHEMA_KIT_PREPARED_STATEMENTS=off`.
    */
   readonly preparedStatements?: boolean;
+  /**
+   * Let a repository built on the Kysely instance (not a transaction) run inside a
+   * `processOnce` handler, on a connection of its own: its writes commit whether or not the
+   * handler's transaction does (a record of a failed attempt that must outlive it). By default
+   * such a call throws `SchemaKitError` `outside_handler_transaction` before any SQL runs: inside
+   * a handler, build repositories on the handler's `trx`. On PGlite (one connection) a repository
+   * allowed out cannot run inside a handler at all: it waits for the connection the handler holds.
+   * Default false.
+   */
+  readonly allowOutsideTransaction?: boolean;
 }
 
 /** Where a repository runs its SQL: an executor scoped to the schema, and the schema's name. */
@@ -55,13 +65,51 @@ export interface RepoContext {
   readonly direct: DirectPool | undefined;
 }
 
+/** Set while a `processOnce` handler runs: the calls made inside it (and what they start) see it. */
+const insideHandler = new AsyncLocalStorage<true>();
+/** The executors of repositories built on a Kysely instance without `allowOutsideTransaction`. */
+const guarded = new WeakSet<object>();
+
+/** Throws when the current call runs inside a `processOnce` handler (see {@link RepoOptions.allowOutsideTransaction}). */
+function refuseInsideHandler(): void {
+  if (!insideHandler.getStore()) return;
+  throw new SchemaKitError(
+    'outside_handler_transaction',
+    "A repository built on the outer Kysely instance was used inside a processOnce handler: its SQL would run outside the handler's " +
+      "transaction (committing even if the handler fails; on PGlite, waiting for the one connection the handler holds). Build it on the " +
+      "handler's trx (`new EventLogRepo(trx)`), or pass { allowOutsideTransaction: true } to write outside the transaction on purpose.",
+  );
+}
+
+/** Refuses, before compiling, a query of a guarded repository inside a handler. */
+const HANDLER_GUARD: KyselyPlugin = {
+  transformQuery: (args) => {
+    refuseInsideHandler();
+    return args.node;
+  },
+  transformResult: async (args) => args.result,
+};
+
+/** Throws `outside_handler_transaction` when the repository of `ctx` is guarded and the call runs
+ * inside a `processOnce` handler: for calls that open a transaction on the host's Kysely. */
+export function refuseOutsideHandlerTransaction(ctx: RepoContext): void {
+  if (guarded.has(ctx.plain)) refuseInsideHandler();
+}
+
 /** Validates the options and builds the {@link RepoContext} of a repository. */
 export function repoContext(db: Executor, options: RepoOptions | undefined): RepoContext {
   const schema = validateSchemaName(options?.schema ?? DEFAULT_SCHEMA, 'options.schema');
   const named = preparedStatementsOption(options?.preparedStatements);
-  const plain = db.withoutPlugins();
-  const direct = directPoolOf(db);
-  return { db: plain.withSchema(schema) as ScopedExecutor, schema, plain, named, direct };
+  const allowOut = options?.allowOutsideTransaction;
+  if (allowOut !== undefined && typeof allowOut !== 'boolean') throw new SchemaKitValidationError('options.allowOutsideTransaction', 'must be a boolean');
+  const guard = !db.isTransaction && !allowOut;
+  const plain = guard ? db.withoutPlugins().withPlugin(HANDLER_GUARD) : db.withoutPlugins();
+  const scopedDb = plain.withSchema(schema) as ScopedExecutor;
+  if (guard) {
+    guarded.add(plain);
+    guarded.add(scopedDb);
+  }
+  return { db: scopedDb, schema, plain, named, direct: directPoolOf(db) };
 }
 
 /** `db` (the host's, or one of its transactions) without the host's plugins, scoped to `schema`. */
@@ -148,6 +196,7 @@ export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transac
  * {@link SchemaKitOutcomeUnknownError}: only the COMMIT can have an unknown outcome.
  */
 async function inOwnTransaction<DB, T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>, argument?: string): Promise<T> {
+  if (guarded.has(db)) refuseInsideHandler();
   let committing = false;
   try {
     return await db.transaction().execute(async (trx) => {
@@ -180,13 +229,14 @@ class HostFailure {
 }
 
 /**
- * Runs code the host wrote (a `processOnce` handler) inside {@link inTransaction}: an error of
+ * Runs code the host wrote (a `processOnce` handler) inside {@link inTransaction}, marked as a
+ * handler for the calls it makes (see {@link RepoOptions.allowOutsideTransaction}): an error of
  * the host's own (not the database's) leaves the transaction as it was thrown; a database error
  * from the host's statements is typed like schema-kit's own.
  */
 export async function hostCode<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return await call();
+    return await insideHandler.run(true, call);
   } catch (error) {
     throw new HostFailure(error);
   }
@@ -224,6 +274,7 @@ export function qualifiedTable(ctx: RepoContext, table: string): string {
  * statement saves the server's parse and plan (bench/overhead.bench.mjs, bench/peers.bench.mjs).
  */
 export function runPrepared<R>(ctx: RepoContext, statement: PreparedSql, parameters: readonly unknown[], db: Executor = ctx.plain): Promise<R[]> {
+  if (guarded.has(db)) refuseInsideHandler();
   return statement.run<R>(db, parameters, ctx.named, db === ctx.plain ? ctx.direct : undefined);
 }
 

@@ -19,6 +19,7 @@ import {
   hostCode,
   inTransaction,
   qualifiedTable,
+  refuseOutsideHandlerTransaction,
   repoContext,
   run,
   runPrepared,
@@ -164,6 +165,7 @@ export class ProcessedMessageRepo<DB = Database> {
     const parsed = parseInput(processOnceOptionsSchema, options, 'options');
     const consumer = parsed.consumer ?? this.#consumer;
     if (typeof handler !== 'function') throw new SchemaKitValidationError('handler', 'must be a function');
+    refuseOutsideHandlerTransaction(this.#ctx); // this repository's own transaction, opened inside another's handler
     return inTransaction(this.#host, async (trx) => {
       const own = trx.withoutPlugins();
       if (!(await this.#claimIn(own, consumer, id))) {
