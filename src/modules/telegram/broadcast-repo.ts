@@ -12,10 +12,13 @@ import { encodeCursor } from '../../repos/cursor.js';
 import { PreparedSql } from '../../repos/prepared.js';
 import { qualifiedTable, repoContext, run, runPrepared, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 
-/** A user a broadcast goes to: what a sender needs to address and greet them. */
-export type BroadcastRecipient = Pick<User, 'id' | 'telegram_id' | 'telegram_username' | 'telegram_first_name' | 'telegram_last_name' | 'role' | 'preferences'>;
+/** A user a broadcast goes to: what a sender needs to address and greet them. `telegram_id` is
+ * always set (only users with one are recipients). */
+export type BroadcastRecipient = Pick<User, 'id' | 'telegram_username' | 'telegram_first_name' | 'telegram_last_name' | 'language_code' | 'role' | 'preferences'> & {
+  readonly telegram_id: string;
+};
 
-const RECIPIENT_COLUMNS = 'u.id, u.telegram_id, u.telegram_username, u.telegram_first_name, u.telegram_last_name, u.role, u.preferences';
+const RECIPIENT_COLUMNS = 'u.id, u.telegram_id, u.telegram_username, u.telegram_first_name, u.telegram_last_name, u.language_code, u.role, u.preferences';
 
 /** How many messages a send reached and how many failed. */
 export interface DeliveryCounts {

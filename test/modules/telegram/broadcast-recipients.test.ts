@@ -13,7 +13,7 @@ describe('BroadcastRepo.recipients', () => {
     let after: string | undefined;
     for (;;) {
       const page = await broadcasts().recipients(id, { limit, ...(after ? { after } : {}) });
-      ids.push(...page.items.map((r) => r.telegram_id!));
+      ids.push(...page.items.map((r): string => r.telegram_id)); // typed string: every recipient has one
       expect(page.items.length).toBeLessThanOrEqual(limit);
       if (!page.next) return ids;
       after = page.next;
@@ -32,7 +32,7 @@ describe('BroadcastRepo.recipients', () => {
     for (const limit of [1, 2, 3, 50]) expect((await allRecipients(toSubscribers.id, limit)).sort(), `limit ${limit}`).toEqual(expected);
     const first = await broadcasts().recipients(toSubscribers.id, { limit: 2 });
     expect(first.items[0]).toMatchObject({ role: 'subscriber', preferences: {} });
-    expect(Object.keys(first.items[0]!).sort()).toEqual(['id', 'preferences', 'role', 'telegram_first_name', 'telegram_id', 'telegram_last_name', 'telegram_username']);
+    expect(Object.keys(first.items[0]!).sort()).toEqual(['id', 'language_code', 'preferences', 'role', 'telegram_first_name', 'telegram_id', 'telegram_last_name', 'telegram_username']);
 
     const toAll = await broadcasts().create({ title: 'a', message_text: 'hi' });
     expect(toAll.target_audience).toBe('all');
