@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { toSchemaKitError } from '../database-errors.js';
-import { SchemaKitError } from '../errors.js';
-import { ERASURE_FUNCTIONS, RUNTIME_FUNCTIONS, runtimePrivileges } from '../grants.js';
+import { SchemaKitError, SchemaKitValidationError } from '../errors.js';
+import { ERASURE_FUNCTIONS, HOST_TABLE_PRIVILEGES, RUNTIME_FUNCTIONS, hostTableName, parseHostTables, runtimePrivileges, type HostTable } from '../grants.js';
 import { SHIPPED_CATALOG } from '../migrate/catalog.js';
 import { readInstallState } from '../migrate/history.js';
 import { planModules } from '../migrate/plan.js';
@@ -39,9 +39,16 @@ export interface SchemaCheckResult {
   readonly installed: readonly string[];
   /** The role whose privileges were compared, when one was given. */
   readonly role: string | undefined;
-  /** True when nothing differs. */
+  /** True when nothing differs (additions do not count, unless left out of `allowAdditions`). */
   readonly ok: boolean;
+  /** What is missing or changed: each fails the check. */
   readonly differences: readonly SchemaDifference[];
+  /**
+   * What the host added to schema-kit's tables and schema (an index, a trigger, a constraint, a
+   * nullable or defaulted column, a function, a sequence): reported, not failing. With
+   * `allowAdditions`, only the listed ones are here; the others are differences.
+   */
+  readonly additions: readonly SchemaDifference[];
 }
 
 /** Options of {@link checkSchema}. */
@@ -50,12 +57,28 @@ export interface SchemaCheckOptions {
   readonly schema?: string;
   /** Also compare this runtime role's privileges with what {@link grantRuntimeAccess} gives. */
   readonly role?: string;
+  /** With `role`: the host's tables granted with `grantRuntimeAccess({ alsoTables })`, compared too. */
+  readonly alsoTables?: readonly string[];
+  /**
+   * Make additions explicit: the objects (as {@link SchemaDifference.object} names them, e.g.
+   * `'users.users_last_seen_idx'`) the host added on purpose. Given (even empty), an addition not
+   * listed is a difference. Default: every addition is reported and none fails.
+   */
+  readonly allowAdditions?: readonly string[];
 }
 
 const PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'] as const;
 const TRIGGER_STATE: Record<string, string> = { O: 'enabled', A: 'enabled always', R: 'enabled on replica only', D: 'disabled' };
 
 type Named = { name: string };
+
+/** A difference found, or (`addition`) an object the host added that the package does not ship. */
+type Found = SchemaDifference & { readonly addition?: true };
+
+/** An object the package does not ship, found on its tables or in its schema. */
+function added(kind: SchemaDifferenceKind, object: string, what = `${kind} ${object}`): Found {
+  return { kind, object, message: `${what} is not in the package's schema`, addition: true };
+}
 
 /** Differences between two lists of named objects of one table (or of the schema). */
 function compareNamed<T extends Named>(
@@ -64,8 +87,9 @@ function compareNamed<T extends Named>(
   expected: readonly T[],
   live: readonly T[],
   describe: (want: T, have: T) => string | undefined,
-): SchemaDifference[] {
-  const out: SchemaDifference[] = [];
+  isAddition: (have: T) => boolean = () => true,
+): Found[] {
+  const out: Found[] = [];
   const liveByName = new Map(live.map((item) => [item.name, item]));
   const expectedNames = new Set(expected.map((item) => item.name));
   for (const want of expected) {
@@ -78,7 +102,9 @@ function compareNamed<T extends Named>(
     }
   }
   for (const have of live) {
-    if (!expectedNames.has(have.name)) out.push({ kind, object: `${owner}${have.name}`, message: `${kind} ${owner}${have.name} is not in the package's schema` });
+    if (expectedNames.has(have.name)) continue;
+    const extra = added(kind, `${owner}${have.name}`);
+    out.push(isAddition(have) ? extra : { kind, object: extra.object, message: `${extra.message}, and is NOT NULL without a default: schema-kit's inserts fail` });
   }
   return out;
 }
@@ -90,11 +116,13 @@ function fieldChanges<T extends object>(want: T, have: T, fields: readonly (keyo
   return `differs: ${changed.map((f) => `${String(f)} is ${JSON.stringify(have[f])}, expected ${JSON.stringify(want[f])}`).join('; ')}`;
 }
 
-function compareTable(want: TableManifest, have: TableManifest): SchemaDifference[] {
+function compareTable(want: TableManifest, have: TableManifest): Found[] {
   const owner = `${want.name}.`;
   return [
     ...(fieldChanges(want, have, ['kind', 'persistence']) ? [{ kind: 'table' as const, object: want.name, message: `table ${want.name} ${fieldChanges(want, have, ['kind', 'persistence'])}` }] : []),
-    ...compareNamed('column', owner, want.columns, have.columns, (w, h) => fieldChanges(w, h, ['type', 'notNull', 'default', 'identity', 'generated'])),
+    ...compareNamed('column', owner, want.columns, have.columns, (w, h) => fieldChanges(w, h, ['type', 'notNull', 'default', 'identity', 'generated']),
+      // a host's column is harmless when schema-kit's inserts, which do not name it, still succeed
+      (h) => !h.notNull || h.default !== null || h.identity !== null || h.generated !== null),
     ...compareNamed('constraint', owner, want.constraints, have.constraints, (w, h) => fieldChanges(w, h, ['type', 'definition'])),
     ...compareNamed('index', owner, want.indexes, have.indexes, (w, h) => fieldChanges(w, h, ['definition'])),
     ...compareNamed('trigger', owner, want.triggers, have.triggers, (w, h) =>
@@ -115,7 +143,7 @@ function restrict(manifest: SchemaManifest, tables: ReadonlySet<string>): Schema
   };
 }
 
-async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: string): Promise<SchemaDifference[]> {
+async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: string, hostTables: readonly HostTable[]): Promise<SchemaDifference[]> {
   const { rows: found } = await sql<{ superuser: boolean }>`select rolsuper as superuser from pg_roles where rolname = ${role}`.execute(db);
   if (!found[0]) throw new SchemaKitError('not_found', `Role "${role}" does not exist.`);
   const out: SchemaDifference[] = [];
@@ -147,6 +175,25 @@ async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: s
     if (row.held && !expected) privilege(`${row.table}`, `has ${row.privilege} on ${row.table}, which grants does not give`);
     if (!row.held && expected) privilege(`${row.table}`, `lacks ${row.privilege} on ${row.table}, which grants gives`);
   }
+  for (const target of hostTables) {
+    const object = `${target.schema}.${target.table}`;
+    const { rows: held } = await sql<{ privilege: string; held: boolean; usage: boolean; create: boolean }>`
+      select p.privilege, has_table_privilege(${role}, ${hostTableName(target)}, p.privilege) as held,
+             has_schema_privilege(${role}, ${target.schema}, 'USAGE') as usage, has_schema_privilege(${role}, ${target.schema}, 'CREATE') as create
+      from unnest(${[...PRIVILEGES]}::text[]) as p(privilege)
+      where to_regclass(${hostTableName(target)}) is not null`.execute(db);
+    if (held.length === 0) {
+      privilege(object, `cannot be checked on ${object}: no such table`);
+      continue;
+    }
+    if (!held[0]!.usage) privilege(target.schema, `lacks USAGE on schema ${target.schema}`);
+    if (held[0]!.create) privilege(target.schema, `has CREATE on schema ${target.schema}, which grants does not give`);
+    for (const row of held) {
+      const expected = HOST_TABLE_PRIVILEGES.includes(row.privilege);
+      if (row.held && !expected) privilege(object, `has ${row.privilege} on ${object}, which grants --also does not give`);
+      if (!row.held && expected) privilege(object, `lacks ${row.privilege} on ${object}, which grants --also gives`);
+    }
+  }
   return out;
 }
 
@@ -156,8 +203,8 @@ async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: s
  * there with the same enabled state, every index of the parent has its partition's index attached,
  * and the partition has no index of its own.
  */
-async function partitionDifferences(db: Kysely<unknown>, schema: string, expected: SchemaManifest): Promise<SchemaDifference[]> {
-  const out: SchemaDifference[] = [];
+async function partitionDifferences(db: Kysely<unknown>, schema: string, expected: SchemaManifest): Promise<Found[]> {
+  const out: Found[] = [];
   const partitioned = expected.tables.filter((t) => t.kind === 'p').map((t) => t.name);
   if (partitioned.length === 0) return out;
   const { rows: partitions } = await sql<{ parent: string; name: string }>`
@@ -195,18 +242,14 @@ async function partitionDifferences(db: Kysely<unknown>, schema: string, expecte
       }
       liveTriggers.delete(want.name);
     }
-    for (const extra of liveTriggers.keys()) {
-      out.push({ kind: 'trigger', object: `${name}.${extra}`, message: `trigger ${name}.${extra} is not in the package's schema` });
-    }
+    for (const extra of liveTriggers.keys()) out.push(added('trigger', `${name}.${extra}`));
     const own = indexes.filter((i) => i.table === name);
     for (const want of parentIndexes.filter((i) => i.table === parent)) {
       if (!own.some((i) => i.attached_to === want.name)) {
         out.push({ kind: 'index', object: `${name}.${want.name}`, message: `index ${want.name} of ${parent} has no index attached on partition ${name}` });
       }
     }
-    for (const extra of own.filter((i) => i.attached_to === null)) {
-      out.push({ kind: 'index', object: `${name}.${extra.name}`, message: `index ${name}.${extra.name} is not in the package's schema` });
-    }
+    for (const extra of own.filter((i) => i.attached_to === null)) out.push(added('index', `${name}.${extra.name}`));
   }
   return out;
 }
@@ -246,7 +289,9 @@ async function functionPrivilegeDifferences(
  * Compares the live schema of the installed modules with the schema this package ships (tables,
  * columns and their types, constraints, indexes, triggers and whether they are enabled, the
  * functions they call, sequences), and with `role` the runtime role's privileges with what
- * {@link grantRuntimeAccess} gives. Reads only. Returns one {@link SchemaDifference} per difference.
+ * {@link grantRuntimeAccess} gives. Reads only. Returns one {@link SchemaDifference} per difference:
+ * a missing or changed object fails the check; what the host added (its own index, trigger,
+ * nullable column...) is listed in `additions` and does not, unless `allowAdditions` leaves it out.
  *
  * ### Examples
  * ```ts
@@ -257,11 +302,15 @@ async function functionPrivilegeDifferences(
 export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOptions = {}): Promise<SchemaCheckResult> {
   const schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
   const role = options.role === undefined ? undefined : validateSchemaName(options.role, 'role');
+  const hostTables = parseHostTables(options.alsoTables, schema, 'alsoTables');
+  if (options.allowAdditions !== undefined && !(Array.isArray(options.allowAdditions) && options.allowAdditions.every((o) => typeof o === 'string'))) {
+    throw new SchemaKitValidationError('allowAdditions', 'must be a list of object names, e.g. users.users_last_seen_idx');
+  }
   const plain = db.withoutPlugins() as Kysely<unknown>;
   try {
     const state = await readInstallState(plain, schema);
     const plan = planModules(SHIPPED_CATALOG, state, { modules: undefined, add: undefined });
-    const differences: SchemaDifference[] = [];
+    const differences: Found[] = [];
     if (plan.target.length === 0 || state.intended.size === 0) {
       differences.push({ kind: 'module', object: schema, message: `no schema-kit module is installed in schema "${schema}"` });
     }
@@ -287,8 +336,16 @@ export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOption
       ...compareNamed('sequence', '', expected.sequences, live.sequences, (w, h) => fieldChanges(w, h, ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle', 'ownedBy'])),
     );
     differences.push(...(await partitionDifferences(plain, schema, expected)));
-    if (role) differences.push(...(await privilegeDifferences(plain, schema, role)));
-    return { schema, installed: plan.installed, role, ok: differences.length === 0, differences };
+    if (role) differences.push(...(await privilegeDifferences(plain, schema, role, hostTables)));
+    const allowed = options.allowAdditions && new Set(options.allowAdditions);
+    const failing = differences.filter((d) => !d.addition || (allowed && !allowed.has(d.object)));
+    const strip = ({ kind, object, message }: Found): SchemaDifference => ({
+      kind,
+      object,
+      message: allowed && !allowed.has(object) && message.endsWith("is not in the package's schema") ? `${message} nor in allowAdditions` : message,
+    });
+    const additions = differences.filter((d) => !failing.includes(d)).map(strip);
+    return { schema, installed: plan.installed, role, ok: failing.length === 0, differences: failing.map(strip), additions };
   } catch (error) {
     throw toSchemaKitError(error);
   }
