@@ -21,6 +21,7 @@ import type {
 } from '../modules/learning/index.js';
 import type { DissonanceRecordsTable, InterfaceEvolutionLogTable } from '../modules/insights/index.js';
 import type {
+  BroadcastAudienceUsersTable,
   BroadcastsTable,
   GuidesTable,
   TelegramCommandsTable,
@@ -77,6 +78,7 @@ export interface Database {
   // telegram
   guides: GuidesTable;
   broadcasts: BroadcastsTable;
+  broadcast_audience_users: BroadcastAudienceUsersTable;
   user_guide_collections: UserGuideCollectionsTable;
   telegram_commands: TelegramCommandsTable;
   guide_categories: VocabularyTable;

@@ -32,4 +32,4 @@ export {
   type NewRoleInput,
 } from './validation.js';
 export { RoleRepo, type AddRoleResult } from './role-repo.js';
-export { UserRepo, type UpsertTelegramUserOptions, type UpsertTelegramUserResult } from './user-repo.js';
+export { UserRepo, USER_COLUMNS, type UpsertTelegramUserOptions, type UpsertTelegramUserResult } from './user-repo.js';

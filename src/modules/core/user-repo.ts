@@ -37,7 +37,8 @@ export interface UpsertTelegramUserOptions {
   readonly reactivate?: boolean;
 }
 
-const COLUMNS = [
+/** The columns of {@link User}, in table order: what every read of `users` returns. */
+export const USER_COLUMNS = [
   'id', 'email', 'telegram_id', 'telegram_username', 'telegram_first_name', 'telegram_last_name', 'language_code', 'is_premium',
   'added_to_attachment_menu', 'github_id', 'google_id',
   'name', 'avatar_url', 'skill_level', 'programming_language', 'learning_style', 'career_goals', 'time_commitment',
@@ -70,7 +71,7 @@ export class UserRepo {
       this.#ctx.db
         .insertInto('users')
         .values({ ...row, preferences: JSON.stringify(row.preferences ?? {}) as unknown as JsonValue })
-        .returning(COLUMNS)
+        .returning(USER_COLUMNS)
         .executeTakeFirstOrThrow(),
       'user',
     );
@@ -105,7 +106,7 @@ export class UserRepo {
           })),
         )
         .returning([
-          ...COLUMNS,
+          ...USER_COLUMNS,
           // xmax is 0 on a freshly inserted row version, our transaction id on an updated one
           sql<boolean>`xmax = 0`.as('created'),
           sql<boolean>`${sql.lit(reactivate)} and coalesce((select not is_active from previous), false)`.as('reactivated'),
@@ -127,7 +128,7 @@ export class UserRepo {
     return run(
       this.#ctx.db
         .selectFrom('users')
-        .select(COLUMNS)
+        .select(USER_COLUMNS)
         .where(sql<string>`lower(email)`, '=', sql<string>`lower(${address})`)
         .executeTakeFirst(),
     );
@@ -174,12 +175,12 @@ export class UserRepo {
   }
 
   async #change(userId: string, set: UpdateObject<Database, 'users'>, verb: string, argument?: string): Promise<User> {
-    const row = await run(this.#ctx.db.updateTable('users').set(set).where('id', '=', userId).returning(COLUMNS).executeTakeFirst(), argument);
+    const row = await run(this.#ctx.db.updateTable('users').set(set).where('id', '=', userId).returning(USER_COLUMNS).executeTakeFirst(), argument);
     if (!row) throw new SchemaKitNotFoundError('users', `No user ${userId}: cannot ${verb} it.`);
     return row;
   }
 
   #findBy(column: 'id' | 'telegram_id' | 'github_id' | 'google_id', value: string): Promise<User | undefined> {
-    return run(this.#ctx.db.selectFrom('users').select(COLUMNS).where(column, '=', value).executeTakeFirst());
+    return run(this.#ctx.db.selectFrom('users').select(USER_COLUMNS).where(column, '=', value).executeTakeFirst());
   }
 }

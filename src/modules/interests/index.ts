@@ -27,4 +27,4 @@ export {
   type ContentPackagePatchInput,
 } from './validation.js';
 export { ContentPackageRepo, type GetOrCreatePackageResult } from './content-package-repo.js';
-export { UserInterestRepo, type AddInterestResult, type UserInterestWithPackage, type InterestListOptions } from './user-interest-repo.js';
+export { UserInterestRepo, type AddInterestResult, type UserInterestWithPackage, type UserInterestWithUser, type InterestListOptions } from './user-interest-repo.js';
