@@ -31,8 +31,10 @@ export const broadcastAudienceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('users'), user_ids: z.array(uuid).min(1, 'must name at least one user').max(10_000, 'must name at most 10000 users') }).strict(),
 ]);
 
-/** The input of {@link broadcastAudienceSchema}. */
-export type BroadcastAudience = z.input<typeof broadcastAudienceSchema>;
+/** The input of {@link broadcastAudienceSchema}, its list readonly (a host's `as const` list fits). */
+export type BroadcastAudience =
+  | Exclude<z.input<typeof broadcastAudienceSchema>, { kind: 'users' }>
+  | { readonly kind: 'users'; readonly user_ids: readonly string[] };
 
 /** A new broadcast for `BroadcastRepo.create`: a draft, or scheduled when `scheduled_at` is given;
  * its audience a role by `target_audience` (default `'all'`), or any kind by `audience`. */
@@ -54,7 +56,7 @@ export const newBroadcastSchema = z
   });
 
 /** The input of {@link newBroadcastSchema}. */
-export type NewBroadcastInput = z.input<typeof newBroadcastSchema>;
+export type NewBroadcastInput = Omit<z.input<typeof newBroadcastSchema>, 'audience'> & { readonly audience?: BroadcastAudience };
 
 /** How many due broadcasts `claimDue` takes: 1-1000. */
 export const claimLimitSchema = wholeNumber(1, 1000);
