@@ -3,22 +3,24 @@ import { ContentPackageRepo, SchemaKitConflictError, SchemaKitNotFoundError, Sch
 import { BroadcastRepo, type NewBroadcastInput } from '../../../src/modules/telegram/index.js';
 import { useInstalledDatabase } from '../../helpers/installed.js';
 
+/** Every page of the broadcast's recipients, `limit` at a time: their Telegram ids, in page order. */
+async function recipientIds(broadcasts: BroadcastRepo, id: string, limit: number): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await broadcasts.recipients(id, { limit, ...(after ? { after } : {}) });
+    ids.push(...page.items.map((r): string => r.telegram_id)); // typed string: every recipient has one
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    if (!page.next) return ids;
+    after = page.next;
+  }
+}
+
 describe('BroadcastRepo.recipients', () => {
   const database = useInstalledDatabase(['telegram']);
   const broadcasts = () => new BroadcastRepo(database().db);
 
-  /** Every page of the broadcast's recipients, `limit` at a time: their Telegram ids. */
-  const allRecipients = async (id: string, limit: number) => {
-    const ids: string[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await broadcasts().recipients(id, { limit, ...(after ? { after } : {}) });
-      ids.push(...page.items.map((r): string => r.telegram_id)); // typed string: every recipient has one
-      expect(page.items.length).toBeLessThanOrEqual(limit);
-      if (!page.next) return ids;
-      after = page.next;
-    }
-  };
+  const allRecipients = (id: string, limit: number) => recipientIds(broadcasts(), id, limit);
 
   it("resolves a role audience and 'all' to the active Telegram users, in keyset pages with nothing skipped or repeated", async () => {
     const users = new UserRepo(database().db);
@@ -70,17 +72,7 @@ describe('BroadcastRepo.recipients: package followers, an interest, an explicit 
   const database = useInstalledDatabase(['telegram', 'interests']);
   const broadcasts = () => new BroadcastRepo(database().db);
 
-  /** Every page of the broadcast's recipients, `limit` at a time: their Telegram ids, in page order. */
-  const allRecipients = async (id: string, limit: number) => {
-    const ids: string[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await broadcasts().recipients(id, { limit, ...(after ? { after } : {}) });
-      ids.push(...page.items.map((r) => r.telegram_id));
-      if (!page.next) return ids;
-      after = page.next;
-    }
-  };
+  const allRecipients = (id: string, limit: number) => recipientIds(broadcasts(), id, limit);
 
   it('resolves each kind of audience to the reachable users, in keyset pages with nothing skipped or repeated', async () => {
     const users = new UserRepo(database().db);
