@@ -76,8 +76,8 @@ type Named = { name: string };
 type Found = SchemaDifference & { readonly addition?: true };
 
 /** An object the package does not ship, found on its tables or in its schema. */
-function added(kind: SchemaDifferenceKind, object: string, what = `${kind} ${object}`): Found {
-  return { kind, object, message: `${what} is not in the package's schema`, addition: true };
+function added(kind: SchemaDifferenceKind, object: string): Found {
+  return { kind, object, message: `${kind} ${object} is not in the package's schema`, addition: true };
 }
 
 /** Differences between two lists of named objects of one table (or of the schema). */
@@ -338,14 +338,14 @@ export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOption
     differences.push(...(await partitionDifferences(plain, schema, expected)));
     if (role) differences.push(...(await privilegeDifferences(plain, schema, role, hostTables)));
     const allowed = options.allowAdditions && new Set(options.allowAdditions);
-    const failing = differences.filter((d) => !d.addition || (allowed && !allowed.has(d.object)));
-    const strip = ({ kind, object, message }: Found): SchemaDifference => ({
-      kind,
-      object,
-      message: allowed && !allowed.has(object) && message.endsWith("is not in the package's schema") ? `${message} nor in allowAdditions` : message,
-    });
-    const additions = differences.filter((d) => !failing.includes(d)).map(strip);
-    return { schema, installed: plan.installed, role, ok: failing.length === 0, differences: failing.map(strip), additions };
+    const failing: SchemaDifference[] = [];
+    const additions: SchemaDifference[] = [];
+    for (const { addition, ...found } of differences) {
+      if (!addition) failing.push(found);
+      else if (allowed && !allowed.has(found.object)) failing.push({ ...found, message: `${found.message} nor in allowAdditions` });
+      else additions.push(found);
+    }
+    return { schema, installed: plan.installed, role, ok: failing.length === 0, differences: failing, additions };
   } catch (error) {
     throw toSchemaKitError(error);
   }
