@@ -58,6 +58,7 @@ export const USER_OWNED_TABLES: readonly OwnedRows[] = Object.freeze([
   byUserId('user_achievements'),
   byUserId('interface_evolution_log'),
   byUserId('user_guide_collections'),
+  byUserId('broadcast_audience_users'),
   { table: 'user_context', where: (_s, _u, ids) => sql`user_id = any(${[...ids]}::text[])` },
   { table: 'users', where: (_s, user) => sql`id = ${user}::uuid` },
 ]);
