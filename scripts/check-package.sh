@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Packs schema-kit and checks it as users get it: publint, arethetypeswrong, and an install into
 # an empty project where ESM import, CJS require, the types and the CLI on PATH must all work.
+#   bash scripts/check-package.sh [database url]   (with a URL whose user may create databases and
+#   roles, also runs test/types/host-fit.ts, built against the packed package)
 set -euo pipefail
+host_fit_url=${1:-}
 cd "$(dirname "$0")/.."
 root=$(pwd)
 work=$(mktemp -d)
@@ -76,9 +79,16 @@ node -e "Promise.resolve(require('schema-kit/testing')).then($kit_check).then(()
 # a host with its own tables and types: its Kysely and transactions go into every repository, and
 # its README service compiles, with --strict and no casts
 npm pkg set type=module >/dev/null
-cp "$root/test/types/host-repositories.ts" "$root/test/types/in-your-service.ts" .
-npx tsc --noEmit --strict --target es2022 --module nodenext --moduleResolution nodenext --skipLibCheck false host-repositories.ts in-your-service.ts
+cp "$root/test/types/host-repositories.ts" "$root/test/types/in-your-service.ts" "$root/test/types/host-fit.ts" .
+npx tsc --noEmit --strict --target es2022 --module nodenext --moduleResolution nodenext --skipLibCheck false host-repositories.ts in-your-service.ts host-fit.ts
 echo "host types compile (tsc --strict, no casts)"
+# issue 30's host, on the packed package: built as the host builds it, run on the database given
+if [ -n "$host_fit_url" ]; then
+  npx tsc --strict --target es2022 --module nodenext --moduleResolution nodenext --skipLibCheck false --outDir host-fit-out host-fit.ts
+  DATABASE_URL="$host_fit_url" node host-fit-out/host-fit.js > host-fit.out
+  diff -u "$root/test/types/host-fit.expected.txt" host-fit.out
+  echo "host-fit runs (every item of issue 30, kysely 0.28, Node $(node --version))"
+fi
 npx --no-install schema-kit --version
 echo "CLI on PATH ok"
 # doctor reads schema/manifest.json from the installed package (ESM and CJS find it alike)

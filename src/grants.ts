@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { toSchemaKitError } from './database-errors.js';
-import { SchemaKitError } from './errors.js';
+import { SchemaKitError, SchemaKitValidationError } from './errors.js';
 import { RUNNER_TABLES } from './migrate/history.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from './migrate/schema-name.js';
 import type { FunctionPrivileges, ModuleDescriptor, TableAccess } from './module-descriptor.js';
@@ -24,6 +24,34 @@ export function moduleFunctions(modules: readonly ModuleDescriptor[], kind: keyo
   return modules.flatMap((m) => m.functions[kind] ?? []);
 }
 
+/** The table privileges {@link grantRuntimeAccess} gives the runtime role on each of the host's
+ * tables named in `alsoTables` (and USAGE on their schemas and on their serial sequences). */
+export const HOST_TABLE_PRIVILEGES: readonly string[] = Object.freeze(['SELECT', 'INSERT', 'UPDATE', 'DELETE']);
+
+/** A host table of `alsoTables`: its schema and name, validated as identifiers. */
+export interface HostTable {
+  readonly schema: string;
+  readonly table: string;
+}
+
+/** Validates `alsoTables` (schema-qualified names, `'public.orders'`, outside schema-kit's schema); `field` names the list. */
+export function parseHostTables(names: unknown, kitSchema: string, field: string): HostTable[] {
+  if (names === undefined) return [];
+  if (!Array.isArray(names)) throw new SchemaKitValidationError(field, 'must be a list of schema-qualified table names, e.g. public.orders');
+  return names.map((name: unknown, i) => {
+    const parts = typeof name === 'string' ? name.split('.') : [];
+    if (parts.length !== 2) throw new SchemaKitValidationError(`${field}.${i}`, `${JSON.stringify(name)} must be schema-qualified, e.g. public.orders`);
+    const [schema, table] = [validateSchemaName(parts[0], `${field}.${i}`), validateSchemaName(parts[1], `${field}.${i}`)];
+    if (schema === kitSchema) throw new SchemaKitValidationError(`${field}.${i}`, `${name} is in schema-kit's schema, whose tables are granted already`);
+    return { schema, table };
+  });
+}
+
+/** `"schema"."table"` of a host table. */
+export function hostTableName(t: HostTable): string {
+  return `${quoteIdentifier(t.schema)}.${quoteIdentifier(t.table)}`;
+}
+
 /** Options of {@link grantRuntimeAccess}. */
 export interface GrantOptions {
   /** The existing role (user) your service connects as. Validated as an identifier. */
@@ -41,6 +69,13 @@ export interface GrantOptions {
    * `REVOKE CREATE ON SCHEMA ... FROM PUBLIC` (which also applies to every other role relying on it).
    */
   readonly revokePublicCreate?: boolean;
+  /**
+   * The host's own tables (or views) to grant with the same rules, schema-qualified
+   * (`['public.orders']`): SELECT, INSERT, UPDATE and DELETE, USAGE on their schemas and on the
+   * sequences of their serial columns, nothing else (their privileges revoked first), and refused
+   * like schema-kit's when the role could CREATE in their schema.
+   */
+  readonly alsoTables?: readonly string[];
 }
 
 /**
@@ -53,7 +88,9 @@ export async function grantModulesAccess(db: Kysely<unknown>, modules: readonly 
   const schema = quoteIdentifier(schemaName);
   const plain = db.withoutPlugins();
   const erasureFunctions = moduleFunctions(modules, 'erasure');
+  const hostTables = parseHostTables(options.alsoTables, schemaName, 'alsoTables');
   try {
+    const hostStatements = await hostTableStatements(plain, hostTables, role);
     const { rows } = await sql<{ name: string }>`
       select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = ${schemaName} and c.relkind in ('r', 'p') and c.relname <> all(${RUNNER_TABLES}::text[])
@@ -79,6 +116,7 @@ export async function grantModulesAccess(db: Kysely<unknown>, modules: readonly 
     for (const f of [...moduleFunctions(modules, 'runtime'), ...(options.erasure ? erasureFunctions : [])]) {
       if (installed.has(f)) statements.push(`GRANT EXECUTE ON FUNCTION ${schema}.${f} TO ${role}`);
     }
+    statements.push(...hostStatements);
     // run in a transaction even for a dry run, rolled back: the check sees the result of the grants
     await plain
       .transaction()
@@ -87,7 +125,7 @@ export async function grantModulesAccess(db: Kysely<unknown>, modules: readonly 
         // granting at the same start-up take turns instead
         await sql`select pg_advisory_xact_lock(hashtext(${`schema_kit.grants:${schemaName}`}))`.execute(trx);
         for (const statement of statements) await sql.raw(statement).execute(trx);
-        await refuseRemainingCreate(trx, options.role, schemaName);
+        for (const target of new Set([schemaName, ...hostTables.map((t) => t.schema)])) await refuseRemainingCreate(trx, options.role, target);
         if (options.dryRun) throw DRY_RUN;
       })
       .catch((error: unknown) => {
@@ -100,6 +138,30 @@ export async function grantModulesAccess(db: Kysely<unknown>, modules: readonly 
 }
 
 const DRY_RUN = Symbol('dry run');
+
+/** The statements that grant the host's tables: each must exist (a SchemaKitValidationError names
+ * the missing one); their privileges are revoked first, then granted as {@link HOST_TABLE_PRIVILEGES}. */
+async function hostTableStatements(db: Kysely<unknown>, tables: readonly HostTable[], role: string): Promise<string[]> {
+  const statements: string[] = [];
+  for (const [i, target] of tables.entries()) {
+    const { rows } = await sql<{ sequences: string[] | null }>`
+      select (select json_agg(quote_ident(sn.nspname) || '.' || quote_ident(s.relname))
+              from pg_catalog.pg_depend d join pg_catalog.pg_class s on s.oid = d.objid and s.relkind = 'S'
+              join pg_catalog.pg_namespace sn on sn.oid = s.relnamespace
+              where d.refobjid = c.oid and d.classid = 'pg_class'::regclass and d.deptype = 'a') as sequences
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = ${target.schema} and c.relname = ${target.table} and c.relkind in ('r', 'p', 'v', 'm', 'f')`.execute(db);
+    if (!rows[0]) throw new SchemaKitValidationError(`alsoTables.${i}`, `no table ${target.schema}.${target.table}`);
+    const name = hostTableName(target);
+    statements.push(
+      `REVOKE ALL ON ${name} FROM ${role}`,
+      `GRANT USAGE ON SCHEMA ${quoteIdentifier(target.schema)} TO ${role}`,
+      `GRANT ${HOST_TABLE_PRIVILEGES.join(', ')} ON ${name} TO ${role}`,
+      ...(rows[0].sequences ?? []).map((sequence) => `GRANT USAGE ON SEQUENCE ${sequence} TO ${role}`),
+    );
+  }
+  return statements;
+}
 
 /** Throws when `role` may still CREATE in `schema`, saying through what. */
 async function refuseRemainingCreate(db: Kysely<unknown>, role: string, schema: string): Promise<void> {

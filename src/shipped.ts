@@ -82,7 +82,8 @@ export async function migrationStatus<DB>(db: Kysely<DB>, options?: MigrationOpt
  * (rows are reached through their parent table); no DDL (no CREATE on the schema, no ownership).
  * EXECUTE on `create_partitions`, and with `erasure: true` on the functions `forgetUser` calls.
  * Privileges the role had on the schema's tables are revoked first. Run it as the owner after
- * `migrateToLatest`, and again after installing more modules. Returns the statements it ran.
+ * `migrateToLatest`, and again after installing more modules. `alsoTables` grants the host's own
+ * tables (`['public.orders']`) with the same least-privilege rules. Returns the statements it ran.
  * Throws a `SchemaKitError` (`runtime_may_create`) and grants nothing when the role could
  * still create objects in the schema afterwards: through PUBLIC (see `revokePublicCreate`), as the
  * schema's owner, or through a role it is a member of.
@@ -100,7 +101,9 @@ export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptio
  * Compares the live schema of the installed modules with the schema this package ships (tables,
  * columns and their types, constraints, indexes, triggers and whether they are enabled, the
  * functions they call, sequences), and with `role` the runtime role's privileges with what
- * {@link grantRuntimeAccess} gives. Reads only. Returns one {@link SchemaDifference} per difference.
+ * {@link grantRuntimeAccess} gives. Reads only. Returns one {@link SchemaDifference} per difference:
+ * a missing or changed object fails the check; what the host added (its own index, trigger,
+ * nullable column...) is listed in `additions` and does not, unless `allowAdditions` leaves it out.
  *
  * ### Examples
  * ```ts

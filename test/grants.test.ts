@@ -44,6 +44,32 @@ describe('grantRuntimeAccess: least privilege for the runtime role', () => {
     expect((await owner.pool.query(`select has_table_privilege($1, 'schema_kit.event_log', 'UPDATE') as can`, [role])).rows[0].can).toBe(false);
   });
 
+  it("alsoTables grants the host's own tables with the same rules: read and write, its serial sequence, no TRUNCATE nor DDL", async () => {
+    const { owner, role } = database();
+    await owner.pool.query('create table if not exists public.grant_orders (id serial primary key, note text)');
+    const statements = await grantRuntimeAccess(owner.db, { role, alsoTables: ['public.grant_orders'] });
+    expect(statements).toEqual(expect.arrayContaining([
+      `REVOKE ALL ON "public"."grant_orders" FROM "${role}"`,
+      `GRANT SELECT, INSERT, UPDATE, DELETE ON "public"."grant_orders" TO "${role}"`,
+      `GRANT USAGE ON SEQUENCE public.grant_orders_id_seq TO "${role}"`,
+    ]));
+    await q(`insert into public.grant_orders (note) values ('a')`); // the serial default needs the sequence
+    await q(`update public.grant_orders set note = 'b'`);
+    expect((await q('select count(*)::int as n from public.grant_orders')).rows[0].n).toBe(1);
+    await q('delete from public.grant_orders');
+    expect(await refusal(() => q('truncate public.grant_orders'))).toBe('42501');
+    expect(await refusal(() => q('alter table public.grant_orders add column x int'))).toBe('42501');
+  });
+
+  it('refuses a host table that is not schema-qualified, in its schema or missing, naming the entry', async () => {
+    const { owner, role } = database();
+    for (const [alsoTables, field] of [[['orders'], 'alsoTables.0'], [['public.grant_orders', 'schema_kit.users'], 'alsoTables.1'], [['public.no_such_table'], 'alsoTables.0']] as const) {
+      const error = await grantRuntimeAccess(owner.db, { role, alsoTables }).catch((e: unknown) => e);
+      expect(error, field).toBeInstanceOf(SchemaKitValidationError);
+      expect((error as SchemaKitValidationError).field).toBe(field);
+    }
+  });
+
   it('refuses a role name that is not an identifier, before any SQL', async () => {
     await expect(grantRuntimeAccess(database().owner.db, { role: 'x"; drop table y; --' })).rejects.toBeInstanceOf(SchemaKitValidationError);
   });

@@ -54,10 +54,16 @@ export function createShopBot(
         const from = ctx.from;
         // no one to store as a user nor to answer: claimed with its outcome, the handlers never see it
         if (!from) return 'skipped: no sender';
+        // what Telegram sends about the sender, as it sends it; a customer who had blocked the bot
+        // (deactivated) and writes again is active again
         const { user } = await new UserRepo(trx).upsertTelegramUser({
           telegram_id: from.id,
           telegram_username: from.username ?? null,
           telegram_first_name: from.first_name,
+          telegram_last_name: from.last_name ?? null,
+          language_code: from.language_code ?? null,
+          is_premium: from.is_premium,
+          added_to_attachment_menu: from.added_to_attachment_menu,
         });
         ctx.trx = trx;
         ctx.user = user;

@@ -26,6 +26,10 @@ export interface CliArgs {
   readonly exitCode: boolean;
   /** With `grants`: the runtime role to grant; with `doctor`: the role whose privileges to check. */
   readonly role: string | undefined;
+  /** With `grants` and `doctor --role`: the host's own tables (`public.orders`) to grant or check too. */
+  readonly also: readonly string[];
+  /** With `doctor`: the additions the host made on purpose; any makes the others drift. */
+  readonly allow: readonly string[];
   /** With `grants`: also grant erasure (`forgetUser`). */
   readonly erasure: boolean;
   /** With `partitions`: months ahead to cover. */
@@ -84,6 +88,8 @@ const NOTHING_TO_RUN = {
   steps: undefined,
   exitCode: false,
   role: undefined,
+  also: [],
+  allow: [],
   erasure: false,
   ahead: undefined,
   table: undefined,
@@ -124,6 +130,9 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     throw new SchemaKitValidationError(`--${option}`, `only goes with ${commands.join(', ')}`);
   }
   if (command === 'grants' && values.role === undefined) throw new SchemaKitValidationError('--role', 'grants needs --role NAME');
+  if (command === 'doctor' && values.also !== undefined && values.role === undefined) {
+    throw new SchemaKitValidationError('--also', 'doctor checks the --also tables with --role NAME');
+  }
   for (const flag of ['table', 'before'] as const) {
     if (command === 'retention' && values[flag] === undefined) throw new SchemaKitValidationError(`--${flag}`, 'retention needs --table and --before');
   }
@@ -152,6 +161,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     steps: positiveInt('--steps', values.steps, 1),
     exitCode: values['exit-code'],
     role: values.role === undefined ? undefined : validateSchemaName(values.role, '--role'),
+    also: values.also ?? [],
+    allow: values.allow ?? [],
     erasure: values.erasure,
     ahead: positiveInt('--ahead', values.ahead, 0),
     table: values.table as PartitionedTable | undefined,

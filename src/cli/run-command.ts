@@ -131,19 +131,25 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
   if (args.command === 'migrate') return runOutcome(args, await migrateToLatest(db, base), 'Applied');
   if (args.command === 'down') return down(args, db, base);
   if (args.command === 'doctor') {
-    const check = await checkSchema(db, { schema: args.schema, ...(args.role ? { role: args.role } : {}) });
+    const check = await checkSchema(db, {
+      schema: args.schema,
+      ...(args.role ? { role: args.role, alsoTables: args.also } : {}),
+      ...(args.allow.length > 0 ? { allowAdditions: args.allow } : {}),
+    });
     const scope = `${check.installed.length} installed module(s)${check.role ? ` and role "${check.role}"` : ''}`;
+    const added = check.additions.length > 0 ? ` (${check.additions.length} addition(s) of yours, listed with +)` : '';
     return {
       exitCode: check.ok ? 0 : 1,
       json: { command: 'doctor', ...check },
       summary: [
         ...check.differences.map((d) => `  ${d.message}`),
-        check.ok ? `No drift: ${scope} match the package.` : `${check.differences.length} difference(s) in ${scope}.`,
+        ...check.additions.map((d) => `  + ${d.message}`),
+        check.ok ? `No drift: ${scope} match the package${added}.` : `${check.differences.length} difference(s) in ${scope}${added}.`,
       ],
     };
   }
   if (args.command === 'grants') {
-    const statements = await grantRuntimeAccess(db, { role: args.role!, schema: args.schema, dryRun: args.dryRun, erasure: args.erasure });
+    const statements = await grantRuntimeAccess(db, { role: args.role!, schema: args.schema, dryRun: args.dryRun, erasure: args.erasure, alsoTables: args.also });
     return {
       exitCode: 0,
       json: { command: 'grants', schema: args.schema, role: args.role, ok: true, dryRun: args.dryRun, statements },

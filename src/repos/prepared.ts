@@ -44,6 +44,7 @@ import { CompiledQuery, type RawNode } from 'kysely';
 import type pg from 'pg';
 import { toSchemaKitError } from '../database-errors.js';
 import type { DirectPool } from './direct-pool.js';
+import { refuseIfGuarded } from './handler-guard.js';
 import { compiledOnce, loaded, loadPg, probe, probeKysely, rawNodeOf, support, supportKey, type AnyExecutor, type PgQueries } from './pg-wire.js';
 import type { Executor, RepoContext } from './repo-context.js';
 import { isStaleStatement, names, renew, staleInTransaction, statementName, type StatementName } from './statement-names.js';
@@ -57,6 +58,7 @@ import { isStaleStatement, names, renew, staleInTransaction, statementName, type
  * statement saves the server's parse and plan (bench/overhead.bench.mjs, bench/peers.bench.mjs).
  */
 export function runPrepared<R>(ctx: RepoContext, statement: PreparedSql, parameters: readonly unknown[], db: Executor = ctx.plain): Promise<R[]> {
+  refuseIfGuarded(db); // prepared SQL bypasses the query builder's plugin: a guarded repository inside a processOnce handler
   return statement.run<R>(db, parameters, ctx.named, db === ctx.plain ? ctx.direct : undefined);
 }
 

@@ -4,6 +4,7 @@ import type { Database } from '../schema/database.js';
 import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/schema-name.js';
 import { parseInput } from '../validation/parse.js';
 import { directPoolOf, type DirectPool } from './direct-pool.js';
+import { guard, HANDLER_GUARD, refuseIfGuarded } from './handler-guard.js';
 
 /**
  * What every repository accepts: the host's Kysely instance, or a transaction of it, typed with
@@ -36,6 +37,16 @@ export interface RepoOptions {
    * environment sets `SCHEMA_KIT_PREPARED_STATEMENTS=off`.
    */
   readonly preparedStatements?: boolean;
+  /**
+   * Let a repository built on the Kysely instance (not a transaction) run inside a
+   * `processOnce` handler, on a connection of its own: its writes commit whether or not the
+   * handler's transaction does (a record of a failed attempt that must outlive it). By default
+   * such a call throws `SchemaKitError` `outside_handler_transaction` before any SQL runs: inside
+   * a handler, build repositories on the handler's `trx`. On PGlite (one connection) a repository
+   * allowed out cannot run inside a handler at all: it waits for the connection the handler holds.
+   * Default false.
+   */
+  readonly allowOutsideTransaction?: boolean;
 }
 
 /** Where a repository runs its SQL: an executor scoped to the schema, and the schema's name. */
@@ -53,13 +64,23 @@ export interface RepoContext {
   readonly direct: DirectPool | undefined;
 }
 
+/** Throws `outside_handler_transaction` when the repository of `ctx` is guarded and the call runs
+ * inside a `processOnce` handler: for calls that open a transaction on the host's Kysely. */
+export function refuseOutsideHandlerTransaction(ctx: RepoContext): void {
+  refuseIfGuarded(ctx.plain);
+}
+
 /** Validates the options and builds the {@link RepoContext} of a repository. */
 export function repoContext(db: Executor, options: RepoOptions | undefined): RepoContext {
   const schema = validateSchemaName(options?.schema ?? DEFAULT_SCHEMA, 'options.schema');
   const named = preparedStatementsOption(options?.preparedStatements);
-  const plain = db.withoutPlugins();
-  const direct = directPoolOf(db);
-  return { db: plain.withSchema(schema) as ScopedExecutor, schema, plain, named, direct };
+  const allowOut = options?.allowOutsideTransaction === undefined ? false : parseInput(z.boolean(), options.allowOutsideTransaction, 'options.allowOutsideTransaction');
+  // a repository on the Kysely instance refuses to run inside a processOnce handler (handler-guard.ts)
+  const guarded = !db.isTransaction && !allowOut;
+  const plain = guarded ? db.withoutPlugins().withPlugin(HANDLER_GUARD) : db.withoutPlugins();
+  const scopedDb = plain.withSchema(schema) as ScopedExecutor;
+  if (guarded) guard(plain, scopedDb);
+  return { db: scopedDb, schema, plain, named, direct: directPoolOf(db) };
 }
 
 /** `db` (the host's, or one of its transactions) without the host's plugins, scoped to `schema`. */

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isDatabaseError, toSchemaKitError, writeOutcome } from '../database-errors.js';
 import type { WrittenInput } from '../vocabulary/references.js';
+import { asHandler, refuseIfGuarded } from './handler-guard.js';
 import type { Executor } from './repo-context.js';
 import { run } from './run.js';
 
@@ -84,6 +85,7 @@ export async function inTransaction<DB, T>(db: Executor<DB>, work: (trx: Transac
  * {@link SchemaKitOutcomeUnknownError}: only the COMMIT can have an unknown outcome.
  */
 async function inOwnTransaction<DB, T>(db: Kysely<DB>, work: (trx: Transaction<DB>) => Promise<T>, input?: WrittenInput): Promise<T> {
+  refuseIfGuarded(db); // a guarded repository's own transaction, opened inside a processOnce handler
   let committing = false;
   try {
     return await db.transaction().execute(async (trx) => {
@@ -116,13 +118,14 @@ class HostFailure {
 }
 
 /**
- * Runs code the host wrote (a `processOnce` handler) inside {@link inTransaction}: an error of
+ * Runs code the host wrote (a `processOnce` handler) inside {@link inTransaction}, marked as a
+ * handler for the calls it makes (handler-guard.ts, `RepoOptions.allowOutsideTransaction`): an error of
  * the host's own (not the database's) leaves the transaction as it was thrown; a database error
  * from the host's statements is typed like schema-kit's own.
  */
 export async function hostCode<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return await call();
+    return await asHandler(call);
   } catch (error) {
     throw new HostFailure(error);
   }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { toSchemaKitError } from '../database-errors.js';
-import { SchemaKitError } from '../errors.js';
-import { moduleFunctions, runtimePrivileges } from '../grants.js';
+import { SchemaKitError, SchemaKitValidationError } from '../errors.js';
+import { HOST_TABLE_PRIVILEGES, hostTableName, moduleFunctions, parseHostTables, runtimePrivileges, type HostTable } from '../grants.js';
 import { catalogOf } from '../migrate/catalog.js';
 import type { ModuleDescriptor } from '../module-descriptor.js';
 import { readInstallState } from '../migrate/history.js';
@@ -40,9 +40,16 @@ export interface SchemaCheckResult {
   readonly installed: readonly string[];
   /** The role whose privileges were compared, when one was given. */
   readonly role: string | undefined;
-  /** True when nothing differs. */
+  /** True when nothing differs (additions do not count, unless left out of `allowAdditions`). */
   readonly ok: boolean;
+  /** What is missing or changed: each fails the check. */
   readonly differences: readonly SchemaDifference[];
+  /**
+   * What the host added to schema-kit's tables and schema (an index, a trigger, a constraint, a
+   * nullable or defaulted column, a function, a sequence): reported, not failing. With
+   * `allowAdditions`, only the listed ones are here; the others are differences.
+   */
+  readonly additions: readonly SchemaDifference[];
 }
 
 /** Options of `checkSchema`. */
@@ -51,12 +58,28 @@ export interface SchemaCheckOptions {
   readonly schema?: string;
   /** Also compare this runtime role's privileges with what `grantRuntimeAccess` gives. */
   readonly role?: string;
+  /** With `role`: the host's tables granted with `grantRuntimeAccess({ alsoTables })`, compared too. */
+  readonly alsoTables?: readonly string[];
+  /**
+   * Make additions explicit: the objects (as {@link SchemaDifference.object} names them, e.g.
+   * `'users.users_last_seen_idx'`) the host added on purpose. Given (even empty), an addition not
+   * listed is a difference. Default: every addition is reported and none fails.
+   */
+  readonly allowAdditions?: readonly string[];
 }
 
 const PRIVILEGES = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'] as const;
 const TRIGGER_STATE: Record<string, string> = { O: 'enabled', A: 'enabled always', R: 'enabled on replica only', D: 'disabled' };
 
 type Named = { name: string };
+
+/** A difference found, or (`addition`) an object the host added that the package does not ship. */
+type Found = SchemaDifference & { readonly addition?: true };
+
+/** An object the package does not ship, found on its tables or in its schema. */
+function added(kind: SchemaDifferenceKind, object: string): Found {
+  return { kind, object, message: `${kind} ${object} is not in the package's schema`, addition: true };
+}
 
 /** Differences between two lists of named objects of one table (or of the schema). */
 function compareNamed<T extends Named>(
@@ -65,8 +88,9 @@ function compareNamed<T extends Named>(
   expected: readonly T[],
   live: readonly T[],
   describe: (want: T, have: T) => string | undefined,
-): SchemaDifference[] {
-  const out: SchemaDifference[] = [];
+  isAddition: (have: T) => boolean = () => true,
+): Found[] {
+  const out: Found[] = [];
   const liveByName = new Map(live.map((item) => [item.name, item]));
   const expectedNames = new Set(expected.map((item) => item.name));
   for (const want of expected) {
@@ -79,7 +103,9 @@ function compareNamed<T extends Named>(
     }
   }
   for (const have of live) {
-    if (!expectedNames.has(have.name)) out.push({ kind, object: `${owner}${have.name}`, message: `${kind} ${owner}${have.name} is not in the package's schema` });
+    if (expectedNames.has(have.name)) continue;
+    const extra = added(kind, `${owner}${have.name}`);
+    out.push(isAddition(have) ? extra : { kind, object: extra.object, message: `${extra.message}, and is NOT NULL without a default: schema-kit's inserts fail` });
   }
   return out;
 }
@@ -91,11 +117,13 @@ function fieldChanges<T extends object>(want: T, have: T, fields: readonly (keyo
   return `differs: ${changed.map((f) => `${String(f)} is ${JSON.stringify(have[f])}, expected ${JSON.stringify(want[f])}`).join('; ')}`;
 }
 
-function compareTable(want: TableManifest, have: TableManifest): SchemaDifference[] {
+function compareTable(want: TableManifest, have: TableManifest): Found[] {
   const owner = `${want.name}.`;
   return [
     ...(fieldChanges(want, have, ['kind', 'persistence']) ? [{ kind: 'table' as const, object: want.name, message: `table ${want.name} ${fieldChanges(want, have, ['kind', 'persistence'])}` }] : []),
-    ...compareNamed('column', owner, want.columns, have.columns, (w, h) => fieldChanges(w, h, ['type', 'notNull', 'default', 'identity', 'generated'])),
+    ...compareNamed('column', owner, want.columns, have.columns, (w, h) => fieldChanges(w, h, ['type', 'notNull', 'default', 'identity', 'generated']),
+      // a host's column is harmless when schema-kit's inserts, which do not name it, still succeed
+      (h) => !h.notNull || h.default !== null || h.identity !== null || h.generated !== null),
     ...compareNamed('constraint', owner, want.constraints, have.constraints, (w, h) => fieldChanges(w, h, ['type', 'definition'])),
     ...compareNamed('index', owner, want.indexes, have.indexes, (w, h) => fieldChanges(w, h, ['definition'])),
     ...compareNamed('trigger', owner, want.triggers, have.triggers, (w, h) =>
@@ -116,7 +144,13 @@ function restrict(manifest: SchemaManifest, tables: ReadonlySet<string>): Schema
   };
 }
 
-async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: string, modules: readonly ModuleDescriptor[]): Promise<SchemaDifference[]> {
+async function privilegeDifferences(
+  db: Kysely<unknown>,
+  schema: string,
+  role: string,
+  modules: readonly ModuleDescriptor[],
+  hostTables: readonly HostTable[],
+): Promise<SchemaDifference[]> {
   const { rows: found } = await sql<{ superuser: boolean }>`select rolsuper as superuser from pg_roles where rolname = ${role}`.execute(db);
   if (!found[0]) throw new SchemaKitError('not_found', `Role "${role}" does not exist.`);
   const out: SchemaDifference[] = [];
@@ -148,6 +182,25 @@ async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: s
     if (row.held && !expected) privilege(`${row.table}`, `has ${row.privilege} on ${row.table}, which grants does not give`);
     if (!row.held && expected) privilege(`${row.table}`, `lacks ${row.privilege} on ${row.table}, which grants gives`);
   }
+  for (const target of hostTables) {
+    const object = `${target.schema}.${target.table}`;
+    const { rows: held } = await sql<{ privilege: string; held: boolean; usage: boolean; create: boolean }>`
+      select p.privilege, has_table_privilege(${role}, ${hostTableName(target)}, p.privilege) as held,
+             has_schema_privilege(${role}, ${target.schema}, 'USAGE') as usage, has_schema_privilege(${role}, ${target.schema}, 'CREATE') as create
+      from unnest(${[...PRIVILEGES]}::text[]) as p(privilege)
+      where to_regclass(${hostTableName(target)}) is not null`.execute(db);
+    if (held.length === 0) {
+      privilege(object, `cannot be checked on ${object}: no such table`);
+      continue;
+    }
+    if (!held[0]!.usage) privilege(target.schema, `lacks USAGE on schema ${target.schema}`);
+    if (held[0]!.create) privilege(target.schema, `has CREATE on schema ${target.schema}, which grants does not give`);
+    for (const row of held) {
+      const expected = HOST_TABLE_PRIVILEGES.includes(row.privilege);
+      if (row.held && !expected) privilege(object, `has ${row.privilege} on ${object}, which grants --also does not give`);
+      if (!row.held && expected) privilege(object, `lacks ${row.privilege} on ${object}, which grants --also gives`);
+    }
+  }
   return out;
 }
 
@@ -157,8 +210,8 @@ async function privilegeDifferences(db: Kysely<unknown>, schema: string, role: s
  * there with the same enabled state, every index of the parent has its partition's index attached,
  * and the partition has no index of its own.
  */
-async function partitionDifferences(db: Kysely<unknown>, schema: string, expected: SchemaManifest): Promise<SchemaDifference[]> {
-  const out: SchemaDifference[] = [];
+async function partitionDifferences(db: Kysely<unknown>, schema: string, expected: SchemaManifest): Promise<Found[]> {
+  const out: Found[] = [];
   const partitioned = expected.tables.filter((t) => t.kind === 'p').map((t) => t.name);
   if (partitioned.length === 0) return out;
   const { rows: partitions } = await sql<{ parent: string; name: string }>`
@@ -197,18 +250,14 @@ async function partitionDifferences(db: Kysely<unknown>, schema: string, expecte
       }
       liveTriggers.delete(want.name);
     }
-    for (const extra of liveTriggers.keys()) {
-      out.push({ kind: 'trigger', object: `${name}.${extra}`, message: `trigger ${name}.${extra} is not in the package's schema` });
-    }
+    for (const extra of liveTriggers.keys()) out.push(added('trigger', `${name}.${extra}`));
     const own = indexes.filter((i) => i.table === name);
     for (const want of parentIndexes.filter((i) => i.table === parent)) {
       if (!own.some((i) => i.attached_to === want.name)) {
         out.push({ kind: 'index', object: `${name}.${want.name}`, message: `index ${want.name} of ${parent} has no index attached on partition ${name}` });
       }
     }
-    for (const extra of own.filter((i) => i.attached_to === null)) {
-      out.push({ kind: 'index', object: `${name}.${extra.name}`, message: `index ${name}.${extra.name} is not in the package's schema` });
-    }
+    for (const extra of own.filter((i) => i.attached_to === null)) out.push(added('index', `${name}.${extra.name}`));
   }
   return out;
 }
@@ -250,16 +299,23 @@ async function functionPrivilegeDifferences(
 /**
  * `checkSchema` for `modules` (descriptors in dependency order): their migrations and the shipped
  * manifest of their tables, and with `role` the privileges their descriptors declare.
+ * What the host added (its own index, trigger, nullable column...) is listed in `additions` and
+ * does not fail the check, unless `allowAdditions` leaves it out; with `role`, `alsoTables` names
+ * the host's tables granted with `alsoTables` (see `GrantOptions.alsoTables`), compared too.
  */
 export async function checkModulesSchema(db: Kysely<unknown>, modules: readonly ModuleDescriptor[], options: SchemaCheckOptions = {}): Promise<SchemaCheckResult> {
   const schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
   const role = options.role === undefined ? undefined : validateSchemaName(options.role, 'role');
+  const hostTables = parseHostTables(options.alsoTables, schema, 'alsoTables');
+  if (options.allowAdditions !== undefined && !(Array.isArray(options.allowAdditions) && options.allowAdditions.every((o) => typeof o === 'string'))) {
+    throw new SchemaKitValidationError('allowAdditions', 'must be a list of object names, e.g. users.users_last_seen_idx');
+  }
   const plain = db.withoutPlugins();
   const catalog = catalogOf(modules);
   try {
     const state = await readInstallState(plain, schema);
     const plan = planModules(catalog, state, { modules: undefined, add: undefined });
-    const differences: SchemaDifference[] = [];
+    const differences: Found[] = [];
     if (plan.target.length === 0 || state.intended.size === 0) {
       differences.push({ kind: 'module', object: schema, message: `no schema-kit module is installed in schema "${schema}"` });
     }
@@ -285,8 +341,16 @@ export async function checkModulesSchema(db: Kysely<unknown>, modules: readonly 
       ...compareNamed('sequence', '', expected.sequences, live.sequences, (w, h) => fieldChanges(w, h, ['type', 'start', 'increment', 'min', 'max', 'cache', 'cycle', 'ownedBy'])),
     );
     differences.push(...(await partitionDifferences(plain, schema, expected)));
-    if (role) differences.push(...(await privilegeDifferences(plain, schema, role, modules)));
-    return { schema, installed: plan.installed, role, ok: differences.length === 0, differences };
+    if (role) differences.push(...(await privilegeDifferences(plain, schema, role, modules, hostTables)));
+    const allowed = options.allowAdditions && new Set(options.allowAdditions);
+    const failing: SchemaDifference[] = [];
+    const additions: SchemaDifference[] = [];
+    for (const { addition, ...found } of differences) {
+      if (!addition) failing.push(found);
+      else if (allowed && !allowed.has(found.object)) failing.push({ ...found, message: `${found.message} nor in allowAdditions` });
+      else additions.push(found);
+    }
+    return { schema, installed: plan.installed, role, ok: failing.length === 0, differences: failing, additions };
   } catch (error) {
     throw toSchemaKitError(error);
   }

@@ -21,8 +21,8 @@ import { freshServerDatabase } from './server-source.js';
  */
 export type TestDatabaseTarget = 'pglite' | 'embedded' | { readonly url: string };
 
-/** Options of {@link createTestDatabase}. */
-export interface TestDatabaseOptions {
+/** Options of {@link createTestDatabase}; `DB` is the Kysely type of the test database's `db`. */
+export interface TestDatabaseOptions<DB = Database> {
   /** Where the database lives. Default `'pglite'`. */
   readonly target?: TestDatabaseTarget;
   /** The modules to install (with their dependencies). Default: every module. */
@@ -42,6 +42,13 @@ export interface TestDatabaseOptions {
    * 10000. A malformed `target.url` fails at once with a `configuration` `SchemaKitError`.
    */
   readonly connectTimeoutMs?: number;
+  /**
+   * Writes the rows every test starts from (the host's roles, vocabulary values, content
+   * packages), once, after the migrations: `reset()` puts back what the schema-kit tables hold
+   * after it ran. A failure closes the database and throws a `SchemaKitError` (`seed_failed`)
+   * with the seed's error as its cause.
+   */
+  readonly seed?: (db: Kysely<DB>) => Promise<void>;
 }
 
 /**
@@ -62,8 +69,8 @@ export interface TestDatabase<DB = Database> {
   readonly make: Factories;
   /**
    * Empties every schema-kit table (append-only logs included), and the host tables named in
-   * `alsoTruncate`, and puts the seeded rows (the default roles) back; see {@link resetTables}.
-   * Call it in `beforeEach` or `afterEach`.
+   * `alsoTruncate`, and puts the seeded rows (the default roles, and what `seed` wrote) back; see
+   * {@link resetTables}. Call it in `beforeEach` or `afterEach`.
    */
   reset(options?: { readonly alsoTruncate?: readonly string[] }): Promise<void>;
   /** Closes the connections and removes the database (drops it, or stops the embedded server). */
@@ -113,7 +120,7 @@ function installs(modules: readonly ModuleName[] | undefined, name: ModuleName):
  * afterAll(() => t.destroy());
  * ```
  */
-export async function createTestDatabase<DB = Database>(options: TestDatabaseOptions = {}): Promise<TestDatabase<DB>> {
+export async function createTestDatabase<DB = Database>(options: TestDatabaseOptions<DB> = {}): Promise<TestDatabase<DB>> {
   const schema = validateSchemaName(options.schema ?? DEFAULT_SCHEMA);
   const target = options.target ?? 'pglite';
   const connectTimeoutMs = checkTimeout(options.connectTimeoutMs, 'connectTimeoutMs', DEFAULT_CONNECT_TIMEOUT_MS);
@@ -126,17 +133,24 @@ export async function createTestDatabase<DB = Database>(options: TestDatabaseOpt
     target === 'pglite'
       ? await openPGlite({ schema, modules: options.modules, cache: options.cache ?? true, migrate })
       : await openServer(target, migrate, connectTimeoutMs);
-  const seeds = await snapshotSeeds(opened.db as Kysely<unknown>, { schema }).catch(async (error: unknown) => {
+  const db = opened.db as unknown as Kysely<DB>; // DB only names the tables; the connection is the same
+  if (options.seed) {
+    await options.seed(db).catch(async (error: unknown) => {
+      await opened.close();
+      throw new SchemaKitError('seed_failed', `The test database's seed failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
+  }
+  const seeds = await snapshotSeeds(opened.db, { schema }).catch(async (error: unknown) => {
     await opened.close();
     throw new SchemaKitError('unexpected', `Reading the seeded rows failed: ${(error as Error).message}`, { cause: error });
   });
   return {
-    db: opened.db as unknown as Kysely<DB>, // DB only names the tables; the connection is the same
+    db,
     target: target === 'pglite' || target === 'embedded' ? target : 'url',
     url: opened.url,
     schema,
     make: createFactories(opened.db, { schema, audit: installs(options.modules, 'audit') }),
-    reset: (reset) => resetTables(opened.db as Kysely<unknown>, { ...reset, schema, seeds }),
+    reset: (reset) => resetTables(opened.db, { ...reset, schema, seeds }),
     destroy: () => opened.close(),
   };
 }

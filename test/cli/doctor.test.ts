@@ -6,6 +6,7 @@ interface DoctorDocument {
   ok: boolean;
   installed: string[];
   differences: { kind: string; object: string; message: string }[];
+  additions: { kind: string; object: string; message: string }[];
 }
 
 describe('schema-kit doctor', () => {
@@ -48,8 +49,9 @@ describe('schema-kit doctor', () => {
     expect(byObject[`event_log.${index[0]!.name}`]).toMatchObject({ kind: 'index', message: `index event_log.${index[0]!.name} is missing` });
     expect(byObject[`event_log.${trigger[0]!.name}`]).toMatchObject({ kind: 'trigger', message: expect.stringMatching(/is disabled \(expected enabled always\)$/) });
     expect(byObject[`users.${check[0]!.name}`]).toMatchObject({ kind: 'constraint', message: expect.stringMatching(/is missing$/) });
-    expect(byObject['users.nickname']).toMatchObject({ kind: 'column', message: 'column users.nickname is not in the package\'s schema' });
-    // the type change shows in the unique index on lower(email) too: seven differences
+    expect(byObject['users.nickname']).toBeUndefined(); // a nullable column of the host's: an addition, not drift
+    expect(doc.additions).toEqual([{ kind: 'column', object: 'users.nickname', message: "column users.nickname is not in the package's schema" }]);
+    // the type change shows in the unique index on lower(email) too: six differences besides the partitions
     expect(byObject['users.users_email_key']).toMatchObject({ kind: 'index', message: expect.stringContaining('lower((email)::text)') });
     // disabling the parent's trigger disabled it on every monthly partition: one line per partition
     const { rows: months } = await database().pool.query<{ name: string }>(
@@ -59,12 +61,12 @@ describe('schema-kit doctor', () => {
     const onPartitions = doc.differences.filter((d) => months.some((m) => d.object.startsWith(`${m.name}.`)));
     expect(onPartitions.map((d) => d.object)).toEqual(months.map((m) => `${m.name}.${trigger[0]!.name}`));
     expect(onPartitions.every((d) => /is disabled \(expected enabled always\)$/.test(d.message))).toBe(true);
-    expect(doc.differences).toHaveLength(7 + months.length);
+    expect(doc.differences).toHaveLength(6 + months.length);
 
     const text = await runCli(['doctor', '--schema', schema], { env: env() });
     expect(text.code).toBe(1);
-    expect(lines(text.stdout).slice(1, -1)).toEqual(doc.differences.map((d) => `  ${d.message}`));
-    expect(lines(text.stdout).at(-1)).toBe(`${7 + months.length} difference(s) in 4 installed module(s).`);
+    expect(lines(text.stdout).slice(1, -1)).toEqual([...doc.differences.map((d) => `  ${d.message}`), "  + column users.nickname is not in the package's schema"]);
+    expect(lines(text.stdout).at(-1)).toBe(`${6 + months.length} difference(s) in 4 installed module(s) (1 addition(s) of yours, listed with +).`);
   });
 
   it('with --role compares the runtime role with what grants gives, both ways', async () => {
@@ -116,6 +118,8 @@ describe('schema-kit doctor', () => {
     expect(drift.code).toBe(1);
     expect(drift.doc.differences).toEqual([
       { kind: 'trigger', object: `${month}.${trigger[0]!.name}`, message: expect.stringMatching(/is disabled \(expected enabled always\)$/) },
+    ]);
+    expect(drift.doc.additions).toEqual([
       { kind: 'index', object: `${month}.${month}_extra`, message: `index ${month}.${month}_extra is not in the package's schema` },
     ]);
     await q(`alter table ${schema}.${month} enable always trigger ${trigger[0]!.name}`);
@@ -140,6 +144,76 @@ describe('schema-kit doctor', () => {
         `role "${role}" lacks EXECUTE on create_partitions(text, integer), which grants gives`,
       ]);
       expect(doc.differences.every((d) => d.kind === 'privilege')).toBe(true);
+    } finally {
+      await q(`drop owned by "${role}"`);
+      await q(`drop role "${role}"`);
+    }
+  });
+
+  it("reports the host's additions without failing; missing or changed shipped objects still fail; --allow makes additions explicit", async () => {
+    const schema = 'doctor_additions';
+    const q = (text: string) => database().pool.query(text);
+    expect((await runCli(['migrate', '--schema', schema, '--modules', 'core,audit'], { env: env() })).code).toBe(0);
+    await q(`create index users_host_seen_idx on ${schema}.users (last_login_at)`);
+    await q(`create view ${schema}.host_active_users as select id from ${schema}.users where is_active`);
+    await q(`create function ${schema}.host_touch() returns trigger language plpgsql as $$ begin return new; end $$`);
+    await q(`create trigger users_host_touch before update on ${schema}.users for each row execute function ${schema}.host_touch()`);
+    await q(`alter table ${schema}.users add column loyalty_points integer not null default 0`);
+    await q('create schema if not exists doctor_host; create table if not exists doctor_host.orders (id int)');
+
+    const { code, doc } = await doctor(schema);
+    expect(code).toBe(0);
+    expect(doc.differences).toEqual([]);
+    expect(doc.additions.map((a) => `${a.kind} ${a.object}`).sort()).toEqual([
+      'column users.loyalty_points', 'function host_touch', 'index users.users_host_seen_idx', 'trigger users.users_host_touch',
+    ]);
+    const text = await runCli(['doctor', '--schema', schema], { env: env() });
+    expect(text.code).toBe(0);
+    expect(lines(text.stdout)).toContain("  + index users.users_host_seen_idx is not in the package's schema");
+    expect(lines(text.stdout).at(-1)).toBe('No drift: 3 installed module(s) match the package (4 addition(s) of yours, listed with +).');
+
+    // the allow-list: the listed additions are reported, the others fail
+    const allowed = await doctor(schema, '--allow', 'users.users_host_seen_idx', '--allow', 'users.loyalty_points', '--allow', 'host_touch');
+    expect(allowed.code).toBe(1);
+    expect(allowed.doc.differences).toEqual([
+      { kind: 'trigger', object: 'users.users_host_touch', message: "trigger users.users_host_touch is not in the package's schema nor in allowAdditions" },
+    ]);
+    expect(allowed.doc.additions).toHaveLength(3);
+
+    // a column schema-kit's inserts cannot fill is drift, and a changed shipped object still fails
+    await q(`alter table ${schema}.users add column tenant_id integer not null`);
+    await q(`alter table ${schema}.event_log alter column action drop not null`);
+    const broken = await doctor(schema);
+    expect(broken.code).toBe(1);
+    expect(broken.doc.differences.map((d) => d.object).sort()).toEqual(['event_log.action', 'users.tenant_id']);
+    expect(broken.doc.differences.find((d) => d.object === 'users.tenant_id')?.message).toMatch(/NOT NULL without a default/);
+  });
+
+  it('with --role and --also checks the host tables granted with grants --also', async () => {
+    const schema = 'doctor_also';
+    const role = `${database().name}_doctor_also`;
+    const q = (text: string) => database().pool.query(text);
+    expect((await runCli(['migrate', '--schema', schema, '--modules', 'core'], { env: env() })).code).toBe(0);
+    await q('create schema if not exists doctor_shop; create table if not exists doctor_shop.orders (id serial primary key, note text)');
+    await q(`create role "${role}" login`);
+    try {
+      const granted = await runCli(['grants', '--schema', schema, '--role', role, '--also', 'doctor_shop.orders', '--json'], { env: env() });
+      expect(granted.code).toBe(0);
+      expect(JSON.parse(granted.stdout).statements).toEqual(expect.arrayContaining([
+        `GRANT SELECT, INSERT, UPDATE, DELETE ON "doctor_shop"."orders" TO "${role}"`,
+        `GRANT USAGE ON SEQUENCE doctor_shop.orders_id_seq TO "${role}"`,
+      ]));
+      expect((await doctor(schema, '--role', role, '--also', 'doctor_shop.orders')).code).toBe(0);
+      await q(`grant truncate on doctor_shop.orders to "${role}"`);
+      await q(`revoke delete on doctor_shop.orders from "${role}"`);
+      const { code, doc } = await doctor(schema, '--role', role, '--also', 'doctor_shop.orders');
+      expect(code).toBe(1);
+      expect(doc.differences.map((d) => d.message).sort()).toEqual([
+        `role "${role}" has TRUNCATE on doctor_shop.orders, which grants --also does not give`,
+        `role "${role}" lacks DELETE on doctor_shop.orders, which grants --also gives`,
+      ]);
+      const usage = await runCli(['doctor', '--schema', schema, '--also', 'doctor_shop.orders'], { env: env() });
+      expect(usage.code).toBe(2);
     } finally {
       await q(`drop owned by "${role}"`);
       await q(`drop role "${role}"`);

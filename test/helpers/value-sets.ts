@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { BROADCAST_STATUSES } from '../../src/modules/telegram/index.js';
+import { BROADCAST_AUDIENCE_KINDS, BROADCAST_STATUSES } from '../../src/modules/telegram/index.js';
 import { EXERCISE_STATUSES, MESSAGE_ROLES } from '../../src/modules/learning/index.js';
 import { FEATURE_STATUSES, PROJECT_STATUSES, RELEASE_STATUSES } from '../../src/modules/planning/index.js';
 import { LIFECYCLE_ACTIONS } from '../../src/modules/lifecycle/index.js';
@@ -14,6 +14,7 @@ export const VALUE_SET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'user_exercises.status': EXERCISE_STATUSES,
   'messages.role': MESSAGE_ROLES,
   'broadcasts.status': BROADCAST_STATUSES,
+  'broadcasts.audience_kind': BROADCAST_AUDIENCE_KINDS,
 };
 
 /** Every host-owned vocabulary's lookup table and the defaults values.ts says it is seeded with, sorted. */

@@ -170,6 +170,8 @@ const SURFACE: Record<string, (db: Db) => Promise<unknown>> = {
   'UserRepo.findByGithubId': (db) => new UserRepo(db).findByGithubId('g'),
   'UserRepo.findByGoogleId': (db) => new UserRepo(db).findByGoogleId('g'),
   'UserRepo.deactivate': (db) => new UserRepo(db).deactivate(ID),
+  'UserRepo.activate': (db) => new UserRepo(db).activate(ID),
+  'UserRepo.update': (db) => new UserRepo(db).update(ID, { name: 'n' }),
   'createSchemaKit.processedMessages.claim': async (db) => {
     const pool = (db as unknown as { pool?: pg.Pool }).pool ?? POOLS.get(db);
     const kit = createSchemaKit({ pool: pool! });

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
+import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/index.js';
 import { AchievementRepo } from '../../src/modules/achievements/index.js';
@@ -64,6 +64,8 @@ const FILL: string[][] = [
          now() - interval '1 hour', case when i % 1000 = 0 then null else now() end,
          case when i % 4000 = 1000 then now() - interval '2 hours' else now() end
        from generate_series(1, ${ROWS}) i`,
+    // broadcasts to explicit lists: one user each
+    `insert into broadcast_audience_users (broadcast_id, user_id) select b.id, u.id from ${numbered('broadcasts')} b join ${numbered('users')} u using (n)`,
   ],
 ];
 
@@ -196,11 +198,20 @@ const CALLS: [string, Call][] = [
   ['GuideCollectionRepo.listForUser', async (db, f) => new GuideCollectionRepo(db).listForUser(f.user, { limit: 1, after: (await new GuideCollectionRepo(db).listForUser(f.user, { limit: 1 })).next! })],
   ['GuideCollectionRepo.remove', (db, f) => new GuideCollectionRepo(db).remove(f.user, f.guide)],
   ['BroadcastRepo.create', (db) => new BroadcastRepo(db).create({ title: 't', message_text: 'm' })],
-  ['BroadcastRepo.recipients', async (db) => {
+  ['BroadcastRepo.recipients', async (db, f) => {
     const repo = new BroadcastRepo(db);
     for (const target_audience of ['subscriber', 'all']) {
       const { id } = await repo.create({ title: 't', message_text: 'm', target_audience });
       await repo.recipients(id, { limit: 5, after: (await repo.recipients(id, { limit: 5 })).next! });
+    }
+    const { rows } = await sql<{ id: string }>`select id from schema_kit.users order by id limit 20`.execute(db);
+    for (const audience of [
+      { kind: 'package', package_id: f.contentPackage },
+      { kind: 'category', category: 'course' },
+      { kind: 'users', user_ids: rows.map((r) => r.id) },
+    ] as const) {
+      const { id } = await repo.create({ title: 't', message_text: 'm', audience });
+      await repo.recipients(id, { limit: 5, after: (await repo.recipients(id, { limit: 5 })).next ?? undefined });
     }
   }],
   ['BroadcastRepo.get', (db, f) => new BroadcastRepo(db).get(f.broadcast)],

@@ -69,16 +69,24 @@ describe(`an install of the previous release (git ${RELEASE.commit})`, () => {
     expect(upgrade.error).toBeUndefined();
     expect(upgrade.results).toHaveLength(NEW_MIGRATIONS);
 
-    // every row is kept as it was; content_packages gained a slug, null for existing packages
+    // every row is kept as it was; content_packages gained a slug, null for existing packages,
+    // users the Telegram profile fields (core 0006), unknown or false for existing users, and
+    // broadcasts their audience kind (telegram 0007)
     const after = await rows(`
-      select (select json_agg(u order by id) from S.users u) as users,
+      select (select json_agg(to_jsonb(u) - 'language_code' - 'is_premium' - 'added_to_attachment_menu' order by id) from S.users u) as users,
              (select json_agg(to_jsonb(p) - 'slug') from S.content_packages p) as packages,
              (select json_agg(i) from S.user_interests i) as interests, (select json_agg(l) from S.user_role_change_log l) as log,
              (select json_agg(e) from S.exercises e) as exercises, (select json_agg(m) from S.user_memory m) as memory,
              (select json_agg(a) from S.achievements a) as achievements, (select json_agg(d) from S.dissonance_records d) as dissonance,
-             (select json_agg(g order by title) from S.guides g) as guides, (select json_agg(b) from S.broadcasts b) as broadcasts`);
+             (select json_agg(g order by title) from S.guides g) as guides,
+             (select json_agg(to_jsonb(b) - 'audience_kind' - 'audience_package_id' - 'audience_category') from S.broadcasts b) as broadcasts`);
     expect(after).toEqual(before);
     expect(await rows(`select slug from S.content_packages`)).toEqual([{ slug: null }]);
+    // existing broadcasts keep their role audience (telegram 0007)
+    expect(await rows(`select distinct audience_kind from S.broadcasts`)).toEqual([{ audience_kind: 'role' }]);
+    expect(await rows(`select distinct language_code, is_premium, added_to_attachment_menu from S.users`)).toEqual([
+      { language_code: null, is_premium: false, added_to_attachment_menu: false },
+    ]);
 
     // the trading categories its guides use stay valid; the unused ones are not seeded
     const vocabularies = new VocabularyRepo(db(), { schema });

@@ -1,26 +1,31 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
+  ContentPackageRepo,
   EventLogRepo,
   RoleChangeLogRepo,
+  RoleRepo,
+  UserInterestRepo,
+  UserRepo,
   SchemaKitError,
   SchemaKitValidationError,
   grantRuntimeAccess,
   migrationStatus,
   type Database,
+  type Executor,
 } from '../../src/index.js';
-import { createTestDatabase, resetTables, type TestDatabase, type TestDatabaseTarget } from '../../src/testing/index.js';
+import { createTestDatabase, resetTables, snapshotSeeds, type TestDatabase, type TestDatabaseTarget } from '../../src/testing/index.js';
 import { pgliteCacheDir } from '../../src/testing/pglite-source.js';
 
 const TABLES_WITH_ROWS = sql<{ name: string; count: number }>`
   select c.relname as name, (xpath('/row/n/text()', query_to_xml(format('select count(*) as n from schema_kit.%I', c.relname), false, true, '')))[1]::text::int as count
   from pg_class c where c.relnamespace = 'schema_kit'::regnamespace and c.relkind in ('r', 'p') and not c.relispartition and c.relname not like 'schema\\_kit\\_%'`;
 
-async function counts(db: Kysely<Database>): Promise<Record<string, number>> {
+async function counts(db: Executor): Promise<Record<string, number>> {
   const { rows } = await TABLES_WITH_ROWS.execute(db);
   return Object.fromEntries(rows.filter((r) => r.count > 0).map((r) => [r.name, r.count]));
 }
@@ -93,6 +98,60 @@ describe.each(targets)('createTestDatabase on %s', (_, target) => {
     await new EventLogRepo(t.db).append({ action: 'kept', entity_type: 'x', entity_id: '1' });
     await expect(sql`delete from schema_kit.event_log`.execute(t.db)).rejects.toThrow(/append-only/);
     await expect(sql`truncate schema_kit.event_log`.execute(t.db)).rejects.toThrow(/append-only/);
+  });
+});
+
+/** A host's database type: its own table beside schema-kit's. */
+interface HostDB extends Database {
+  shop_orders: { id: string; user_id: string };
+}
+
+describe.each(targets)('createTestDatabase({ seed }) on %s', (_, target) => {
+  let t: TestDatabase<HostDB>;
+  let seededUser: string;
+  beforeAll(async () => {
+    t = await createTestDatabase<HostDB>({
+      target: target(),
+      modules: ['core', 'audit', 'interests'],
+      seed: async (db) => {
+        await new RoleRepo(db).add({ name: 'vip', rank: 1 });
+        await new ContentPackageRepo(db).getOrCreate('intro', { title: 'Intro', category: 'course', package_type: 'free' });
+        seededUser = (await new UserRepo(db).create({ name: 'Staff', role: 'vip' })).id;
+        await new EventLogRepo(db).append({ action: 'seeded', entity_type: 'user', entity_id: seededUser });
+      },
+    });
+  });
+  afterAll(() => t.destroy());
+
+  it('reset() puts back what the seed wrote, removes what a test added and undoes what a test changed', async () => {
+    const seeded = await counts(t.db);
+    expect(seeded).toMatchObject({ users: 1, content_packages: 1, event_log: 1 });
+    const user = await t.make.user({ role: 'vip' });
+    await new UserRepo(t.db).update(seededUser, { name: 'Changed' });
+    await new UserInterestRepo(t.db).add(user.id, (await new ContentPackageRepo(t.db).getOrCreate('intro', { title: 'x', category: 'course', package_type: 'free' })).package.id);
+    await t.reset();
+    expect(await counts(t.db)).toEqual(seeded);
+    expect((await new UserRepo(t.db).findById(seededUser))?.name).toBe('Staff');
+    expect(await new RoleRepo(t.db).get('vip')).toMatchObject({ rank: 1 });
+    await t.reset(); // nothing changed: nothing to do
+    expect(await counts(t.db)).toEqual(seeded);
+  });
+
+  it('resetTables and snapshotSeeds take the typed db and its transactions, with no cast', async () => {
+    const seeds = await snapshotSeeds(t.db);
+    await t.db.transaction().execute(async (trx) => {
+      await new UserRepo(trx).create({ name: 'Temp' });
+      await resetTables(trx, { seeds });
+      expect((await counts(trx)).users).toBe(1);
+    });
+    expect(await counts(t.db)).toMatchObject({ users: 1 });
+  });
+
+  it('a failing seed closes the database and throws seed_failed with its cause', async () => {
+    const cause = new Error('no vocabulary file');
+    const error = await createTestDatabase({ target: target(), modules: ['core'], cache: false, seed: () => Promise.reject(cause) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SchemaKitError);
+    expect(error).toMatchObject({ code: 'seed_failed', cause });
   });
 });
 
@@ -172,10 +231,12 @@ describe('createTestDatabase on a server URL', () => {
       await grantRuntimeAccess(t.db, { role });
       await t.make.user();
       await new EventLogRepo(runtime).append({ action: 'kept', entity_type: 'x', entity_id: '1' });
-      const error = await resetTables(runtime as Kysely<unknown>).catch((e: unknown) => e);
+      const error = await resetTables(runtime).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SchemaKitError);
       expect((error as SchemaKitError).code).toBe('reset_failed');
-      expect((error as Error).message).toMatch(/must be owner/);
+      // refused at its first statement: reading a table the runtime role has no access to
+      // (lifecycle's erased_identifiers, runtime access 'none'), or else disabling a trigger
+      expect((error as Error).message).toMatch(/permission denied for table erased_identifiers|must be owner/);
       expect(await counts(t.db)).toMatchObject({ users: 1, event_log: 1 });
       await t.reset();
       expect(await counts(t.db)).toEqual(seeded);

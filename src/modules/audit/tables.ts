@@ -5,7 +5,12 @@ import type { Generated, GeneratedAlways, Int8, Json, Timestamp } from '../../sc
 /** `event_log`: the audit trail, append-only (the database rejects UPDATE, DELETE and TRUNCATE). */
 export interface EventLogTable {
   id: GeneratedAlways<Int8>;
-  /** The acting user as text; null for system events. */
+  /**
+   * The acting user as text (a `users.id`, or any actor such as `'tg:42'`); null for system
+   * events. Text, not uuid: join it to `users.id` cast to text, `eb(eb.cast('u.id', 'text'), '=',
+   * eb.ref('e.user_id'))` (docs/schema.md, "Joining the logs to users"); `u.id = e.user_id` fails
+   * in PostgreSQL (uuid = text).
+   */
   user_id: string | null;
   action: string;
   entity_type: string;

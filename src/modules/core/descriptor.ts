@@ -19,7 +19,10 @@ export const coreModule = defineModule({
       table: 'users',
       reach: { by: 'self' },
       erasure: 'delete',
-      columns: ['email', 'telegram_id', 'telegram_username', 'telegram_first_name', 'telegram_last_name', 'github_id', 'google_id', 'name', 'avatar_url'],
+      columns: [
+        'email', 'telegram_id', 'telegram_username', 'telegram_first_name', 'telegram_last_name', 'language_code', 'is_premium',
+        'added_to_attachment_menu', 'github_id', 'google_id', 'name', 'avatar_url',
+      ],
       jsonPaths: ['preferences.*'],
     },
   ],

@@ -23,11 +23,14 @@ export {
   newUserSchema,
   telegramUserSchema,
   telegramIdSchema,
+  languageCodeSchema,
+  userPatchSchema,
   newRoleSchema,
   type NewUserInput,
+  type UserPatchInput,
   type TelegramUserInput,
   type NewRoleInput,
 } from './validation.js';
 export { RoleRepo, type AddRoleResult } from './role-repo.js';
-export { UserRepo, type UpsertTelegramUserResult } from './user-repo.js';
+export { UserRepo, USER_COLUMNS, type UpsertTelegramUserOptions, type UpsertTelegramUserResult } from './user-repo.js';
 export { coreModule } from './descriptor.js';

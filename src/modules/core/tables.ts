@@ -30,6 +30,12 @@ export interface UsersTable {
   telegram_username: string | null;
   telegram_first_name: string | null;
   telegram_last_name: string | null;
+  /** The IETF language tag of the user's Telegram client (`'en'`, `'pt-BR'`), or null. */
+  language_code: string | null;
+  /** Whether the user has Telegram Premium; false when Telegram did not say. */
+  is_premium: Generated<boolean>;
+  /** Whether the user added the bot to their attachment menu; false when Telegram did not say. */
+  added_to_attachment_menu: Generated<boolean>;
   /** Unique. */
   github_id: string | null;
   /** Unique. */

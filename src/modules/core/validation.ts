@@ -22,10 +22,33 @@ export const emailSchema = idText(320).regex(/^[^@\s]+@[^@\s]+$/, 'must be an em
 /** An external identity (GitHub or Google id): 1-512 characters. */
 export const identitySchema = idText(512);
 
+/** An IETF language tag as Telegram sends it in `language_code` (`'en'`, `'pt-BR'`): at most 35 characters. */
+export const languageCodeSchema = z
+  .string()
+  .max(35, 'must be at most 35 characters')
+  .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'must be an IETF language tag such as en or pt-BR');
+
+/** What Telegram sends about a user besides the id: the names, the language, the flags. */
 const telegramFields = {
   telegram_username: freeText(256).nullable().optional(),
   telegram_first_name: freeText(256).nullable().optional(),
   telegram_last_name: freeText(256).nullable().optional(),
+  language_code: languageCodeSchema.nullable().optional(),
+  is_premium: z.boolean().optional(),
+  added_to_attachment_menu: z.boolean().optional(),
+};
+
+/** The fields of a user that describe them, not identify them: what `UserRepo.update` changes. */
+const profileFields = {
+  ...telegramFields,
+  name: freeText(512).nullable().optional(),
+  avatar_url: freeText(2048).nullable().optional(),
+  skill_level: vocabularyField<SkillLevel>().nullable().optional(),
+  programming_language: freeText(128).nullable().optional(),
+  learning_style: freeText(512).nullable().optional(),
+  career_goals: freeText(10_000).nullable().optional(),
+  time_commitment: freeText(512).nullable().optional(),
+  preferences: jsonObject.optional(),
 };
 
 /** A new user for `UserRepo.create`: every identity optional (each is unique), a profile, a role. */
@@ -33,26 +56,32 @@ export const newUserSchema = z
   .object({
     email: emailSchema.nullable().optional(),
     telegram_id: telegramIdSchema.nullable().optional(),
-    ...telegramFields,
     github_id: identitySchema.nullable().optional(),
     google_id: identitySchema.nullable().optional(),
-    name: freeText(512).nullable().optional(),
-    avatar_url: freeText(2048).nullable().optional(),
-    skill_level: vocabularyField<SkillLevel>().nullable().optional(),
-    programming_language: freeText(128).nullable().optional(),
-    learning_style: freeText(512).nullable().optional(),
-    career_goals: freeText(10_000).nullable().optional(),
-    time_commitment: freeText(512).nullable().optional(),
+    ...profileFields,
     role: roleNameSchema.optional(),
     is_active: z.boolean().optional(),
-    preferences: jsonObject.optional(),
   })
   .strict();
+
+/** A change to a user's profile for `UserRepo.update`: at least one field; identities, the role
+ * (`RoleChangeLogRepo.changeRole`) and `is_active` (`activate`, `deactivate`) change elsewhere. */
+export const userPatchSchema = z
+  .object(profileFields)
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'must change at least one field');
+
+/** The input of {@link userPatchSchema}. */
+export type UserPatchInput = z.input<typeof userPatchSchema>;
+
+/** Options of `UserRepo.upsertTelegramUser`. */
+export const upsertTelegramUserOptionsSchema = z.object({ reactivate: z.boolean().optional() }).strict();
 
 /** The input of {@link newUserSchema}. */
 export type NewUserInput = z.input<typeof newUserSchema>;
 
-/** A Telegram sender for `UserRepo.upsertTelegramUser`: the id and the names Telegram sent. */
+/** A Telegram sender for `UserRepo.upsertTelegramUser`: the id, the names, the language and the
+ * flags Telegram sent (`from` of an update, its `id` as `telegram_id`). */
 export const telegramUserSchema = z.object({ telegram_id: telegramIdSchema, ...telegramFields }).strict();
 
 /** The input of {@link telegramUserSchema}. */

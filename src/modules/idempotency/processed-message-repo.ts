@@ -16,7 +16,7 @@ import {
 import { inLockOrder } from '../../repos/lock-order.js';
 import { writeOutcome } from '../../database-errors.js';
 import { hostCode, inTransaction } from '../../repos/transaction.js';
-import { qualifiedTable, repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { qualifiedTable, refuseOutsideHandlerTransaction, repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 import { run } from '../../repos/run.js';
 import { runPrepared } from '../../repos/prepared.js';
 import { PreparedSql } from '../../repos/prepared.js';
@@ -157,6 +157,7 @@ export class ProcessedMessageRepo<DB = Database> {
     const parsed = parseInput(processOnceOptionsSchema, options, 'options');
     const consumer = parsed.consumer ?? this.#consumer;
     if (typeof handler !== 'function') throw new SchemaKitValidationError('handler', 'must be a function');
+    refuseOutsideHandlerTransaction(this.#ctx); // this repository's own transaction, opened inside another's handler
     return inTransaction(this.#host, async (trx) => {
       const own = trx.withoutPlugins();
       if (!(await this.#claimIn(own, consumer, id))) {

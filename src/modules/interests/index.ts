@@ -27,5 +27,5 @@ export {
   type ContentPackagePatchInput,
 } from './validation.js';
 export { ContentPackageRepo, type GetOrCreatePackageResult } from './content-package-repo.js';
-export { UserInterestRepo, type AddInterestResult, type UserInterestWithPackage, type InterestListOptions } from './user-interest-repo.js';
+export { UserInterestRepo, type AddInterestResult, type UserInterestWithPackage, type UserInterestWithUser, type InterestListOptions } from './user-interest-repo.js';
 export { interestsModule } from './descriptor.js';

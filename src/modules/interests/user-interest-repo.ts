@@ -3,6 +3,7 @@ import { SchemaKitNotFoundError } from '../../errors.js';
 import type { Database } from '../../schema/database.js';
 import type { ContentPackage, UserInterest } from './tables.js';
 import { CONTENT_PACKAGE_COLUMNS } from './content-package-repo.js';
+import { USER_COLUMNS, type User } from '../core/index.js';
 import { parseInput } from '../../validation/parse.js';
 import { interestKeySchema, interestPageSchema, packageInterestPageSchema } from './validation.js';
 import type { Page, PageOptions } from '../../repos/page.js';
@@ -25,25 +26,48 @@ export interface UserInterestWithPackage extends UserInterest {
   readonly package: ContentPackage;
 }
 
+/** An interest with its user, as `listForPackage` returns it with `include: 'user'`. */
+export interface UserInterestWithUser extends UserInterest {
+  readonly user: User;
+}
+
 /** Options of the interest listings: a page, and `include: 'package'` to read each interest's
  * package in the same query. */
 export interface InterestListOptions extends PageOptions {
   readonly include?: 'package';
 }
 
-/** An interest row with its package as JSON, before {@link withPackage}. */
-type InterestPackageRow = UserInterest & { package: Record<string, unknown> };
+/** An interest row with its package or user as JSON, before {@link withPackage} / {@link withUser}. */
+type InterestJsonRow = UserInterest & { included: Record<string, unknown> };
+
+/** JSON text as a Date, or null. */
+const asDate = (value: unknown): Date | null => (value === null ? null : new Date(value as string));
 
 /** The row with its package's times as Dates again (JSON carries them as text). */
-function withPackage({ package: json, ...interest }: InterestPackageRow): UserInterestWithPackage {
-  const row = json as unknown as ContentPackage & { created_at: string; updated_at: string };
-  return { ...interest, package: { ...row, created_at: new Date(row.created_at), updated_at: new Date(row.updated_at) } };
+function withPackage({ included, ...interest }: InterestJsonRow): UserInterestWithPackage {
+  const row = included as unknown as ContentPackage;
+  return { ...interest, package: { ...row, created_at: asDate(row.created_at)!, updated_at: asDate(row.updated_at)! } };
 }
 
-/** The interest and its package, for each listing, with or without the package. */
+/** The row with its user's times as Dates again. */
+function withUser({ included, ...interest }: InterestJsonRow): UserInterestWithUser {
+  const row = included as unknown as User;
+  return { ...interest, user: { ...row, created_at: asDate(row.created_at)!, updated_at: asDate(row.updated_at)!, last_login_at: asDate(row.last_login_at) } };
+}
+
+/** The interests of a listing: alone, with their package. */
 interface InterestListings {
   readonly plain: KeysetListing<UserInterest>;
-  readonly withPackage: KeysetListing<InterestPackageRow>;
+  readonly withPackage: KeysetListing<InterestJsonRow>;
+}
+
+/** `jsonb_build_object` of `columns` of the row `alias` of `table` found by `key`: one related row,
+ * by its primary key, with no join (the listing's unqualified (created_at, id) order stays the
+ * interest's). `bigint` columns are read as text, as node-postgres reads them. */
+function relatedJson(ctx: RepoContext, table: string, alias: string, columns: readonly string[], key: string, bigints: readonly string[] = []) {
+  return sql<Record<string, unknown>>`(select jsonb_build_object(${sql.join(
+    columns.map((column) => sql`${sql.lit(column)}, ${bigints.includes(column) ? sql`${sql.ref(`${alias}.${column}`)}::text` : sql.ref(`${alias}.${column}`)}`),
+  )}) from ${sql.id(ctx.schema, table)} as ${sql.id(alias)} where ${sql.ref(`${alias}.id`)} = ${sql.ref(`user_interests.${key}`)})`;
 }
 
 /**
@@ -60,18 +84,18 @@ export class UserInterestRepo {
   readonly #ctx: RepoContext;
   readonly #forUser: InterestListings;
   readonly #forPackage: InterestListings;
+  /** The package's interests with their users (`listForPackage`'s `include: 'user'`). */
+  readonly #followers: KeysetListing<InterestJsonRow>;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
     const order = { column: 'created_at', order: 'desc' } as const;
-    // the package as one JSON object from a subquery on its primary key: no join, so the listing's
-    // unqualified (created_at, id) order stays the interest's
-    const packageJson = sql<Record<string, unknown>>`(select jsonb_build_object(${sql.join(
-      CONTENT_PACKAGE_COLUMNS.map((column) => sql`${sql.lit(column)}, ${sql.ref(`p.${column}`)}`),
-    )}) from ${sql.id(this.#ctx.schema, 'content_packages')} as p where p.id = user_interests.package_id)`;
+    const packageJson = relatedJson(this.#ctx, 'content_packages', 'p', CONTENT_PACKAGE_COLUMNS, 'package_id');
+    const userJson = relatedJson(this.#ctx, 'users', 'u', USER_COLUMNS, 'user_id', ['telegram_id']);
     const plain = () => this.#ctx.db.selectFrom('user_interests').select(COLUMNS);
-    const full = () => plain().select(packageJson.as('package'));
+    const full = () => plain().select(packageJson.as('included'));
+    const withUserRow = () => plain().select(userJson.as('included'));
     const forUser = <O extends UserInterest>(base: () => SelectQueryBuilder<Database, 'user_interests', O>) =>
       new KeysetListing<O>(this.#ctx, order, (value) => base().where('user_id', '=', value('user_id')));
     const forPackage = <O extends UserInterest>(base: () => SelectQueryBuilder<Database, 'user_interests', O>) =>
@@ -81,6 +105,7 @@ export class UserInterestRepo {
       });
     this.#forUser = { plain: forUser(plain), withPackage: forUser(full) };
     this.#forPackage = { plain: forPackage(plain), withPackage: forPackage(full) };
+    this.#followers = forPackage(withUserRow);
   }
 
   /**
@@ -149,19 +174,23 @@ export class UserInterestRepo {
   }
 
   /** One keyset page of the package's interests, newest first; `attended` filters attended or not;
-   * with `include: 'package'`, each with the package. */
+   * with `include: 'package'`, each with the package; with `include: 'user'`, each with its user
+   * (the package's followers, resolved in the same query: no lookup per follower). */
   async listForPackage(
     packageId: string,
-    options: InterestListOptions & { attended?: boolean; include: 'package' },
+    options: PageOptions & { attended?: boolean; include: 'package' },
   ): Promise<Page<UserInterestWithPackage>>;
-  async listForPackage(packageId: string, options?: InterestListOptions & { attended?: boolean }): Promise<Page<UserInterest>>;
+  async listForPackage(packageId: string, options: PageOptions & { attended?: boolean; include: 'user' }): Promise<Page<UserInterestWithUser>>;
+  async listForPackage(packageId: string, options?: PageOptions & { attended?: boolean }): Promise<Page<UserInterest>>;
   async listForPackage(
     packageId: string,
-    options: InterestListOptions & { attended?: boolean } = {},
-  ): Promise<Page<UserInterest> | Page<UserInterestWithPackage>> {
+    options: PageOptions & { attended?: boolean; include?: 'package' | 'user' } = {},
+  ): Promise<Page<UserInterest> | Page<UserInterestWithPackage> | Page<UserInterestWithUser>> {
     const package_id = parseInput(interestKeySchema, packageId, 'packageId');
     const { after, limit, attended, include } = parseInput(packageInterestPageSchema, options, 'options');
-    return this.#page(this.#forPackage, { package_id, attended }, { after, limit }, include);
+    if (include !== 'user') return this.#page(this.#forPackage, { package_id, attended }, { after, limit }, include);
+    const { items, next } = await this.#followers.page({ package_id, attended }, { after, limit });
+    return { items: items.map(withUser), next };
   }
 
   async #page(

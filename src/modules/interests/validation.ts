@@ -7,7 +7,9 @@ import { keysetCursor } from '../../repos/cursor.js';
 export const interestPageSchema = pageOptions(keysetCursor).extend({ include: z.literal('package').optional() }).strict();
 
 /** Page options of `listForPackage`: optionally only attended (true) or not attended (false) interests. */
-export const packageInterestPageSchema = interestPageSchema.extend({ attended: z.boolean().optional() }).strict();
+export const packageInterestPageSchema = interestPageSchema
+  .extend({ attended: z.boolean().optional(), include: z.enum(['package', 'user']).optional() })
+  .strict();
 
 /** A user id or package id. */
 export const interestKeySchema = uuid;

@@ -58,6 +58,7 @@ export const USER_OWNED_TABLES: readonly OwnedRows[] = Object.freeze([
   byUserId('user_achievements'),
   byUserId('interface_evolution_log'),
   byUserId('user_guide_collections'),
+  byUserId('broadcast_audience_users'),
   { table: 'user_context', where: (_s, _u, ids) => sql`user_id = any(${[...ids]}::text[])` },
   { table: 'users', where: (_s, user) => sql`id = ${user}::uuid` },
 ]);
@@ -118,7 +119,7 @@ export async function forgetUser<DB>(db: Kysely<DB>, options: ForgetUserOptions)
   // 3. erase everything that names the user, in one transaction
   return inTransaction(plain, async (trx) => {
     // rows moving between partitions (createPartitions) would escape the erasure: take turns
-    await lockPartitionMaintenance<Database>(trx, schema, installed);
+    await lockPartitionMaintenance(trx, schema, installed);
     const idList = await identifiersOf(trx, schema, installed, user, parsed.identifiers);
     // an identifier the user gained meanwhile (a new email) is remembered too
     await sql`select ${sql.id(schema, 'lifecycle_remember_erasure')}(${idList}::text[])`.execute(trx);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
 import { z } from 'zod';
 import { toSchemaKitError } from '../../database-errors.js';
 import { DEFAULT_SCHEMA, validateSchemaName } from '../../migrate/schema-name.js';
@@ -51,7 +51,7 @@ export async function installedPartitionedTables(db: Kysely<unknown>, schema: st
  * partition maintenance, which moves rows between partitions, take turns, so neither misses rows
  * the other is moving.
  */
-export async function lockPartitionMaintenance<DB>(trx: Kysely<DB>, schema: string, installed: ReadonlySet<string>): Promise<void> {
+export async function lockPartitionMaintenance(trx: QueryExecutorProvider, schema: string, installed: ReadonlySet<string>): Promise<void> {
   for (const table of Object.keys(PARTITIONED_TABLES).filter((t) => installed.has(t)).sort()) {
     // the key is the parent's regclass text under search_path '', as the functions compute it
     await sql`select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('schemakit.partitions'), pg_catalog.hashtext(pg_catalog.format('%I.%I', ${schema}::text, ${table}::text)))`.execute(trx);

@@ -10,7 +10,8 @@ import type { User } from '../core/index.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
 import { encodeCursor } from '../../repos/cursor.js';
 import { PreparedSql } from '../../repos/prepared.js';
-import { qualifiedTable, repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { qualifiedTable, repoContext, type Executor, type RepoContext, type RepoOptions, type ScopedExecutor } from '../../repos/repo-context.js';
+import { inTransaction } from '../../repos/transaction.js';
 import { run } from '../../repos/run.js';
 import { runPrepared } from '../../repos/prepared.js';
 import { writtenInput } from '../../vocabulary/references.js';
@@ -19,10 +20,13 @@ import { telegramModule } from './descriptor.js';
 /** The input 'broadcast' this repository writes, for the errors its vocabularies raise. */
 const BROADCAST_INPUT = writtenInput('broadcast', telegramModule);
 
-/** A user a broadcast goes to: what a sender needs to address and greet them. */
-export type BroadcastRecipient = Pick<User, 'id' | 'telegram_id' | 'telegram_username' | 'telegram_first_name' | 'telegram_last_name' | 'role' | 'preferences'>;
+/** A user a broadcast goes to: what a sender needs to address and greet them. `telegram_id` is
+ * always set (only users with one are recipients). */
+export type BroadcastRecipient = Pick<User, 'id' | 'telegram_username' | 'telegram_first_name' | 'telegram_last_name' | 'language_code' | 'role' | 'preferences'> & {
+  readonly telegram_id: string;
+};
 
-const RECIPIENT_COLUMNS = 'u.id, u.telegram_id, u.telegram_username, u.telegram_first_name, u.telegram_last_name, u.role, u.preferences';
+const RECIPIENT_COLUMNS = 'u.id, u.telegram_id, u.telegram_username, u.telegram_first_name, u.telegram_last_name, u.language_code, u.role, u.preferences';
 
 /** How many messages a send reached and how many failed. */
 export interface DeliveryCounts {
@@ -31,8 +35,8 @@ export interface DeliveryCounts {
 }
 
 const COLUMNS = [
-  'id', 'title', 'message_text', 'message_type', 'target_audience', 'status', 'scheduled_at', 'sent_at', 'recipients_count',
-  'failed_count', 'created_by_id', 'created_at', 'updated_at',
+  'id', 'title', 'message_text', 'message_type', 'target_audience', 'audience_kind', 'audience_package_id', 'audience_category',
+  'status', 'scheduled_at', 'sent_at', 'recipients_count', 'failed_count', 'created_by_id', 'created_at', 'updated_at',
 ] as const;
 
 /**
@@ -52,22 +56,42 @@ const COLUMNS = [
  */
 export class BroadcastRepo {
   readonly #ctx: RepoContext;
-  readonly #recipientStatements = new Map<boolean, PreparedSql>();
+  readonly #recipientStatements = new Map<string, PreparedSql>();
+  /** Whether the interests module's tables are installed (read once): the package and category audiences read them. */
+  #interests: Promise<boolean> | undefined;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
   }
 
-  /** Creates a broadcast: a draft, or scheduled when `scheduled_at` is given. */
+  /**
+   * Creates a broadcast: a draft, or scheduled when `scheduled_at` is given. Its audience is a role
+   * (`target_audience`, default `'all'`) or any kind given as `audience`: `{ kind: 'package',
+   * package_id }` (the package's followers), `{ kind: 'category', category }` (users interested in
+   * a package of the category), `{ kind: 'users', user_ids }` (an explicit list, stored with the
+   * broadcast in one transaction; an unknown user is a `SchemaKitConflictError`).
+   */
   async create(broadcast: NewBroadcastInput): Promise<Broadcast> {
-    const row = parseInput(newBroadcastSchema, broadcast, 'broadcast');
-    return run(
-      this.#ctx.db
-        .insertInto('broadcasts')
-        .values({ ...row, status: row.scheduled_at ? 'scheduled' : 'draft' })
-        .returning(COLUMNS)
-        .executeTakeFirstOrThrow(),
+    const { audience, ...row } = parseInput(newBroadcastSchema, broadcast, 'broadcast');
+    const values = {
+      ...row,
+      status: row.scheduled_at ? ('scheduled' as const) : ('draft' as const),
+      ...(audience ? { audience_kind: audience.kind } : {}),
+      ...(audience?.kind === 'role' ? { target_audience: audience.role } : {}),
+      ...(audience?.kind === 'package' ? { audience_package_id: audience.package_id } : {}),
+      ...(audience?.kind === 'category' ? { audience_category: audience.category } : {}),
+    };
+    const insert = (db: ScopedExecutor) => db.insertInto('broadcasts').values(values).returning(COLUMNS).executeTakeFirstOrThrow();
+    if (audience?.kind !== 'users') return run(insert(this.#ctx.db), BROADCAST_INPUT);
+    return inTransaction(
+      this.#ctx.db,
+      async (trx) => {
+        const created = await insert(trx);
+        const ids = [...new Set(audience.user_ids)];
+        await trx.insertInto('broadcast_audience_users').values(ids.map((user_id) => ({ broadcast_id: created.id, user_id }))).execute();
+        return created;
+      },
       BROADCAST_INPUT,
     );
   }
@@ -164,17 +188,27 @@ export class BroadcastRepo {
   }
 
   /**
-   * One page of the broadcast's recipients, in id order: the active users with a `telegram_id`
-   * whose role is the broadcast's `target_audience` (every such user for `'all'`). One statement,
-   * served by the partial indexes `users_broadcast_role_id_idx` / `users_broadcast_all_id_idx`.
-   * Throws {@link SchemaKitNotFoundError} for an unknown broadcast.
+   * One page of the broadcast's recipients, in id order: the active users with a `telegram_id` in
+   * its audience: whose role is its `target_audience` (every such user for `'all'`), who follow its
+   * package, who are interested in a package of its category, or on its list. One statement, a
+   * branch per kind of audience, each read in user id order through an index
+   * (`users_broadcast_role_id_idx` / `users_broadcast_all_id_idx`, `user_interests_package_id_user_id_idx`,
+   * `broadcast_audience_users_pkey`). Without the interests module, a package or category audience
+   * has no recipients. Throws {@link SchemaKitNotFoundError} for an unknown broadcast.
    */
   async recipients(id: string, options: PageOptions = {}): Promise<Page<BroadcastRecipient>> {
     const broadcastId = parseInput(uuid, id, 'id');
     const { after, limit } = parseInput(telegramPageSchema, options, 'options');
+    this.#interests ??= run(sql<{ found: boolean }>`select to_regclass(${qualifiedTable(this.#ctx, 'user_interests')}) is not null as found`.execute(this.#ctx.plain))
+      .then((r) => r.rows[0]?.found === true)
+      .catch((error: unknown) => {
+        this.#interests = undefined; // ask again on the next call
+        throw error;
+      });
+    const interests = await this.#interests;
     const rows = await runPrepared<{ broadcast: string } & { [K in keyof BroadcastRecipient]: BroadcastRecipient[K] | null }>(
       this.#ctx,
-      this.#recipientsSql(after !== undefined),
+      this.#recipientsSql(after !== undefined, interests),
       after === undefined ? [broadcastId, limit + 1] : [broadcastId, limit + 1, after.id],
     );
     if (rows.length === 0) throw new SchemaKitNotFoundError('broadcasts', `No broadcast ${broadcastId}.`);
@@ -182,25 +216,39 @@ export class BroadcastRepo {
     return toPage(recipients, limit, (r) => encodeCursor({ key: r.id, id: r.id })); // ordered by id alone
   }
 
-  /** The recipients statement, with or without a cursor ($3): one branch per kind of audience,
-   * each gated on the broadcast's audience, so each uses its own partial index. */
-  #recipientsSql(withCursor: boolean): PreparedSql {
-    const cached = this.#recipientStatements.get(withCursor);
+  /** The recipients statement, with or without a cursor ($3), with or without the interests
+   * module's audiences: one branch per kind of audience, each gated on the broadcast's, so each
+   * reads its own index in user id order. */
+  #recipientsSql(withCursor: boolean, interests: boolean): PreparedSql {
+    const key = `${withCursor}:${interests}`;
+    const cached = this.#recipientStatements.get(key);
     if (cached) return cached;
-    const users = qualifiedTable(this.#ctx, 'users');
-    const branch = (audience: string) => `(select ${RECIPIENT_COLUMNS} from ${users} u
-        where ${audience} and u.is_active and u.telegram_id is not null${withCursor ? ' and u.id > $3' : ''}
-        order by u.id limit $2)`;
-    const text = `select b.id as broadcast, r.* from ${qualifiedTable(this.#ctx, 'broadcasts')} b
+    const table = (name: string) => qualifiedTable(this.#ctx, name);
+    /** A branch: the reachable users of `from` (which joins `u`) that `where` keeps, `key` their id as the index orders it. */
+    const branch = (from: string, where: string, key = 'u.id') => `(select ${RECIPIENT_COLUMNS} from ${from}
+        where ${where} and u.is_active and u.telegram_id is not null${withCursor ? ` and ${key} > $3` : ''}
+        order by ${key} limit $2)`;
+    const users = `${table('users')} u`;
+    const branches = [
+      branch(users, `b.audience_kind = 'role' and b.target_audience = 'all'`),
+      branch(users, `b.audience_kind = 'role' and b.target_audience <> 'all' and u.role = b.target_audience`),
+      branch(`${table('broadcast_audience_users')} a join ${users} on u.id = a.user_id`, `b.audience_kind = 'users' and a.broadcast_id = b.id`, 'a.user_id'),
+      ...(interests
+        ? [
+            branch(`${table('user_interests')} i join ${users} on u.id = i.user_id`, `b.audience_kind = 'package' and i.package_id = b.audience_package_id`, 'i.user_id'),
+            branch(users, `b.audience_kind = 'category' and exists (select from ${table('user_interests')} i
+              join ${table('content_packages')} p on p.id = i.package_id where i.user_id = u.id and p.category = b.audience_category)`),
+          ]
+        : []),
+    ];
+    const text = `select b.id as broadcast, r.* from ${table('broadcasts')} b
       left join lateral (
-        ${branch(`b.target_audience = 'all'`)}
-        union all
-        ${branch(`b.target_audience <> 'all' and u.role = b.target_audience`)}
+        ${branches.join('\n        union all\n        ')}
       ) r on true
       where b.id = $1
       order by r.id`;
     const statement = new PreparedSql(text);
-    this.#recipientStatements.set(withCursor, statement);
+    this.#recipientStatements.set(key, statement);
     return statement;
   }
 

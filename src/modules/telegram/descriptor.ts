@@ -1,7 +1,7 @@
 import { defineModule, table } from '../../module-descriptor.js';
 import { shippedMigrations } from '../../migrate/migration-source.js';
 import type { VocabularyTable } from '../../vocabulary/types.js';
-import type { BroadcastsTable, GuidesTable, TelegramCommandsTable, UserGuideCollectionsTable } from './tables.js';
+import type { BroadcastAudienceUsersTable, BroadcastsTable, GuidesTable, TelegramCommandsTable, UserGuideCollectionsTable } from './tables.js';
 import { DEFAULT_BROADCAST_MESSAGE_TYPES, DEFAULT_GUIDE_CATEGORIES, DEFAULT_GUIDE_DIFFICULTY_LEVELS } from './values.js';
 
 /** The telegram module, as the shared machinery reads it. */
@@ -13,6 +13,7 @@ export const telegramModule = defineModule({
   tables: {
     guides: table<GuidesTable>(),
     broadcasts: table<BroadcastsTable>(),
+    broadcast_audience_users: table<BroadcastAudienceUsersTable>(),
     user_guide_collections: table<UserGuideCollectionsTable>(),
     telegram_commands: table<TelegramCommandsTable>(),
     guide_categories: table<VocabularyTable>(),
@@ -26,6 +27,9 @@ export const telegramModule = defineModule({
   },
   appendOnlyLogs: [],
   partitionedLogs: [],
-  personalData: [{ table: 'user_guide_collections', reach: { by: 'user_id' }, erasure: 'delete' }],
+  personalData: [
+    { table: 'broadcast_audience_users', reach: { by: 'user_id' }, erasure: 'delete' },
+    { table: 'user_guide_collections', reach: { by: 'user_id' }, erasure: 'delete' },
+  ],
   functions: {},
 });

@@ -2,7 +2,7 @@
  * `telegram_commands` (its vocabularies' lookup tables are typed by `VocabularyTable`). */
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Generated, Timestamp } from '../../schema/column-types.js';
-import type { BroadcastMessageType, BroadcastStatus, GuideCategory, GuideDifficultyLevel } from './values.js';
+import type { BroadcastAudienceKind, BroadcastMessageType, BroadcastStatus, GuideCategory, GuideDifficultyLevel } from './values.js';
 
 /** `guides`: an educational guide. */
 export interface GuidesTable {
@@ -35,8 +35,14 @@ export interface BroadcastsTable {
   title: string;
   message_text: string;
   message_type: Generated<BroadcastMessageType>;
-  /** `'all'` (the default) or a role name. */
+  /** With `audience_kind` `'role'`: `'all'` (the default) or a role name. */
   target_audience: Generated<string>;
+  /** How the recipients are resolved; `'role'` (by `target_audience`) by default. */
+  audience_kind: Generated<BroadcastAudienceKind>;
+  /** With `audience_kind` `'package'`: the content package whose followers receive it. */
+  audience_package_id: string | null;
+  /** With `audience_kind` `'category'`: the users interested in a package of this category receive it. */
+  audience_category: string | null;
   status: Generated<BroadcastStatus>;
   /** Required while `status` is `'scheduled'`. */
   scheduled_at: Timestamp | null;
@@ -49,6 +55,12 @@ export interface BroadcastsTable {
   created_at: Generated<Timestamp>;
   /** Set to now() by a trigger on every update. */
   updated_at: Generated<Timestamp>;
+}
+
+/** `broadcast_audience_users`: the users of a broadcast whose `audience_kind` is `'users'`. */
+export interface BroadcastAudienceUsersTable {
+  broadcast_id: string;
+  user_id: string;
 }
 
 /** A row of `broadcasts`. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BroadcastMessageType, GuideCategory, GuideDifficultyLevel } from './values.js';
+import type { ContentCategory } from '../interests/index.js';
 import { freeText, idText, pageOptions, uuid, validDate, vocabularyField } from '../../validation/common.js';
 import { wholeNumber } from '../../validation/numbers.js';
 import { roleNameSchema } from '../core/index.js';
@@ -21,7 +22,22 @@ export const newGuideSchema = z
 /** The input of {@link newGuideSchema}. */
 export type NewGuideInput = z.input<typeof newGuideSchema>;
 
-/** A new broadcast for `BroadcastRepo.create`: a draft, or scheduled when `scheduled_at` is given. */
+/** Who a broadcast goes to: a role (or `'all'`), the followers of a content package, the users
+ * interested in a category of packages, or an explicit list of users (1-10000). */
+export const broadcastAudienceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('role'), role: roleNameSchema }).strict(),
+  z.object({ kind: z.literal('package'), package_id: uuid }).strict(),
+  z.object({ kind: z.literal('category'), category: vocabularyField<ContentCategory>() }).strict(),
+  z.object({ kind: z.literal('users'), user_ids: z.array(uuid).min(1, 'must name at least one user').max(10_000, 'must name at most 10000 users') }).strict(),
+]);
+
+/** The input of {@link broadcastAudienceSchema}, its list readonly (a host's `as const` list fits). */
+export type BroadcastAudience =
+  | Exclude<z.input<typeof broadcastAudienceSchema>, { kind: 'users' }>
+  | { readonly kind: 'users'; readonly user_ids: readonly string[] };
+
+/** A new broadcast for `BroadcastRepo.create`: a draft, or scheduled when `scheduled_at` is given;
+ * its audience a role by `target_audience` (default `'all'`), or any kind by `audience`. */
 export const newBroadcastSchema = z
   .object({
     title: idText(500),
@@ -29,13 +45,18 @@ export const newBroadcastSchema = z
     message_type: vocabularyField<BroadcastMessageType>().optional(),
     /** `'all'` or a role name. */
     target_audience: roleNameSchema.optional(),
+    audience: broadcastAudienceSchema.optional(),
     scheduled_at: validDate.nullable().optional(),
     created_by_id: uuid.nullable().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.target_audience === undefined || b.audience === undefined, {
+    path: ['audience'],
+    message: 'give target_audience or audience, not both',
+  });
 
 /** The input of {@link newBroadcastSchema}. */
-export type NewBroadcastInput = z.input<typeof newBroadcastSchema>;
+export type NewBroadcastInput = Omit<z.input<typeof newBroadcastSchema>, 'audience'> & { readonly audience?: BroadcastAudience };
 
 /** How many due broadcasts `claimDue` takes: 1-1000. */
 export const claimLimitSchema = wholeNumber(1, 1000);

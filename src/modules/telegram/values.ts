@@ -47,5 +47,12 @@ export type BroadcastMessageType = HostValue<DefaultBroadcastMessageType>;
 /** `broadcasts.status`: draft, then scheduled, sending, and finally sent or failed. */
 export const BROADCAST_STATUSES = ['draft', 'scheduled', 'sending', 'sent', 'failed'] as const;
 
+/** How `BroadcastRepo.recipients` resolves a broadcast's audience (closed: it branches on it): a
+ * role (or `'all'`), a content package's followers, the users interested in a category, an explicit list. */
+export const BROADCAST_AUDIENCE_KINDS = ['role', 'package', 'category', 'users'] as const;
+
+/** One of {@link BROADCAST_AUDIENCE_KINDS}. */
+export type BroadcastAudienceKind = (typeof BROADCAST_AUDIENCE_KINDS)[number];
+
 /** A value of `broadcasts.status`. */
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];

@@ -1,7 +1,7 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { EventLogRepo, SchemaKitValidationError, type Database, type StreamedEvent } from '../../../src/index.js';
+import { EventLogRepo, SchemaKitValidationError, UserRepo, type Database, type StreamedEvent } from '../../../src/index.js';
 import { useInstalledDatabase } from '../../helpers/installed.js';
 import { itWithConnections } from '../../helpers/target.js';
 import { hangGuard, waitFor } from '../../helpers/wait.js';
@@ -172,3 +172,23 @@ describe('EventLogRepo', () => {
   });
 });
 
+
+describe('joining event_log to users (the supported join: users.id cast to text)', () => {
+  const database = useInstalledDatabase(['core', 'audit']);
+
+  it('joins on eb.cast(users.id, text); the uncast join is refused by PostgreSQL (uuid = text)', async () => {
+    const db = database().db.withSchema('schema_kit');
+    const ada = await new UserRepo(database().db).create({ name: 'Ada' });
+    await new EventLogRepo(database().db).append({ user_id: ada.id, action: 'order.created', entity_type: 'order', entity_id: '1' });
+    await new EventLogRepo(database().db).append({ user_id: 'tg:42', action: 'order.created', entity_type: 'order', entity_id: '2' });
+    const joined = await db
+      .selectFrom('event_log as e')
+      .innerJoin('users as u', (join) => join.on((eb) => eb(eb.cast<string>('u.id', 'text'), '=', eb.ref('e.user_id'))))
+      .select(['u.name', 'e.entity_id'])
+      .execute();
+    expect(joined).toEqual([{ name: 'Ada', entity_id: '1' }]);
+    await expect(db.selectFrom('event_log as e').innerJoin('users as u', 'u.id', 'e.user_id').select('u.name').execute()).rejects.toThrow(
+      /operator does not exist: uuid = text/,
+    );
+  });
+});

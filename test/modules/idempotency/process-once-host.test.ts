@@ -1,7 +1,7 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Generated, type Transaction } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EventLogRepo, ProcessedMessageRepo, UserRepo, type Database } from '../../../src/index.js';
+import { EventLogRepo, ProcessedMessageRepo, SchemaKitError, UserRepo, type Database } from '../../../src/index.js';
 import { useInstalledDatabase } from '../../helpers/installed.js';
 import { TEST_TARGET } from '../../helpers/target.js';
 
@@ -160,5 +160,42 @@ describe('processOnce hands the handler the host transaction', () => {
       return rows[0]!.schema;
     });
     expect(outcome).toEqual({ processed: true, result: 'public' });
+  });
+
+  it('a repository built on the outer db, used inside the handler, is refused with a typed error: nothing escapes the handler transaction', async () => {
+    const before = await counts();
+    const outerUsers = new UserRepo(host); // built once at start-up, on the outer db
+    const outerEvents = new EventLogRepo(host);
+    const outerInbox = new ProcessedMessageRepo(host, { consumer: 'outer' });
+    const inbox = new ProcessedMessageRepo(host, { consumer: 'escape' });
+    for (const [index, misuse] of [
+      () => outerUsers.upsertTelegramUser({ telegram_id: 4001 }), // the query builder
+      () => outerEvents.append({ action: 'escaped', entity_type: 'x', entity_id: '1' }), // prepared SQL
+      () => outerInbox.processOnce('tg:update:inner', async () => 'nested'), // a transaction of its own
+    ].entries()) {
+      const error = await inbox.processOnce(`tg:update:escape-${index}`, async () => misuse()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SchemaKitError);
+      expect(error).toMatchObject({ code: 'outside_handler_transaction' });
+      expect((error as Error).message).toMatch(/handler's transaction/);
+    }
+    expect(await counts()).toEqual(before); // nothing written, the claims rolled back with the handlers
+    // outside a handler the same repositories work as before
+    expect((await outerUsers.upsertTelegramUser({ telegram_id: 4001 })).created).toBe(true);
+  });
+
+  it('a repository built with allowOutsideTransaction writes on its own connection inside a handler, and keeps it when the handler fails', async () => {
+    if (TEST_TARGET === 'pglite') return; // one connection: a second one cannot exist beside the handler's
+    const before = await counts();
+    const failures = new EventLogRepo(host, { allowOutsideTransaction: true });
+    const inbox = new ProcessedMessageRepo(host, { consumer: 'deliberate' });
+    await expect(
+      inbox.processOnce('tg:update:deliberate', async (trx) => {
+        await work(trx, 4101, 100);
+        await failures.append({ action: 'order.attempted', entity_type: 'order', entity_id: 'deliberate' });
+        throw new Error('payment declined');
+      }),
+    ).rejects.toThrow('payment declined');
+    const after = await counts();
+    expect(after).toEqual({ ...before, events: before.events + 1 }); // the deliberate write only
   });
 });

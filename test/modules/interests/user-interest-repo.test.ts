@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError, UserInterestRepo } from '../../../src/index.js';
+import { SchemaKitConflictError, SchemaKitNotFoundError, SchemaKitValidationError, UserInterestRepo, UserRepo, type User, type UserInterestWithUser } from '../../../src/index.js';
 import { createUser, useInstalledDatabase } from '../../helpers/installed.js';
 import type { TestDatabase } from '../../helpers/database.js';
 
@@ -43,6 +43,25 @@ describe('UserInterestRepo', () => {
     await database().db.withSchema('schema_kit').deleteFrom('users').where('id', '=', users[3]!).execute();
     expect((await interests().listForUser(users[3]!)).items).toEqual([]);
     expect((await interests().listForPackage(pkg)).items).toHaveLength(4);
+  });
+
+  it("lists a package's followers with their users in the same query (include: 'user'), in keyset pages", async () => {
+    const pkg = await createPackage(database(), 'Followed');
+    const users = new UserRepo(database().db);
+    const followers: User[] = [];
+    for (let i = 0; i < 5; i += 1) followers.push(await users.create({ telegram_id: 9_007_199_254_740_993n + BigInt(i), language_code: 'en', name: `f${i}` }));
+    for (const f of followers) await interests().add(f.id, pkg);
+    const seen: UserInterestWithUser[] = [];
+    let after: string | undefined;
+    do {
+      const page = await interests().listForPackage(pkg, { include: 'user', limit: 2, ...(after ? { after } : {}) });
+      seen.push(...page.items);
+      after = page.next ?? undefined;
+    } while (after);
+    expect(seen.map((i) => i.user.id).sort()).toEqual(followers.map((f) => f.id).sort());
+    const first = seen.find((i) => i.user.id === followers[0]!.id)!;
+    expect(first.user).toEqual(followers[0]); // every column as UserRepo reads it: a bigint as text, times as Dates
+    expect(first.user.telegram_id).toBe('9007199254740993');
   });
 
   it('pages a user\'s interests with keyset cursors', async () => {

@@ -42,7 +42,7 @@ describe('upgrading an install of the previous release', () => {
     const upgrade = await migrateToLatest(db); // upgrades what is installed, and installs lifecycle, their new dependency
     expect(upgrade.error).toBeUndefined();
     expect(upgrade.results.map((r) => `${r.module}/${r.migration}`)).toEqual([
-      'lifecycle/0001_lifecycle', 'core/0002_skill_levels_and_recipient_indexes', 'audit/0003_event_log_tx_id', 'audit/0005_partition_event_log',
+      'lifecycle/0001_lifecycle', 'core/0002_skill_levels_and_recipient_indexes', 'core/0006_telegram_profile', 'audit/0003_event_log_tx_id', 'audit/0005_partition_event_log',
       'roles/0002_change_sources', 'roles/0005_partition_user_role_change_log',
     ]);
 
