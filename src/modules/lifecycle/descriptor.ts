@@ -17,6 +17,6 @@ export const lifecycleModule = defineModule({
   partitionedLogs: [],
   personalData: [],
   functions: { runtime: ['create_partitions(text, integer)'], erasure: ['record_erasure(text, jsonb)', 'lifecycle_remember_erasure(text[])'] },
-  // keep every installed partitioned log's monthly partitions ahead, on every run
+  /** Keeps every installed partitioned log's monthly partitions ahead, on every run. */
   afterMigrate: (db, schema) => createPartitions(db, { schema }),
 });
