@@ -1,6 +1,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import { MODULE_NAMES } from '../modules.js';
-import { PARTITIONED_TABLES } from '../modules/lifecycle/index.js';
+import { PARTITIONED_TABLES } from '../modules.js';
 
 /** The options of the `schema-kit` CLI, as `parseArgs` reads them. */
 export const OPTIONS = {

@@ -21,6 +21,7 @@ export const coreModule = defineModule({
       erasure: 'delete',
       columns: ['email', 'telegram_id', 'telegram_username', 'telegram_first_name', 'telegram_last_name', 'github_id', 'google_id', 'name', 'avatar_url'],
       jsonPaths: ['preferences.*'],
+      identifiers: ['email', 'telegram_id', 'telegram_username', 'github_id', 'google_id'],
     },
   ],
   functions: {},
