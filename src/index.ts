@@ -46,6 +46,7 @@ export {
   type AfterMigrate,
   type DatabaseOf,
   type VocabulariesOf,
+  type PartitionKeysOf,
 } from './module-descriptor.js';
 export { migrateToLatest, migrateDown, migrationStatus, grantRuntimeAccess, checkSchema, createPartitions, dropPartitionsBefore, forgetUser } from './shipped.js';
 export type { MigrationStatusResult } from './migrate/migration-status.js';

@@ -160,3 +160,6 @@ export type VocabulariesOf<M extends ModuleDescriptor> = (
 ) extends (merged: infer D) => void
   ? D
   : never;
+
+/** The partitioned logs of every module of the union `M`, keyed by table name, each with its partition key. */
+export type PartitionKeysOf<M extends ModuleDescriptor> = { readonly [L in M['partitionedLogs'][number] as L['table']]: L['partitionKey'] };
