@@ -41,7 +41,7 @@ describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migr
     }
 
     const tables = await pool.query(`select table_name from information_schema.tables where table_schema = 'schema_kit' order by 1`);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['erased_identifiers', 'lifecycle_log', 'roles', 'schema_kit_migrations', 'schema_kit_modules', 'skill_levels', 'users']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['erased_identifiers', 'lifecycle_log', 'lifecycle_partitioned_logs', 'roles', 'schema_kit_migrations', 'schema_kit_modules', 'skill_levels', 'users']);
     const history = await pool.query(`select module from schema_kit.schema_kit_migrations`);
     expect(history.rows.map((r) => r.module)).toEqual(['lifecycle', 'core', 'core']);
     // pg_locks is server-wide: look at this database's advisory locks only
