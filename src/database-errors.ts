@@ -32,8 +32,6 @@ function vocabularyViolation(error: PgLikeError, cause: unknown, input: WrittenI
   );
 }
 
-/** The DEFAULT partitions of the partitioned logs. */
-
 /**
  * Whether `error` (a driver's, or a schema-kit error wrapping one) is an insert that lost a race
  * with the attach of a partition (`createPartitions`, or the host's own for its tables): the row

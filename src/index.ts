@@ -22,9 +22,11 @@ export {
   MODULES,
   MODULE_NAMES,
   APPEND_ONLY_TABLES,
+  PARTITIONED_TABLES,
   VOCABULARIES,
   VOCABULARY_NAMES,
   type ModuleName,
+  type PartitionedTable,
   type ShippedModule,
   type VocabularyDefinition,
   type VocabularyName,
@@ -44,8 +46,9 @@ export {
   type AfterMigrate,
   type DatabaseOf,
   type VocabulariesOf,
+  type PartitionKeysOf,
 } from './module-descriptor.js';
-export { migrateToLatest, migrateDown, migrationStatus, grantRuntimeAccess, checkSchema } from './shipped.js';
+export { migrateToLatest, migrateDown, migrationStatus, grantRuntimeAccess, checkSchema, createPartitions, dropPartitionsBefore, forgetUser } from './shipped.js';
 export type { MigrationStatusResult } from './migrate/migration-status.js';
 export type { MigrationState, MigrationStatusEntry } from './migrate/reconcile.js';
 export type { ModuleSelection } from './migrate/plan.js';
@@ -97,7 +100,6 @@ export {
 // each module: its tables, value sets, input schemas and repositories (each index lists its
 // public names explicitly)
 export * from './modules/lifecycle/index.js';
-export { lifecycleModule } from './modules/lifecycle/descriptor.js';
 export * from './modules/core/index.js';
 export * from './modules/audit/index.js';
 export * from './modules/idempotency/index.js';

@@ -78,6 +78,11 @@ export interface PersonalData {
   readonly columns?: readonly string[];
   /** JSON paths (`column.field`, `*` for any field named by the host) inside jsonb columns that hold personal data. */
   readonly jsonPaths?: readonly string[];
+  /**
+   * With reach `self`: the columns whose values identify the user elsewhere (an email, external
+   * ids); erasure forgets them with the user's id, wherever the `identifier` reaches look.
+   */
+  readonly identifiers?: readonly string[];
 }
 
 /** Functions of a module the runtime role may run: always, or only when granted erasure. */
@@ -88,8 +93,11 @@ export interface FunctionPrivileges {
   readonly erasure?: readonly string[];
 }
 
-/** Runs after every successful `migrateToLatest`, on the migrating connection, for an installed module. */
-export type AfterMigrate = (db: Kysely<unknown>, schema: string) => Promise<unknown>;
+/**
+ * Runs after every successful `migrateToLatest`, on the migrating connection, for an installed
+ * module; `modules` are the descriptors of the catalog the runner migrated.
+ */
+export type AfterMigrate = (db: Kysely<unknown>, schema: string, modules: readonly ModuleDescriptor[]) => Promise<unknown>;
 
 /**
  * One schema module: its name and dependencies, its migrations, tables, vocabularies, logs,
@@ -152,3 +160,6 @@ export type VocabulariesOf<M extends ModuleDescriptor> = (
 ) extends (merged: infer D) => void
   ? D
   : never;
+
+/** The partitioned logs of every module of the union `M`, keyed by table name, each with its partition key. */
+export type PartitionKeysOf<M extends ModuleDescriptor> = { readonly [L in M['partitionedLogs'][number] as L['table']]: L['partitionKey'] };

@@ -4,7 +4,7 @@
  * Descriptors are imported from each module's `descriptor.ts` (its index re-exports it), so the
  * registry does not load the repositories that read `Database`, which is built from it.
  */
-import type { ModuleDescriptor, VocabulariesOf } from './module-descriptor.js';
+import type { ModuleDescriptor, PartitionedLog, PartitionKeysOf, VocabulariesOf } from './module-descriptor.js';
 import type { HostValue } from './vocabulary/types.js';
 import { lifecycleModule } from './modules/lifecycle/descriptor.js';
 import { coreModule } from './modules/core/descriptor.js';
@@ -80,6 +80,14 @@ export type VocabularyValue<V extends VocabularyName> = HostValue<(typeof VOCABU
 
 /** The tables whose rows are never changed or removed: the runtime role may only read and append. */
 export const APPEND_ONLY_TABLES: readonly string[] = Object.freeze(MODULES.flatMap((m) => m.appendOnlyLogs));
+
+/** The logs that are range-partitioned by month, each with its partition key (from the descriptors' `partitionedLogs`). */
+export const PARTITIONED_TABLES: Readonly<PartitionKeysOf<ShippedModule>> = Object.freeze(
+  Object.fromEntries(MODULES.flatMap((m): readonly PartitionedLog[] => m.partitionedLogs).map((l) => [l.table, l.partitionKey])) as PartitionKeysOf<ShippedModule>,
+);
+
+/** The name of a partitioned log. */
+export type PartitionedTable = keyof typeof PARTITIONED_TABLES;
 
 /** The vocabularies of `modules`, each with its module's name. */
 function vocabulariesOf(modules: readonly ModuleDescriptor[]): Record<string, VocabularyDefinition> {

@@ -1,6 +1,6 @@
 /**
  * schema-kit's own modules bound to the shared machinery: the catalog the runner installs, and the
- * public entry points over it (migrate, down, status, grants, doctor). The machinery itself takes
+ * public entry points over it (migrate, down, status, grants, doctor, partitions, erasure). The machinery itself takes
  * any list of module descriptors; this file gives it {@link MODULES}.
  */
 import type { Kysely } from 'kysely';
@@ -10,7 +10,9 @@ import { migrateCatalogDown } from './migrate/migrate-down.js';
 import { migrateCatalogToLatest } from './migrate/migrate-to-latest.js';
 import { catalogStatus, type MigrationStatusResult } from './migrate/migration-status.js';
 import type { MigrateDownOptions, MigrationOptions, MigrationRunResult } from './migrate/options.js';
-import { MODULES, type ModuleName } from './modules.js';
+import { forgetModulesUser, type ForgetUserOptions, type ForgetUserResult } from './modules/lifecycle/forget-user.js';
+import { createModulesPartitions, dropModulesPartitionsBefore, type CreatePartitionsOptions, type RetentionOptions } from './modules/lifecycle/partitions.js';
+import { MODULES, type ModuleName, type PartitionedTable } from './modules.js';
 import { checkModulesSchema, type SchemaCheckOptions, type SchemaCheckResult } from './schema-check/doctor.js';
 
 /** The catalog of the modules schema-kit ships, their migrations parsed once. */
@@ -25,7 +27,7 @@ export const SHIPPED_CATALOG: Catalog = catalogOf(MODULES);
  * the next run, and `status` shows what is left. Stops before running
  * anything when an applied migration's file changed or is missing, the database is ahead of the
  * package, or `modules` names a module that is not installed (`not_installed`: use `add`). Then
- * keeps the partitioned logs' monthly partitions `DEFAULT_MONTHS_AHEAD` (3) months ahead.
+ * keeps each partitioned log's monthly partitions its `monthsAhead` (3) months ahead.
  *
  * Invalid options throw {@link SchemaKitValidationError} before any SQL runs; every other failure
  * is returned in `error`.
@@ -113,4 +115,67 @@ export async function grantRuntimeAccess<DB>(db: Kysely<DB>, options: GrantOptio
  */
 export async function checkSchema<DB>(db: Kysely<DB>, options: SchemaCheckOptions = {}): Promise<SchemaCheckResult> {
   return checkModulesSchema(db as Kysely<unknown>, MODULES, options);
+}
+
+/**
+ * Creates the monthly partitions of every installed partitioned log (each module descriptor's
+ * `partitionedLogs`) from the current UTC month to `ahead` months ahead (default: each log's
+ * `monthsAhead`), those missing only, and returns the names created. Safe to run from many
+ * replicas and from a scheduler at once (creators queue on an advisory lock; the later ones find
+ * nothing to do). `migrateToLatest` runs it too. Rows written before their month's partition
+ * exists (a clock ahead, a far-future time) land in the DEFAULT partition and move into the month
+ * partition when it is created. Runs as the owner, or as a role granted EXECUTE on
+ * `create_partitions` ({@link grantRuntimeAccess} grants it).
+ *
+ * ### Examples
+ * ```ts
+ * await createPartitions(db, { ahead: 6 });
+ * ```
+ */
+export async function createPartitions<DB>(db: Kysely<DB>, options: CreatePartitionsOptions = {}): Promise<string[]> {
+  return createModulesPartitions(db, MODULES, options);
+}
+
+/**
+ * Retention: drops (or detaches) the whole monthly partitions of `table` that end at or before
+ * `before`, never a DELETE of rows, and returns their names. The owner's act: a role that does
+ * not own the table is refused (`permission_denied`), and each removal is recorded in
+ * `lifecycle_log`. Rows of the DEFAULT partition are never removed by it.
+ *
+ * ### Examples
+ * ```ts
+ * await dropPartitionsBefore(ownerDb, { table: 'event_log', before: new Date('2026-01-01') });
+ * ```
+ */
+export async function dropPartitionsBefore<DB>(db: Kysely<DB>, options: RetentionOptions<PartitionedTable>): Promise<string[]> {
+  return dropModulesPartitionsBefore(db, MODULES, options);
+}
+
+/**
+ * Forgets a user across every installed module, as each module's descriptor declares its personal
+ * data (`personalData`): the rows that belong to the user (profile, memory, conversations and
+ * their messages, interests, collections...) are deleted, children first;
+ * in the append-only logs, the user's identifiers, the free text of their role changes and the
+ * event fields declared personal (`EventLogRepo.declarePersonalFields`) become one random pseudonym,
+ * through the only path the logs' triggers allow, so the logs keep their rows, order and stream
+ * positions. The erasure is recorded in `lifecycle_log` under the pseudonym, with row counts and no
+ * personal data. Runs as the owner, or as a runtime role granted it (`grantRuntimeAccess(db, {
+ * role, erasure: true })`); without the grant nothing is changed and `permission_denied` is thrown.
+ * Complete under concurrent writes, in three steps: it commits the digests of the identifiers
+ * (from then on the database refuses, with code `user_forgotten`, a new row of `event_log`,
+ * `user_role_change_log` or `user_context` naming one in its identifying columns; bare numbers
+ * are not kept), waits for the transactions open in the database at that commit to end (up to
+ * 60 s, else a retryable `timeout`: do not call it while your code holds another transaction open),
+ * then erases in one transaction. So a write either commits before the erasure reads (and is
+ * erased) or is refused. Interrupted, it leaves the identifiers refused and the data in place: run
+ * it again. Detached partitions still present are erased too. `db` must not be a transaction. Backups and WAL archives still hold the data until they expire: see
+ * docs/lifecycle.md.
+ *
+ * ### Examples
+ * ```ts
+ * const { pseudonym, rows } = await forgetUser(db, { userId, identifiers: [`tg:${telegramId}`] });
+ * ```
+ */
+export async function forgetUser<DB>(db: Kysely<DB>, options: ForgetUserOptions): Promise<ForgetUserResult> {
+  return forgetModulesUser(db, MODULES, options);
 }

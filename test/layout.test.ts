@@ -73,8 +73,7 @@ describe('the layout of src/', () => {
       expect(module.migrations.length, module.name).toBeGreaterThan(0);
       expect(registry, module.name).toContain(`./modules/${module.name}/descriptor.js`);
       expect(existsSync(join(root, 'test', 'modules', module.name)), module.name).toBe(true);
-      // phase 2 of issue 28 adds the lifecycle module's export when its rewrite has landed
-      if (module.name !== 'lifecycle') expect(readFileSync(join(src, 'modules', module.name, 'index.ts'), 'utf8'), module.name).toContain("from './descriptor.js'");
+      expect(readFileSync(join(src, 'modules', module.name, 'index.ts'), 'utf8'), module.name).toContain("from './descriptor.js'");
     }
   });
 

@@ -20,7 +20,14 @@ CREATE TABLE :SCHEMA_KIT_SCHEMA.lifecycle_log (
 
 CREATE INDEX lifecycle_log_performed_at_idx ON :SCHEMA_KIT_SCHEMA.lifecycle_log (performed_at);
 
--- The partitioned table `p_table` of this schema, or an error naming it.
+-- The logs of this schema that modules partitioned by month (lifecycle_rebuild_table registers
+-- them from the module's own migration): the only tables partition upkeep and retention act on.
+CREATE TABLE :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_logs (
+  name text NOT NULL,
+  CONSTRAINT lifecycle_partitioned_logs_pkey PRIMARY KEY (name)
+);
+
+-- The registered partitioned log `p_table` of this schema, or an error naming it.
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(p_table text) RETURNS regclass
   LANGUAGE plpgsql STABLE
   SET search_path = ''
@@ -28,8 +35,9 @@ AS $$
 DECLARE
   v_parent regclass := pg_catalog.to_regclass(':SCHEMA_KIT_SCHEMA.' || pg_catalog.quote_ident(p_table));
 BEGIN
-  IF p_table IS NULL OR p_table NOT IN ('event_log', 'user_role_change_log') THEN
-    RAISE EXCEPTION 'table: % is not a partitioned schema-kit log (event_log, user_role_change_log)', p_table
+  IF p_table IS NULL OR NOT EXISTS (SELECT FROM :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_logs WHERE name = p_table) THEN
+    RAISE EXCEPTION 'table: % is not a partitioned schema-kit log (%)', p_table,
+      (SELECT pg_catalog.string_agg(name, ', ' ORDER BY name) FROM :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_logs)
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
   IF v_parent IS NULL OR NOT EXISTS (SELECT FROM pg_catalog.pg_partitioned_table WHERE partrelid = v_parent) THEN
@@ -335,7 +343,9 @@ $$;
 -- ACCESS EXCLUSIVE lock. A large table is not rewritten when its owner prepared it with a unique
 -- index `<table>_legacy_key` on (id, p_column) (built CONCURRENTLY, without blocking writes): it
 -- is attached whole, after one validating scan, as the partition `<table>_legacy` of every time
--- before the next UTC month (or the month after its latest row). docs/lifecycle.md.
+-- before the next UTC month (or the month after its latest row). Partitioning a log registers it
+-- in lifecycle_partitioned_logs (the way down removes it): a module partitions its logs from its
+-- own migration with this function, and no lifecycle migration names them. docs/lifecycle.md.
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table(p_table text, p_column text, p_key text[], p_ahead integer)
   RETURNS void
   LANGUAGE plpgsql
@@ -355,6 +365,11 @@ DECLARE
   v_bound timestamptz;
   v_suffix text := '_old';
 BEGIN
+  IF p_column IS NULL THEN
+    DELETE FROM :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_logs WHERE name = p_table;
+  ELSE
+    INSERT INTO :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_logs (name) VALUES (p_table) ON CONFLICT DO NOTHING;
+  END IF;
   IF (p_column IS NULL) = NOT EXISTS (SELECT FROM pg_catalog.pg_partitioned_table WHERE partrelid = v_old) THEN
     RETURN; -- already in the wanted shape: converted by hand beforehand (docs/lifecycle.md, large tables)
   END IF;
@@ -623,4 +638,5 @@ DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_month_end(timestamptz);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_lock_briefly(regclass, text, regclass[]);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(regclass, regclass);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(text);
+DROP TABLE :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_logs;
 DROP TABLE :SCHEMA_KIT_SCHEMA.lifecycle_log;

@@ -3,7 +3,7 @@ import { SchemaKitValidationError } from '../errors.js';
 import { MODULE_NAMES, type ModuleName } from '../modules.js';
 import { COMMAND_NAMES, OPTIONS, optionsOf, type CommandName, type OptionName } from './help.js';
 import { validateSchemaName } from '../migrate/schema-name.js';
-import { PARTITIONED_TABLES, type PartitionedTable } from '../modules/lifecycle/index.js';
+import { PARTITIONED_TABLES, type PartitionedTable } from '../modules.js';
 
 /** A parsed, validated command line. */
 export interface CliArgs {

@@ -1,6 +1,8 @@
 import type { ParseArgsConfig } from 'node:util';
-import { MODULE_NAMES } from '../modules.js';
-import { PARTITIONED_TABLES } from '../modules/lifecycle/index.js';
+import { MODULE_NAMES, MODULES, PARTITIONED_TABLES } from '../modules.js';
+
+/** The months ahead the partitioned logs declare (`monthsAhead`), as the default of `--ahead`. */
+const MONTHS_AHEAD = [...new Set(MODULES.flatMap((m) => m.partitionedLogs.map((l) => l.monthsAhead)))].join(' or ');
 
 /** The options of the `schema-kit` CLI, as `parseArgs` reads them. */
 export const OPTIONS = {
@@ -49,7 +51,7 @@ const OPTION_HELP: Record<OptionName, readonly [flag: string, text: string]> = {
   allow: ['--allow OBJECT', "an object you added on purpose, e.g. users.users_seen_idx (repeat for more): with any --allow, an addition not listed is drift"],
   also: ['--also SCHEMA.TABLE', "one of your own tables the role uses, e.g. public.orders (repeat for more): granted (grants) or checked (doctor --role) like schema-kit's"],
   erasure: ['--erasure', 'also let the role forget users'],
-  ahead: ['--ahead N', 'months ahead to cover (default 3)'],
+  ahead: ['--ahead N', `months ahead to cover (default ${MONTHS_AHEAD})`],
   table: ['--table T', `the partitioned log: ${Object.keys(PARTITIONED_TABLES).join(' or ')}`],
   before: ['--before TIME', 'remove the partitions that end at or before this date or time'],
   detach: ['--detach', 'detach the partitions (to archive them) instead of dropping them'],
@@ -127,7 +129,7 @@ export const COMMAND_HELP = {
   },
   partitions: {
     usage: 'partitions [--ahead N]',
-    summary: "create the logs' missing monthly partitions up to --ahead N months (default 3)",
+    summary: `create the logs' missing monthly partitions up to --ahead N months (default ${MONTHS_AHEAD})`,
     options: ['ahead'],
     exits: ['0 created (or none missing)', CONNECTION_EXIT, USAGE_EXIT],
     example: 'schema-kit partitions --ahead 6',

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { SchemaKitError } from '../errors.js';
 import { grantRuntimeAccess } from '../shipped.js';
 import { describeImpact } from '../migrate/down-impact.js';
-import { createPartitions, dropPartitionsBefore, forgetUser } from '../modules/lifecycle/index.js';
+import { createPartitions, dropPartitionsBefore, forgetUser } from '../shipped.js';
 import { migrateDown } from '../shipped.js';
 import { migrateToLatest } from '../shipped.js';
 import { type MigrationStatusResult } from '../migrate/migration-status.js';

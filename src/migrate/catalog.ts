@@ -1,6 +1,10 @@
+import type { Kysely } from 'kysely';
 import { SchemaKitValidationError } from '../errors.js';
 import type { AfterMigrate, ModuleDescriptor } from '../module-descriptor.js';
 import { parseMigration, type Migration } from './migration-source.js';
+
+/** A module's `afterMigrate`, bound to the descriptors of its catalog. */
+export type CatalogAfterMigrate = (db: Kysely<unknown>, schema: string) => Promise<unknown>;
 
 /** A module with its dependencies and parsed migrations, as the runner sees it. */
 export interface CatalogModule {
@@ -8,7 +12,7 @@ export interface CatalogModule {
   readonly dependsOn: readonly string[];
   readonly migrations: readonly Migration[];
   /** The module's upkeep after each successful migrate run. */
-  readonly afterMigrate?: AfterMigrate;
+  readonly afterMigrate?: CatalogAfterMigrate;
 }
 
 /** Every module the runner knows, in dependency order. */
@@ -25,7 +29,7 @@ export function catalogOf(modules: readonly ModuleDescriptor[]): Catalog {
         name: module.name,
         dependsOn: module.dependsOn,
         migrations: module.migrations.map((file) => parseMigration(module.name, file.name, file.sql)),
-        ...(module.afterMigrate ? { afterMigrate: module.afterMigrate } : {}),
+        ...(module.afterMigrate ? { afterMigrate: boundTo(module.afterMigrate, modules) } : {}),
       })),
     );
     catalogs.set(modules, catalog);
@@ -55,4 +59,9 @@ export function resolveModules(catalog: Catalog, requested?: readonly string[]):
   };
   requested.forEach(visit);
   return catalog.filter((m) => wanted.has(m.name));
+}
+
+/** `afterMigrate` given the descriptors of its catalog. */
+function boundTo(afterMigrate: AfterMigrate, modules: readonly ModuleDescriptor[]): CatalogAfterMigrate {
+  return (db, schema) => afterMigrate(db, schema, modules);
 }

@@ -41,9 +41,9 @@ describe('faults: schema-kit migrate killed with SIGKILL in the middle of a migr
     }
 
     const tables = await pool.query(`select table_name from information_schema.tables where table_schema = 'schema_kit' order by 1`);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['erased_identifiers', 'lifecycle_log', 'roles', 'schema_kit_migrations', 'schema_kit_modules', 'skill_levels', 'users']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['erased_identifiers', 'lifecycle_log', 'lifecycle_partitioned_logs', 'roles', 'schema_kit_migrations', 'schema_kit_modules', 'skill_levels', 'users']);
     const history = await pool.query(`select module from schema_kit.schema_kit_migrations`);
-    expect(history.rows.map((r) => r.module)).toEqual(['lifecycle', 'core', 'core']);
+    expect(history.rows.map((r) => r.module)).toEqual(['lifecycle', 'core', 'core', 'core']);
     // pg_locks is server-wide: look at this database's advisory locks only
     const locks = await pool.query(`select 1 from pg_locks l join pg_database d on d.oid = l.database
       where l.locktype = 'advisory' and d.datname = current_database()`);

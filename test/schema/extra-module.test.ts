@@ -1,6 +1,6 @@
 // A module that lives outside schema-kit (a folder of its own, made here in a temporary folder):
-// its descriptor and its migrations are all it brings, and the shared machinery covers it with no
-// change anywhere else. docs/layout.md ("Adding a module") is the checklist this test enforces.
+// its descriptor and its migrations are all it brings, and the shared machinery (install, grants,
+// doctor, partitions, erasure, reset) covers it with no change anywhere else. docs/layout.md ("Adding a module") is the checklist this test enforces.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,8 @@ import { MODULES, type ModuleDescriptor } from '../../src/index.js';
 import { grantModulesAccess } from '../../src/grants.js';
 import { catalogOf } from '../../src/migrate/catalog.js';
 import { migrateCatalogToLatest } from '../../src/migrate/migrate-to-latest.js';
+import { forgetModulesUser } from '../../src/modules/lifecycle/forget-user.js';
+import { createModulesPartitions, dropModulesPartitionsBefore } from '../../src/modules/lifecycle/partitions.js';
 import { checkModulesSchema } from '../../src/schema-check/doctor.js';
 import { resetTables, snapshotSeeds } from '../../src/testing/index.js';
 import { useTestDatabase } from '../helpers/database.js';
@@ -38,7 +40,18 @@ CREATE TABLE :SCHEMA_KIT_SCHEMA.extra_notes (
 );
 CREATE INDEX extra_notes_user_id_idx ON :SCHEMA_KIT_SCHEMA.extra_notes (user_id);
 
+-- a log partitioned by month, registered with the lifecycle module by partitioning it
+CREATE TABLE :SCHEMA_KIT_SCHEMA.extra_visits (
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  user_id uuid NOT NULL,
+  visited_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT extra_visits_pkey PRIMARY KEY (id)
+);
+SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('extra_visits', 'visited_at', ARRAY['id', 'visited_at'], 2);
+
 -- schema-kit:down
+SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('extra_visits', NULL, ARRAY['id'], 0);
+DROP TABLE :SCHEMA_KIT_SCHEMA.extra_visits;
 DROP TABLE :SCHEMA_KIT_SCHEMA.extra_notes;
 DROP TABLE :SCHEMA_KIT_SCHEMA.extra_moods;
 `;
@@ -52,14 +65,17 @@ const folder = new URL('./migrations/', import.meta.url);
 
 export const extraModule = defineModule({
   name: 'extra',
-  dependsOn: ['core'],
-  summary: 'notes a user keeps, each with a mood',
+  dependsOn: ['core', 'lifecycle'],
+  summary: 'notes a user keeps, each with a mood, and their visits',
   migrations: readdirSync(folder).sort().map((file) => ({ name: file.replace(/\\.sql$/, ''), sql: readFileSync(new URL(file, folder), 'utf8') })),
-  tables: { extra_notes: table(), extra_moods: table() },
+  tables: { extra_notes: table(), extra_moods: table(), extra_visits: table('append') },
   vocabularies: { extra_mood: { table: 'extra_moods', columns: ['extra_notes.mood'], defaults: ['calm', 'busy'] } },
   appendOnlyLogs: [],
-  partitionedLogs: [],
-  personalData: [{ table: 'extra_notes', reach: { by: 'user_id' }, erasure: 'delete', columns: ['note'] }],
+  partitionedLogs: [{ table: 'extra_visits', partitionKey: 'visited_at', monthsAhead: 2, keepMonths: null }],
+  personalData: [
+    { table: 'extra_notes', reach: { by: 'user_id' }, erasure: 'delete', columns: ['note'] },
+    { table: 'extra_visits', reach: { by: 'user_id' }, erasure: 'delete' },
+  ],
   functions: {},
 });
 `;
@@ -121,5 +137,37 @@ describe('a module from a folder of its own', () => {
     expect((await sql`select 1 from ${sql.id(schema, 'extra_notes')}`.execute(db)).rows).toEqual([]);
     const { rows } = await sql<{ name: string }>`select name from ${sql.id(schema, 'extra_moods')} order by name`.execute(db);
     expect(rows.map((r) => r.name)).toEqual(['busy', 'calm']);
+  });
+
+  it('keeps its partitioned log ahead: migrate, createPartitions and retention cover it, registered by its own migration', async () => {
+    const partitions = async () =>
+      (await sql<{ name: string }>`select c.relname as name from pg_catalog.pg_inherits i join pg_catalog.pg_class c on c.oid = i.inhrelid
+        where i.inhparent = ${`${schema}.extra_visits`}::regclass and c.relname <> 'extra_visits_default' order by 1`.execute(db)).rows.map((r) => r.name);
+    // the current month and its monthsAhead (2) months
+    expect(await partitions()).toHaveLength(3);
+    expect(await createModulesPartitions(db, modules, { schema })).toEqual([]);
+    const created = await createModulesPartitions(db, modules, { schema, ahead: 4 });
+    expect(created).toHaveLength(2);
+    expect(created.every((name) => name.startsWith('extra_visits_'))).toBe(true);
+    expect(await partitions()).toHaveLength(5);
+    expect(await dropModulesPartitionsBefore(db, modules, { schema, table: 'extra_visits', before: new Date('2000-01-01') })).toEqual([]);
+    // a table no module registered is not partition upkeep's to touch
+    await expect(sql`select ${sql.id(schema, 'create_partitions')}('users', 1)`.execute(db)).rejects.toThrow(/not a partitioned schema-kit log \(extra_visits\)/);
+  });
+
+  it("is covered by forgetUser: its notes and visits of the user deleted, other users' kept", async () => {
+    const users = (await sql<{ id: string }>`insert into ${sql.id(schema, 'users')} (id) values (default), (default) returning id`.execute(db)).rows.map((r) => r.id);
+    for (const user of users) {
+      await sql`insert into ${sql.id(schema, 'extra_notes')} (user_id, mood, note) values (${user}, 'calm', 'a note')`.execute(db);
+      await sql`insert into ${sql.id(schema, 'extra_visits')} (user_id) values (${user})`.execute(db);
+    }
+
+    const { rows } = await forgetModulesUser(db, modules, { schema, userId: users[0]! });
+
+    expect(rows).toEqual({ extra_notes: 1, extra_visits: 1, users: 1 });
+    for (const table of ['extra_notes', 'extra_visits']) {
+      const left = await sql<{ user_id: string }>`select user_id from ${sql.id(schema, table)}`.execute(db);
+      expect(left.rows.map((r) => r.user_id), table).toEqual([users[1]]);
+    }
   });
 });

@@ -24,6 +24,7 @@ export const coreModule = defineModule({
         'added_to_attachment_menu', 'github_id', 'google_id', 'name', 'avatar_url',
       ],
       jsonPaths: ['preferences.*'],
+      identifiers: ['email', 'telegram_id', 'telegram_username', 'github_id', 'google_id'],
     },
   ],
   functions: {},

@@ -1,26 +1,31 @@
-import { sql, type Kysely, type QueryExecutorProvider } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { toSchemaKitError } from '../../database-errors.js';
 import { DEFAULT_SCHEMA, validateSchemaName } from '../../migrate/schema-name.js';
 import { parseInput } from '../../validation/parse.js';
 import { validDate } from '../../validation/common.js';
-import { PARTITIONED_TABLES, type PartitionedTable } from './values.js';
+import type { ModuleDescriptor, PartitionedLog } from '../../module-descriptor.js';
 
-/** How many months ahead `migrateToLatest` and {@link createPartitions} keep partitions by default. */
+/**
+ * The months ahead `create_partitions` keeps by default.
+ *
+ * @deprecated Each partitioned log declares its own, `monthsAhead` in its module descriptor's
+ * `partitionedLogs`, which `migrateToLatest` and `createPartitions` use.
+ */
 export const DEFAULT_MONTHS_AHEAD = 3;
 
-/** Options of {@link createPartitions}. */
+/** Options of `createPartitions`. */
 export interface CreatePartitionsOptions {
   /** The schema schema-kit was installed into. Default `'schema_kit'`. */
   readonly schema?: string;
-  /** Months ahead of the current (UTC) month to cover, 0-120. Default 3. */
+  /** Months ahead of the current (UTC) month to cover, 0-120. Default: each log's `monthsAhead` (3 for schema-kit's logs). */
   readonly ahead?: number;
 }
 
-/** Options of {@link dropPartitionsBefore}. */
-export interface RetentionOptions {
+/** Options of `dropPartitionsBefore`. `Table`: the names of the partitioned logs. */
+export interface RetentionOptions<Table extends string = string> {
   /** The log to trim. */
-  readonly table: PartitionedTable;
+  readonly table: Table;
   /** Partitions that end at or before this time go; a partition holding a later row stays whole. */
   readonly before: Date;
   /** Detach (and rename `<partition>_detached`, to archive and drop yourself) instead of dropping. */
@@ -29,19 +34,23 @@ export interface RetentionOptions {
   readonly schema?: string;
 }
 
-const tableSchema = z.enum(Object.keys(PARTITIONED_TABLES) as [PartitionedTable, ...PartitionedTable[]]);
 const createOptionsSchema = z
-  .object({ schema: z.string().optional(), ahead: z.number().int('must be a whole number').min(0, 'must be at least 0').max(120, 'must be at most 120').default(DEFAULT_MONTHS_AHEAD) })
+  .object({ schema: z.string().optional(), ahead: z.number().int('must be a whole number').min(0, 'must be at least 0').max(120, 'must be at most 120').optional() })
   .strict();
-const retentionOptionsSchema = z.object({ table: tableSchema, before: validDate, detach: z.boolean().default(false), schema: z.string().optional() }).strict();
 
-/** The partitioned logs installed in `schema`. */
-export async function installedPartitionedTables(db: Kysely<unknown>, schema: string): Promise<PartitionedTable[]> {
-  const { rows } = await sql<{ name: PartitionedTable }>`
+/** The partitioned logs `modules` declare, in module order. */
+export function partitionedLogsOf(modules: readonly ModuleDescriptor[]): PartitionedLog[] {
+  return modules.flatMap((m) => m.partitionedLogs);
+}
+
+/** The partitioned logs of `modules` installed (and registered) in `schema`, in name order. */
+async function installedPartitionedLogs(db: Kysely<unknown>, schema: string, modules: readonly ModuleDescriptor[]): Promise<PartitionedLog[]> {
+  const logs = partitionedLogsOf(modules);
+  const { rows } = await sql<{ name: string }>`
     select c.relname as name from pg_catalog.pg_partitioned_table p
     join pg_catalog.pg_class c on c.oid = p.partrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = ${schema} and c.relname = any(${Object.keys(PARTITIONED_TABLES)}) order by 1`.execute(db);
-  return rows.map((r) => r.name);
+    where n.nspname = ${schema} and c.relname = any(${logs.map((l) => l.table)}) order by 1`.execute(db);
+  return rows.map((r) => logs.find((l) => l.table === r.name)!);
 }
 
 /**
@@ -51,35 +60,22 @@ export async function installedPartitionedTables(db: Kysely<unknown>, schema: st
  * partition maintenance, which moves rows between partitions, take turns, so neither misses rows
  * the other is moving.
  */
-export async function lockPartitionMaintenance(trx: QueryExecutorProvider, schema: string, installed: ReadonlySet<string>): Promise<void> {
-  for (const table of Object.keys(PARTITIONED_TABLES).filter((t) => installed.has(t)).sort()) {
+export async function lockPartitionMaintenance(trx: Kysely<unknown>, schema: string, modules: readonly ModuleDescriptor[], installed: ReadonlySet<string>): Promise<void> {
+  for (const table of partitionedLogsOf(modules).map((l) => l.table).filter((t) => installed.has(t)).sort()) {
     // the key is the parent's regclass text under search_path '', as the functions compute it
     await sql`select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('schemakit.partitions'), pg_catalog.hashtext(pg_catalog.format('%I.%I', ${schema}::text, ${table}::text)))`.execute(trx);
   }
 }
 
-/**
- * Creates the monthly partitions of every installed partitioned log from the current UTC month to
- * `ahead` months ahead, those missing only, and returns the names created. Safe to run from many
- * replicas and from a scheduler at once (creators queue on an advisory lock; the later ones find
- * nothing to do). `migrateToLatest` runs it too. Rows written before their month's partition
- * exists (a clock ahead, a far-future time) land in the DEFAULT partition and move into the month
- * partition when it is created. Runs as the owner, or as a role granted EXECUTE on
- * `create_partitions` (`grantRuntimeAccess` grants it).
- *
- * ### Examples
- * ```ts
- * await createPartitions(db, { ahead: 6 });
- * ```
- */
-export async function createPartitions<DB>(db: Kysely<DB>, options: CreatePartitionsOptions = {}): Promise<string[]> {
+/** `createPartitions` over the partitioned logs that `modules` declare (the public one: schema-kit's modules). */
+export async function createModulesPartitions<DB>(db: Kysely<DB>, modules: readonly ModuleDescriptor[], options: CreatePartitionsOptions = {}): Promise<string[]> {
   const { ahead, schema: rawSchema } = parseInput(createOptionsSchema, options, 'options');
   const schema = validateSchemaName(rawSchema ?? DEFAULT_SCHEMA, 'options.schema');
   const plain = db.withoutPlugins() as Kysely<unknown>;
   try {
     const created: string[] = [];
-    for (const table of await installedPartitionedTables(plain, schema)) {
-      const { rows } = await sql<{ name: string }>`select ${sql.id(schema, 'create_partitions')}(${table}, ${ahead}) as name`.execute(plain);
+    for (const log of await installedPartitionedLogs(plain, schema, modules)) {
+      const { rows } = await sql<{ name: string }>`select ${sql.id(schema, 'create_partitions')}(${log.table}, ${ahead ?? log.monthsAhead}) as name`.execute(plain);
       created.push(...rows.map((r) => r.name));
     }
     return created;
@@ -88,18 +84,12 @@ export async function createPartitions<DB>(db: Kysely<DB>, options: CreatePartit
   }
 }
 
-/**
- * Retention: drops (or detaches) the whole monthly partitions of `table` that end at or before
- * `before`, never a DELETE of rows, and returns their names. The owner's act: a role that does
- * not own the table is refused (`permission_denied`), and each removal is recorded in
- * `lifecycle_log`. Rows of the DEFAULT partition are never removed by it.
- *
- * ### Examples
- * ```ts
- * await dropPartitionsBefore(ownerDb, { table: 'event_log', before: new Date('2026-01-01') });
- * ```
- */
-export async function dropPartitionsBefore<DB>(db: Kysely<DB>, options: RetentionOptions): Promise<string[]> {
+/** `dropPartitionsBefore` over the partitioned logs that `modules` declare (the public one: schema-kit's modules). */
+export async function dropModulesPartitionsBefore<DB>(db: Kysely<DB>, modules: readonly ModuleDescriptor[], options: RetentionOptions): Promise<string[]> {
+  const tables = partitionedLogsOf(modules).map((l) => l.table);
+  const retentionOptionsSchema = z
+    .object({ table: z.enum(tables as [string, ...string[]]), before: validDate, detach: z.boolean().default(false), schema: z.string().optional() })
+    .strict();
   const { table, before, detach, schema: rawSchema } = parseInput(retentionOptionsSchema, options, 'options');
   const schema = validateSchemaName(rawSchema ?? DEFAULT_SCHEMA, 'options.schema');
   try {

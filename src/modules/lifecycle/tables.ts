@@ -1,4 +1,4 @@
-/** Tables of the `lifecycle` module: `lifecycle_log` and `erased_identifiers`. */
+/** Tables of the `lifecycle` module: `lifecycle_log`, `lifecycle_partitioned_logs` and `erased_identifiers`. */
 import type { Selectable } from 'kysely';
 import type { Generated, GeneratedAlways, Int8, Json, Timestamp } from '../../schema/column-types.js';
 import type { LifecycleAction } from './values.js';
@@ -25,4 +25,10 @@ export interface ErasedIdentifiersTable {
   digest: Buffer;
   /** When it was first forgotten. */
   erased_at: Generated<Timestamp>;
+}
+
+/** `lifecycle_partitioned_logs`: the logs modules partitioned by month (`lifecycle_rebuild_table` registers them). Written by the database functions only. */
+export interface LifecyclePartitionedLogsTable {
+  /** The log's table name, in schema-kit's schema. */
+  name: string;
 }

@@ -3,8 +3,7 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { dropPartitionsBefore, EventLogRepo, forgetUser, grantRuntimeAccess, RoleChangeLogRepo, SchemaKitError, SchemaKitValidationError } from '../../../src/index.js';
-import { PSEUDONYMIZED_LOGS, USER_OWNED_TABLES } from '../../../src/modules/lifecycle/forget-user.js';
+import { dropPartitionsBefore, EventLogRepo, forgetUser, grantRuntimeAccess, MODULES, RoleChangeLogRepo, SchemaKitError, SchemaKitValidationError } from '../../../src/index.js';
 import { useInstalledDatabase, type InstalledDatabase } from '../../helpers/installed.js';
 import { hangGuard, waitFor } from '../../helpers/wait.js';
 
@@ -96,7 +95,7 @@ describe('forgetUser', () => {
         where k.contype = 'f' and k.confdeltype = 'c')
       select c.relname from owned o join pg_class c on c.oid = o.oid where not c.relispartition)
       order by 1`);
-    const covered = new Set([...USER_OWNED_TABLES.map((t) => t.table), ...PSEUDONYMIZED_LOGS]);
+    const covered = new Set<string>(MODULES.flatMap((m) => m.personalData.map((p) => p.table)));
     expect(rows.map((r) => r.name).filter((t) => !covered.has(t))).toEqual([]);
   });
 
