@@ -18,9 +18,11 @@ tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 # issue 26: readable dist code (no whitespace or syntax minification, +17 kB) and source maps without
 # sourcesContent (+38 kB; with the sources inlined the package would pack at about 350 kB) took it
 # from 160 to 215 kB; issue 27's typed timeouts and outcomes, bounded retries, the fast path's
-# contract, doctor's partition checks and recorded module intent took it to 234 kB: the budget is
-# 250 kB, for readable stacks that name the lines of src/
-budget=250000
+# contract, doctor's partition checks and recorded module intent took it to 234 kB; erasure under
+# writes, online partitions, the module descriptors and host fit (issues 27, 28, 30) to 265 kB, of
+# which the schema manifest is 188 kB unpacked and the index and testing entries share two chunks
+# (221 and 110 kB unpacked) that the next size pass should look at: the budget is 280 kB
+budget=280000
 size=$(stat -c %s "$work/$tarball")
 if [ "$size" -ge "$budget" ]; then echo "package is $size bytes packed: over the budget of $budget" >&2; exit 1; fi
 echo "packed size $size bytes (budget $budget)"
