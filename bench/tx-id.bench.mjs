@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The cost of the tx_id trigger (migration audit/0003_event_log_tx_id) on the append hot path:
+// The cost of the tx_id trigger (migration audit/0002_event_log_tx_id) on the append hot path:
 // EventLogRepo.append (concurrency 1 and 16) and appendMany (1,000 events), with the trigger
 // enabled (as installed) and disabled (the table as 0.1.0 had it), interleaved round by round
 // on one database so the machine's load hits both alike. Commits with synchronous_commit=off, so

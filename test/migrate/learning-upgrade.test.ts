@@ -32,7 +32,7 @@ describe('upgrading the learning module of release 0.1.0', () => {
 
     const upgrade = await migrateToLatest(db, { modules: ['learning'] });
     expect(upgrade.error).toBeUndefined();
-    expect(upgrade.results.map((r) => `${r.module}/${r.migration}`)).toContain('learning/0004_conversation_context');
+    expect(upgrade.results.map((r) => `${r.module}/${r.migration}`)).toContain('learning/0003_conversation_context');
 
     const after = (await sql<Record<string, unknown>>`select * from schema_kit.messages order by conversation_id, seq`.execute(db)).rows;
     // every old column kept as it was, in the old order, numbered from 1 in each conversation

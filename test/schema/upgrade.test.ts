@@ -70,8 +70,8 @@ describe(`an install of the previous release (git ${RELEASE.commit})`, () => {
     expect(upgrade.results).toHaveLength(NEW_MIGRATIONS);
 
     // every row is kept as it was; content_packages gained a slug, null for existing packages,
-    // users the Telegram profile fields (core 0006), unknown or false for existing users, and
-    // broadcasts their audience kind (telegram 0007)
+    // users the Telegram profile fields (core 0003), unknown or false for existing users, and
+    // broadcasts their audience kind (telegram 0003)
     const after = await rows(`
       select (select json_agg(to_jsonb(u) - 'language_code' - 'is_premium' - 'added_to_attachment_menu' order by id) from S.users u) as users,
              (select json_agg(to_jsonb(p) - 'slug') from S.content_packages p) as packages,
@@ -82,7 +82,7 @@ describe(`an install of the previous release (git ${RELEASE.commit})`, () => {
              (select json_agg(to_jsonb(b) - 'audience_kind' - 'audience_package_id' - 'audience_category') from S.broadcasts b) as broadcasts`);
     expect(after).toEqual(before);
     expect(await rows(`select slug from S.content_packages`)).toEqual([{ slug: null }]);
-    // existing broadcasts keep their role audience (telegram 0007)
+    // existing broadcasts keep their role audience (telegram 0003)
     expect(await rows(`select distinct audience_kind from S.broadcasts`)).toEqual([{ audience_kind: 'role' }]);
     expect(await rows(`select distinct language_code, is_premium, added_to_attachment_menu from S.users`)).toEqual([
       { language_code: null, is_premium: false, added_to_attachment_menu: false },

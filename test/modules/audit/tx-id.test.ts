@@ -28,7 +28,7 @@ describe('event_log.tx_id is enforced by the database', () => {
 
     const upgrade = await migrateToLatest(db, { modules: ['audit'] });
     expect(upgrade.error).toBeUndefined();
-    expect(upgrade.results.map((r) => `${r.module}/${r.migration}`)).toContain('audit/0003_event_log_tx_id');
+    expect(upgrade.results.map((r) => `${r.module}/${r.migration}`)).toContain('audit/0002_event_log_tx_id');
     const [kept] = (await new EventLogRepo(db).listByEntity('doc', '1')).items;
     expect(kept).toEqual(old);
   });
