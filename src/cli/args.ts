@@ -44,6 +44,8 @@ export interface CliArgs {
   readonly user: string | undefined;
   /** With `forget`: other identifiers of the user in the logs. */
   readonly identifiers: readonly string[];
+  /** With `lint`: the folder of migrations to lint; undefined for schema-kit's own. */
+  readonly directory: string | undefined;
 }
 
 function moduleList(flag: string, text: string | undefined): ModuleName[] | undefined {
@@ -97,6 +99,7 @@ const NOTHING_TO_RUN = {
   detach: false,
   user: undefined,
   identifiers: [],
+  directory: undefined,
 } as const satisfies Omit<CliArgs, 'command' | 'topic' | 'json'>;
 
 /** Parses `argv` (without node and the script) with `env` fallbacks; throws {@link SchemaKitValidationError}. */
@@ -117,6 +120,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
   const asked = known(name);
   // `help X`, `X --help`: X's help; `help --help`: help's own
   const topic = asked === 'help' ? (known(extra.shift()) ?? (values.help ? 'help' : undefined)) : values.help ? asked : undefined;
+  const directory = asked === 'lint' ? extra.shift() : undefined;
   if (extra.length > 0) throw new SchemaKitValidationError('arguments', `unexpected ${JSON.stringify(extra.join(' '))}`);
   const command: CliArgs['command'] = values.help ? 'help' : values.version ? 'version' : (asked ?? 'help');
 
@@ -129,6 +133,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     const commands = COMMAND_NAMES.filter((c) => c !== 'help' && optionsOf(c).includes(option));
     throw new SchemaKitValidationError(`--${option}`, `only goes with ${commands.join(', ')}`);
   }
+  // lint reads files, not a database: no URL to read or check
+  if (command === 'lint') return { ...NOTHING_TO_RUN, command, topic, json: values.json, directory };
   if (command === 'grants' && values.role === undefined) throw new SchemaKitValidationError('--role', 'grants needs --role NAME');
   if (command === 'doctor' && values.also !== undefined && values.role === undefined) {
     throw new SchemaKitValidationError('--also', 'doctor checks the --also tables with --role NAME');
@@ -170,5 +176,6 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     detach: values.detach,
     user: values.user,
     identifiers: (values.identifiers ?? '').split(',').map((i) => i.trim()).filter(Boolean),
+    directory: undefined,
   };
 }

@@ -36,6 +36,7 @@ const HINTS: Record<string, string> = {
   checksum_mismatch: 'schema-kit status shows the state of each migration',
   missing_migration: 'schema-kit status shows the state of each migration',
   database_ahead: 'schema-kit status shows the state of each migration',
+  invalid_migration: 'a migration file has -- schema-kit:up, then its SQL, then -- schema-kit:down and the SQL that reverts it',
   migration_failed: 'nothing of that migration was applied: fix the cause and run again; --verbose shows the database\'s error',
   not_installed: 'schema-kit status lists the installed modules',
   down_blocked: 'drop or change the objects named above first, or revert fewer steps',

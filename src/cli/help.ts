@@ -127,6 +127,17 @@ export const COMMAND_HELP = {
     exits: ['0 no drift', `1 drift found (one line per difference); ${CONNECTION}`, USAGE_EXIT],
     example: 'schema-kit doctor --role app_runtime',
   },
+  lint: {
+    usage: 'lint [dir]',
+    summary: "check migration files for statements that stop the host's writes on existing tables (default: schema-kit's own); reads no database",
+    options: ['json', 'verbose'],
+    exits: [
+      '0 no finding, or each allowed by a -- schema-kit:lock-heavy <reason> marker',
+      '1 a finding not allowed (one line each: file:line rule message); a file without -- schema-kit:up and -- schema-kit:down',
+      `${USAGE_EXIT}; dir is not a folder`,
+    ],
+    example: 'schema-kit lint db/migrations',
+  },
   partitions: {
     usage: 'partitions [--ahead N]',
     summary: `create the logs' missing monthly partitions up to --ahead N months (default ${MONTHS_AHEAD})`,
@@ -163,10 +174,10 @@ export type CommandName = keyof typeof COMMAND_HELP;
 /** The commands, in the order the help lists them. */
 export const COMMAND_NAMES = Object.keys(COMMAND_HELP) as CommandName[];
 
-/** The options `command` takes: its own, the common ones (but for `help`), and `--help`. */
+/** The options `command` takes: its own, the common ones (but for `help` and `lint`, which use no database), and `--help`. */
 export function optionsOf(command: CommandName): readonly OptionName[] {
   const own: readonly OptionName[] = COMMAND_HELP[command].options;
-  return [...own, ...(command === 'help' ? [] : COMMON_OPTIONS), 'help'];
+  return [...own, ...(command === 'help' || command === 'lint' ? [] : COMMON_OPTIONS), 'help'];
 }
 
 function table(rows: readonly (readonly [string, string])[]): string[] {
@@ -185,8 +196,9 @@ export function generalHelp(): string {
     'Options:',
     ...table(Object.values(OPTION_HELP)),
     '',
-    'Exit codes: 0 ok; 1 failure (connection, migration, drift found by doctor); 2 bad usage (also: down',
-    'without --yes, a module not installed); 3 status --exit-code with pending or changed migrations.',
+    'Exit codes: 0 ok; 1 failure (connection, migration, drift found by doctor, a finding lint does not allow);',
+    '2 bad usage (also: down without --yes, a module not installed); 3 status --exit-code with pending or',
+    'changed migrations.',
     'A failure prints one line with the error and one with a hint; --verbose adds the stack.',
     '',
     "Run 'schema-kit help <command>' (or 'schema-kit <command> --help') for a command's options, exit codes and an example.",

@@ -3,6 +3,7 @@ import { parseCliArgs, type CliArgs } from './args.js';
 import { openTarget } from './connect.js';
 import type { Reporter } from './failure.js';
 import { COMMAND_NAMES, commandHelp, generalHelp } from './help.js';
+import { lintCommand } from './lint-command.js';
 import { migratePlanLine, runCommand } from './run-command.js';
 import { VERSION } from './version.js';
 
@@ -20,6 +21,17 @@ export async function program(argv: readonly string[], env: NodeJS.ProcessEnv, r
     if (report.json) report.document({ command: args.command, ok: true, ...(args.command === 'version' ? { version: VERSION } : { topic: args.topic ?? null, text }) });
     else report.out(text);
     return 0;
+  }
+
+  if (args.command === 'lint') {
+    try {
+      const outcome = await lintCommand(args.directory);
+      if (args.json) report.document(outcome.json);
+      else outcome.summary.forEach(report.out);
+      return outcome.exitCode;
+    } catch (error) {
+      return report.fail(error, args.command);
+    }
   }
 
   let target;

@@ -10,6 +10,7 @@ import { migrationStatus } from '../shipped.js';
 import type { MigrationProgress, MigrationRunResult } from '../migrate/options.js';
 import { checkSchema } from '../shipped.js';
 import type { CliArgs } from './args.js';
+import { lockLine } from './lock-lines.js';
 
 /** What a command produced: lines for humans and a document for `--json`, then either the exit
  * code or the error it ended on (the lines and document say what happened before it). */
@@ -43,7 +44,9 @@ function runOutcome(args: CliArgs, run: MigrationRunResult, verb: string): Comma
   };
   const summary: string[] = [];
   if (args.dryRun) {
-    for (const r of run.results) summary.push(`-- ${r.module}/${r.migration} (${r.direction.toLowerCase()})`, r.sql, '');
+    for (const r of run.results) {
+      summary.push(`-- ${r.module}/${r.migration} (${r.direction.toLowerCase()})`, ...(r.locks ?? []).map((f) => `--   lock ${lockLine(f)}`), r.sql, '');
+    }
     if (run.impact) summary.push(...describeImpact(run.impact));
     summary.push(`Dry run: ${run.results.length} migration(s) would run; nothing was changed.`);
   } else if (!run.error) {
@@ -177,8 +180,9 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
   const counts = { applied: 0, pending: 0, changed: 0, missing: 0 };
   const summary = status.migrations.map((m) => {
     counts[m.state] += 1;
-    return `  ${m.state.padEnd(8)} ${m.module}/${m.migration}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`;
-  });
+    const locks = (m.locks ?? []).map((f) => `             lock ${lockLine(f)}`);
+    return [`  ${m.state.padEnd(8)} ${m.module}/${m.migration}${m.appliedAt ? `  ${m.appliedAt.toISOString()}` : ''}`, ...locks];
+  }).flat();
   summary.push(...status.problems.map((p) => `problem: ${p.message}`), ...moduleLines(status));
   summary.push(`${counts.applied} applied, ${counts.pending} pending, ${counts.changed} changed, ${counts.missing} missing.`);
   return {

@@ -5,6 +5,7 @@ import type { MigrationOptions, MigrationRunResult } from './options.js';
 import { resolveOptions } from './options.js';
 import { checkModuleNames, planModules } from './plan.js';
 import { reconcile } from './reconcile.js';
+import { lintPlan } from './lint/lint-plan.js';
 import { toSchemaKitError } from '../database-errors.js';
 import { notRun, runAll, runClock, withSchemaLock } from './runner.js';
 
@@ -29,7 +30,8 @@ export async function migrateCatalogToLatest(
   try {
     if (resolved.dryRun) {
       const { pending, problems } = await plan(db.withoutPlugins());
-      const results = pending.map((m) => notRun(m, 'Up', resolved.schema, 'Planned'));
+      const locks = lintPlan(pending);
+      const results = pending.map((m) => ({ ...notRun(m, 'Up', resolved.schema, 'Planned'), locks: locks.get(m)! }));
       return finish({ results, ...(problems[0] ? { error: problems[0] } : {}) });
     }
     return await withSchemaLock(db, resolved, async (conn) => {

@@ -17,6 +17,8 @@ export interface Migration {
   /** The file name without `.sql`, e.g. `0001_users`. */
   readonly name: string;
   readonly up: string;
+  /** The line of the file (from 1) on which `up` starts. */
+  readonly upLine: number;
   readonly down: string;
   /** False when the file opts out of the per-migration transaction. */
   readonly transactional: boolean;
@@ -34,11 +36,14 @@ export function parseMigration(module: string, name: string, text: string): Migr
   if (upAt < 0 || downAt < upAt) {
     throw new Error(`migrations/${module}/${name}.sql: expected '${UP_MARKER}' followed by '${DOWN_MARKER}'`);
   }
-  const up = normalised.slice(upAt + UP_MARKER.length, downAt).trim();
+  const rawUp = normalised.slice(upAt + UP_MARKER.length, downAt);
+  const up = rawUp.trim();
+  const upStart = upAt + UP_MARKER.length + rawUp.length - rawUp.trimStart().length;
   return {
     module,
     name,
     up,
+    upLine: normalised.slice(0, upStart).split('\n').length,
     down: normalised.slice(downAt + DOWN_MARKER.length).trim(),
     transactional: !normalised.slice(0, upAt).includes(NO_TRANSACTION_MARKER),
     checksum: createHash('sha256').update(normalised).digest('hex'),

@@ -3,6 +3,7 @@ import { toSchemaKitError } from '../database-errors.js';
 import type { SchemaKitMigrationError } from '../errors.js';
 import type { Catalog } from './catalog.js';
 import { readInstallState } from './history.js';
+import { lintPlan } from './lint/lint-plan.js';
 import type { MigrationOptions } from './options.js';
 import { resolveOptions } from './options.js';
 import { checkModuleNames, planModules, type ModuleSelection } from './plan.js';
@@ -42,9 +43,15 @@ export async function catalogStatus(db: Kysely<unknown>, catalog: Catalog, optio
   });
   const plan = planModules(catalog, state, resolved);
   const { entries, pending, problems } = reconcile(catalog, plan.target, state.history);
+  const locks = lintPlan(pending);
+  const pendingByKey = new Map(pending.map((m) => [`${m.module}/${m.name}`, m]));
+  const withLocks = (entry: MigrationStatusEntry): MigrationStatusEntry => {
+    const migration = entry.state === 'pending' ? pendingByKey.get(`${entry.module}/${entry.migration}`) : undefined;
+    return migration ? { ...entry, locks: locks.get(migration)! } : entry;
+  };
   return {
     schema: resolved.schema,
-    migrations: entries,
+    migrations: entries.map(withLocks),
     pending: pending.length,
     problems,
     upToDate: pending.length === 0 && problems.length === 0,

@@ -1,4 +1,5 @@
 import type { SchemaKitError } from '../errors.js';
+import type { LintFinding } from './lint/finding.js';
 import { SchemaKitValidationError } from '../errors.js';
 import { DEFAULT_SCHEMA, validateSchemaName } from './schema-name.js';
 
@@ -55,6 +56,9 @@ export interface MigrationResult {
   readonly durationMs: number;
   /** The SQL it ran or, in a dry run, would run, with the schema substituted. */
   readonly sql: string;
+  /** In a dry run of `migrateToLatest`: the strong locks and table rewrites its up would take on
+   * existing tables (tables created earlier in the run count as new), each allowed or not. */
+  readonly locks?: readonly LintFinding[];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { SchemaKitMigrationError } from '../errors.js';
+import type { LintFinding } from './lint/finding.js';
 import type { Catalog, CatalogModule } from './catalog.js';
 import type { AppliedMigration } from './history.js';
 import type { Migration } from './migration-source.js';
@@ -14,6 +15,9 @@ export interface MigrationStatusEntry {
   readonly state: MigrationState;
   /** When it was applied; absent for pending migrations. */
   readonly appliedAt?: Date;
+  /** For a pending migration: the strong locks and table rewrites its up would take on existing
+   * tables (tables created by an earlier pending migration count as new), each allowed or not. */
+  readonly locks?: readonly LintFinding[];
 }
 
 /** The comparison of shipped migrations with a database's history. */

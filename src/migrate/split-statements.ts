@@ -47,7 +47,7 @@ export function splitStatements(text: string): string[] {
 }
 
 /** The end (exclusive) of the block comment opening at `at`; block comments nest in PostgreSQL. */
-function skipBlockComment(text: string, at: number): number {
+export function skipBlockComment(text: string, at: number): number {
   let depth = 0;
   let i = at;
   while (i < text.length) {
@@ -66,7 +66,7 @@ function skipBlockComment(text: string, at: number): number {
 }
 
 /** The end (exclusive) of the string or identifier opening at `at`; a doubled quote is a quote. */
-function skipQuoted(text: string, at: number, quote: string, backslashEscapes: boolean): number {
+export function skipQuoted(text: string, at: number, quote: string, backslashEscapes: boolean): number {
   let i = at + 1;
   while (i < text.length) {
     const ch = text[i];
@@ -83,13 +83,13 @@ function skipQuoted(text: string, at: number, quote: string, backslashEscapes: b
 }
 
 /** Whether the quote at `at` opens an E'…' string, where a backslash escapes the next character. */
-function isEscapeString(text: string, at: number): boolean {
+export function isEscapeString(text: string, at: number): boolean {
   const prefix = text[at - 1];
   return (prefix === 'E' || prefix === 'e') && !/[\w$]/.test(text[at - 2] ?? '');
 }
 
 /** The dollar-quote tag ($$ or $name$) opening at `at`, or undefined ($1 is a parameter, not a tag). */
-function dollarTag(text: string, at: number): string | undefined {
+export function dollarTag(text: string, at: number): string | undefined {
   if (/[\w$]/.test(text[at - 1] ?? '')) return undefined; // part of an identifier such as a$b
   const match = /^\$([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(at, at + 64));
   return match?.[0];

@@ -17,6 +17,8 @@ interface Case {
 }
 
 const ROLE = 'sk_exit_codes_runtime';
+/** A folder of host migrations for `lint`, absolute: the embedded runs start elsewhere. */
+const LINT_FIXTURES = (name: string): string => join(process.cwd(), 'test', 'fixtures', 'lint', name);
 
 /**
  * Every exit code of every command, in an order where each run finds the state the ones before
@@ -55,6 +57,9 @@ const CASES: readonly Case[] = [
     args: ['down', '--yes', '--steps', '99'], // down to core, whatever the number of migrations above it
     code: 1,
   },
+  { name: 'lint: every finding allowed', args: ['lint', LINT_FIXTURES('online')], code: 0 },
+  { name: 'lint: a finding not allowed', args: ['lint', LINT_FIXTURES('blocking')], code: 1 },
+  { name: 'lint: no such folder', args: ['lint', LINT_FIXTURES('nosuch')], code: 2 },
   { name: 'help', args: ['--help'], code: 0 },
   { name: 'unknown command', args: ['frobnicate'], code: 2 },
 ];

@@ -17,6 +17,8 @@ const RUNS: Record<CommandName, { needs: string[]; success: string[]; failure?: 
   retention: { needs: ['--table', 'event_log', '--before', '2000-01-01'], success: [] },
   forget: { needs: ['--identifiers', 'tg:1'], success: [] },
   down: { needs: [], success: ['--yes'] },
+  // lint reads files: its failure is a finding not allowed
+  lint: { needs: [], success: ['test/fixtures/lint/online'], failure: ['test/fixtures/lint/blocking'] },
   // help runs nothing: its failure is a command it does not know
   help: { needs: [], success: ['migrate'], failure: ['nosuch'] },
 };
@@ -50,6 +52,7 @@ describe('schema-kit --json: stdout is one JSON document, whatever the outcome',
       const [bad, failed, ok] = outcomes.filter((o) => o.args[0] === command);
       expect(bad, command).toMatchObject({ code: 2, ok: false, error: { code: 'usage', message: expect.stringContaining('--frobnicate'), hint } });
       if (command === 'help') expect(failed).toMatchObject({ code: 2, ok: false, error: { code: 'usage', hint } });
+      else if (command === 'lint') expect(failed).toMatchObject({ code: 1, ok: false });
       else expect(failed, command).toMatchObject({ code: 1, ok: false, error: { code: 'connection', hint } });
       expect(ok, command).toMatchObject({ code: 0, ok: true });
     }

@@ -1,0 +1,76 @@
+import type { Migration } from '../migration-source.js';
+import type { LintContext, LintFinding, LintRule } from './finding.js';
+import { RuleContext, type RuleFinding } from './rule-context.js';
+import { readStatements, type LintStatement, type PlacedDirective } from './section-statements.js';
+import { statementFindings } from './statement-rules.js';
+
+/** The statement directives the runner honours (contract, section 2). */
+const DIRECTIVES = new Set(['batch', 'each', 'lock-heavy']);
+/** Findings no marker can allow: the statement fails, or the runner would not honour the file. */
+const NEVER_ALLOWED = new Set<LintRule>(['concurrently-in-transaction', 'directive-in-transaction', 'marker-without-reason', 'stale-marker', 'unknown-directive']);
+
+/**
+ * Lints the up section of `migration`: one finding per statement (or ALTER TABLE clause) that
+ * takes a lock strong enough to stop the host's writes, or rewrites a table, on a table that
+ * exists before the file (tables the file creates, and `context.newTables`, are never flagged),
+ * plus every directive the runner would not honour. A finding is `allowed` when the comment block
+ * right before its statement has `-- schema-kit:lock-heavy <reason>`. Pure: reads no database.
+ *
+ * @example
+ * ```ts
+ * const findings = lintMigration(parseMigration('app', '0002_orders_status', text));
+ * const refused = findings.filter((f) => !f.allowed);
+ * ```
+ */
+export function lintMigration(migration: Pick<Migration, 'up' | 'upLine' | 'transactional'>, context: LintContext = {}): LintFinding[] {
+  const { statements, strays } = readStatements(migration.up, migration.upLine);
+  const rules = new RuleContext(migration.transactional, context.newTables ?? []);
+  const findings = statements.flatMap((statement) => markedFindings(statement, statementFindings(statement, rules), migration.transactional));
+  for (const stray of strays) {
+    const text = `-- schema-kit:${stray.name} ${stray.argument}`.trim();
+    findings.push(DIRECTIVES.has(stray.name)
+      ? markerFinding('stale-marker', text, stray, `-- schema-kit:${stray.name} is not in the comment block right before a statement: it applies to nothing`)
+      : unknownDirective(text, stray));
+  }
+  return findings.sort((a, b) => a.line - b.line);
+}
+
+/** The statement's findings with its markers applied, and the findings about the markers themselves. */
+function markedFindings(statement: LintStatement, found: readonly RuleFinding[], transactional: boolean): LintFinding[] {
+  const findings: LintFinding[] = [];
+  let reason: string | undefined;
+  for (const directive of statement.directives) {
+    if (!DIRECTIVES.has(directive.name)) {
+      findings.push(unknownDirective(statement.text, directive));
+    } else if (directive.name !== 'lock-heavy') {
+      if (transactional) {
+        findings.push(markerFinding('directive-in-transaction', statement.text, directive,
+          `-- schema-kit:${directive.name} works only in a no-transaction file (-- schema-kit:no-transaction before -- schema-kit:up): a batch must commit after each run`));
+      }
+    } else if (directive.argument === '') {
+      findings.push(markerFinding('marker-without-reason', statement.text, directive,
+        '-- schema-kit:lock-heavy needs a reason after it, e.g. "-- schema-kit:lock-heavy SET NOT NULL proven by validated CHECK x: no scan"'));
+    } else {
+      reason ??= directive.argument;
+    }
+  }
+  const allowable = found.filter((f) => !NEVER_ALLOWED.has(f.rule));
+  if (reason !== undefined && allowable.length === 0) {
+    const marker = statement.directives.find((d) => d.name === 'lock-heavy' && d.argument !== '')!;
+    findings.push(markerFinding('stale-marker', statement.text, marker, '-- schema-kit:lock-heavy is before a statement the linter finds nothing to allow in: remove the marker'));
+  }
+  for (const finding of found) {
+    const allowed = reason !== undefined && !NEVER_ALLOWED.has(finding.rule);
+    findings.push({ ...finding, statement: statement.text, line: statement.line, allowed, ...(allowed ? { reason } : {}) });
+  }
+  return findings;
+}
+
+function markerFinding(rule: LintRule, statement: string, directive: PlacedDirective, message: string): LintFinding {
+  return { rule, statement, line: directive.line, rewrites: false, message, allowed: false };
+}
+
+function unknownDirective(statement: string, directive: PlacedDirective): LintFinding {
+  return markerFinding('unknown-directive', statement, directive,
+    `-- schema-kit:${directive.name} is not a statement directive (batch, each, lock-heavy <reason>); file markers (no-transaction) go before -- schema-kit:up`);
+}
