@@ -2,6 +2,7 @@ import type { Migration } from '../migration-source.js';
 import type { LintContext, LintFinding, LintRule } from './finding.js';
 import { RuleContext, type RuleFinding } from './rule-context.js';
 import { readStatements, type LintStatement, type PlacedDirective } from './section-statements.js';
+import { tableKey } from './sql-text.js';
 import { statementFindings } from './statement-rules.js';
 
 /** The statement directives the runner honours (contract, section 2). */
@@ -24,15 +25,18 @@ const NEVER_ALLOWED = new Set<LintRule>(['concurrently-in-transaction', 'directi
  */
 export function lintMigration(migration: Pick<Migration, 'up' | 'upLine' | 'transactional'>, context: LintContext = {}): LintFinding[] {
   const { statements, strays } = readStatements(migration.up, migration.upLine);
-  const rules = new RuleContext(migration.transactional, context.newTables ?? []);
+  const rules = new RuleContext(migration.transactional);
   const findings = statements.flatMap((statement) => markedFindings(statement, statementFindings(statement, rules), migration.transactional));
+  // markers are judged on the file alone (a marker is not stale because a run creates the table)
+  const known = new Set([...(context.newTables ?? [])].map(tableKey));
   for (const stray of strays) {
     const text = `-- schema-kit:${stray.name} ${stray.argument}`.trim();
     findings.push(DIRECTIVES.has(stray.name)
       ? markerFinding('stale-marker', text, stray, `-- schema-kit:${stray.name} is not in the comment block right before a statement: it applies to nothing`)
       : unknownDirective(text, stray));
   }
-  return findings.sort((a, b) => a.line - b.line);
+  const onKnownNew = (f: LintFinding): boolean => f.table !== undefined && known.has(tableKey(f.table)) && !NEVER_ALLOWED.has(f.rule);
+  return findings.filter((f) => !onKnownNew(f)).sort((a, b) => a.line - b.line);
 }
 
 /** The statement's findings with its markers applied, and the findings about the markers themselves. */

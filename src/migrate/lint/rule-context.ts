@@ -6,15 +6,13 @@ export type RuleFinding = Pick<LintFinding, 'rule' | 'table' | 'lock' | 'rewrite
 
 /** What the rules know while they walk a file's up section, statement by statement. */
 export class RuleContext {
-  private readonly newTables: Set<string>;
+  private readonly newTables = new Set<string>();
   private readonly newIndexes = new Set<string>();
 
-  /** `transactional`: the file runs in one transaction; `newTables`: tables known empty before it. */
-  constructor(readonly transactional: boolean, newTables: Iterable<string>) {
-    this.newTables = new Set([...newTables].map(tableKey));
-  }
+  /** `transactional`: the file runs in one transaction. */
+  constructor(readonly transactional: boolean) {}
 
-  /** Whether the table `name` is new: created earlier in this file, or known new before it. */
+  /** Whether the table `name` is new: created earlier in this file. */
   isNew(name: string): boolean {
     return this.newTables.has(tableKey(name));
   }
