@@ -61,6 +61,8 @@ export type {
   MigrationRunResult,
 } from './migrate/options.js';
 export { DEFAULT_SCHEMA } from './migrate/schema-name.js';
+export { lintMigration } from './migrate/lint/lint-migration.js';
+export type { LintContext, LintFinding, LintRule, LintSource, LockMode } from './migrate/lint/finding.js';
 export type { GrantOptions } from './grants.js';
 export {
   type SchemaCheckOptions,

@@ -58,6 +58,7 @@ export type LockMode =
 
 /** One finding of {@link lintMigration}. */
 export interface LintFinding {
+  /** The rule that found it. */
   readonly rule: LintRule;
   /** The statement, trimmed, without the comments before it. */
   readonly statement: string;
@@ -75,6 +76,16 @@ export interface LintFinding {
   readonly allowed: boolean;
   /** The marker's reason, when allowed. */
   readonly reason?: string;
+}
+
+/** What {@link lintMigration} reads of a migration file (the runner's parsed migrations have it). */
+export interface LintSource {
+  /** The up section: the SQL between `-- schema-kit:up` and `-- schema-kit:down`. */
+  readonly up: string;
+  /** The line of the file (from 1) on which `up` starts: findings give file lines. */
+  readonly upLine: number;
+  /** False for a file marked `-- schema-kit:no-transaction`. */
+  readonly transactional: boolean;
 }
 
 /** What {@link lintMigration} knows beyond the file. */

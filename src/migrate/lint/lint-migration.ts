@@ -1,5 +1,4 @@
-import type { Migration } from '../migration-source.js';
-import type { LintContext, LintFinding, LintRule } from './finding.js';
+import type { LintContext, LintFinding, LintRule, LintSource } from './finding.js';
 import { RuleContext, type RuleFinding } from './rule-context.js';
 import { readStatements, type LintStatement, type PlacedDirective } from './section-statements.js';
 import { tableKey } from './sql-text.js';
@@ -19,11 +18,12 @@ const NEVER_ALLOWED = new Set<LintRule>(['concurrently-in-transaction', 'directi
  *
  * @example
  * ```ts
- * const findings = lintMigration(parseMigration('app', '0002_orders_status', text));
- * const refused = findings.filter((f) => !f.allowed);
+ * const up = 'CREATE INDEX orders_status_idx ON orders (status);';
+ * const findings = lintMigration({ up, upLine: 2, transactional: true });
+ * // [{ rule: 'create-index', table: 'orders', lock: 'SHARE', line: 2, allowed: false, ... }]
  * ```
  */
-export function lintMigration(migration: Pick<Migration, 'up' | 'upLine' | 'transactional'>, context: LintContext = {}): LintFinding[] {
+export function lintMigration(migration: LintSource, context: LintContext = {}): LintFinding[] {
   const { statements, strays } = readStatements(migration.up, migration.upLine);
   const rules = new RuleContext(migration.transactional);
   const findings = statements.flatMap((statement) => markedFindings(statement, statementFindings(statement, rules), migration.transactional));
