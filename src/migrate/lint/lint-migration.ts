@@ -47,7 +47,10 @@ function markedFindings(statement: LintStatement, found: readonly RuleFinding[],
     if (!DIRECTIVES.has(directive.name)) {
       findings.push(unknownDirective(statement.text, directive));
     } else if (directive.name !== 'lock-heavy') {
-      if (transactional) {
+      if (directive.argument !== '') {
+        findings.push(markerFinding('unknown-directive', statement.text, directive,
+          `-- schema-kit:${directive.name} takes nothing after it on its line: the runner does not read "-- schema-kit:${directive.name} ${directive.argument}" as a directive`));
+      } else if (transactional) {
         findings.push(markerFinding('directive-in-transaction', statement.text, directive,
           `-- schema-kit:${directive.name} works only in a no-transaction file (-- schema-kit:no-transaction before -- schema-kit:up): a batch must commit after each run`));
       }

@@ -114,7 +114,7 @@ function dataFindings(statement: LintStatement, context: RuleContext): RuleFindi
   const { code } = statement;
   const findings: RuleFinding[] = [];
   const dml = /^(?:with|update|delete)\b/i.test(code) ? DML.exec(code) : null;
-  const batched = statement.directives.some((d) => d.name === 'batch');
+  const batched = statement.directives.some((d) => d.name === 'batch' && d.argument === '');
   if (dml && !batched && !context.isNew(dml[2]!)) {
     const table = displayName(dml[2]!);
     findings.push({

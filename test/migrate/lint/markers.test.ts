@@ -60,6 +60,8 @@ describe('lintMigration: ALTER TABLE clauses, new tables, markers and directives
     expect(rulesOf(`-- schema-kit:each\nSELECT 'select 1';`, { noTransaction: true })).toEqual([]);
     expect(rulesOf(`-- schema-kit:lockheavy typo\nALTER TABLE ${T} ALTER COLUMN seq SET NOT NULL;`)).toEqual(['unknown-directive', 'set-not-null messages']);
     expect(rulesOf(`-- schema-kit:no-transaction\nCREATE TABLE ${T} (id int);`)).toEqual(['unknown-directive']);
+    // the runner reads a batch or each directive only alone on its line
+    expect(rulesOf(`-- schema-kit:batch 5000\nUPDATE ${T} SET seq = 0;`, { noTransaction: true })).toEqual(['unknown-directive', 'unbatched-dml messages']);
   });
 
   it('reports file lines, with a no-transaction header too, and the statement without its comments', () => {
