@@ -19,7 +19,9 @@ export interface ScannedSql {
   readonly directives: readonly Directive[];
 }
 
-const DIRECTIVE = /^--\s*schema-kit:([\w-]*)(.*)$/;
+/** `-- schema-kit:<word>`, then the end of the line or blanks and an argument; prose that wraps
+ * onto a line starting `-- schema-kit:each):` is not one. */
+const DIRECTIVE = /^--\s*schema-kit:([\w-]*)(?=\s|$)(.*)$/;
 
 /** Scans `text` with the statement splitter's rules for comments, quotes and dollar quotes. */
 export function scanSql(text: string): ScannedSql {

@@ -133,7 +133,7 @@ function dataFindings(statement: LintStatement, context: RuleContext): RuleFindi
       table,
       lock: 'ACCESS EXCLUSIVE',
       rewrites: true,
-      message: `lifecycle_rebuild_table copies ${table} into a new table under ACCESS EXCLUSIVE: every read and write waits for the copy; say why it is acceptable with -- schema-kit:lock-heavy <reason>, or copy in batches behind a trigger`,
+      message: `lifecycle_rebuild_table rebuilds ${table} as a partitioned table under ACCESS EXCLUSIVE (it copies a small table; one prepared by lifecycle_attach_steps is attached without scan or copy): every read and write of it waits meanwhile; say why that is short with -- schema-kit:lock-heavy <reason>`,
     });
   }
   return findings;

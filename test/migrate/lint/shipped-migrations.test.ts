@@ -5,21 +5,22 @@ import { SHIPPED_CATALOG } from '../../../src/shipped.js';
 /**
  * issue 29: being reshaped. The findings not allowed today in the unreleased migrations, counted
  * per file as `rule table`: the lead and other helpers are rewriting these files in other branches
- * (learning/0003, core/0002..., audit/0003, roles/0003 and the vocabulary files). Each entry goes
+ * (learning/0003, core/0002..., the vocabulary files; audit/0004 and roles/0004 call
+ * lifecycle_rebuild_table, which needs a lock-heavy marker with its reason). Each entry goes
  * when its file is reshaped: the test fails on a finding not listed AND on a listed one that is gone,
  * so this list can only shrink to {}.
  */
 const pendingReshape: Record<string, Record<string, number>> = {
   'core/0002_skill_levels_and_recipient_indexes': { 'constraint-without-not-valid users': 1, 'create-index users': 2 },
   'core/0003_telegram_profile': { 'constraint-without-not-valid users': 1 },
-  'audit/0003_partition_event_log': { 'rebuild-table event_log': 1 },
+  'audit/0004_partition_event_log': { 'rebuild-table event_log': 1 },
   'interests/0002_package_vocabularies_and_slug': {
     'constraint-without-not-valid content_packages': 3,
     'constraint-builds-index content_packages': 1,
     'create-index content_packages': 1,
   },
   'interests/0003_user_interests_package_user': { 'create-index user_interests': 1 },
-  'roles/0003_partition_user_role_change_log': { 'rebuild-table user_role_change_log': 1 },
+  'roles/0004_partition_user_role_change_log': { 'rebuild-table user_role_change_log': 1 },
   'learning/0002_exercise_vocabularies': { 'constraint-without-not-valid exercises': 2, 'constraint-without-not-valid user_memory': 1 },
   'learning/0003_conversation_context': {
     'constraint-without-not-valid conversations': 1,
