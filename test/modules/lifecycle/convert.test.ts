@@ -42,8 +42,9 @@ describe('upgrading an install of the previous release', () => {
     const upgrade = await migrateToLatest(db); // upgrades what is installed, and installs lifecycle, their new dependency
     expect(upgrade.error).toBeUndefined();
     expect(upgrade.results.map((r) => `${r.module}/${r.migration}`)).toEqual([
-      'lifecycle/0001_lifecycle', 'core/0002_skill_levels_and_recipient_indexes', 'core/0003_telegram_profile', 'audit/0002_event_log_tx_id', 'audit/0003_partition_event_log',
-      'roles/0002_change_sources', 'roles/0003_partition_user_role_change_log',
+      'lifecycle/0001_lifecycle', 'core/0002_skill_levels', 'core/0003_telegram_profile', 'core/0004_users_text_bounds', 'core/0005_users_validation_and_indexes',
+      'audit/0002_event_log_tx_id', 'audit/0003_partition_event_log', 'audit/0004_event_log_erasure_index',
+      'roles/0002_change_sources', 'roles/0003_partition_user_role_change_log', 'roles/0004_role_change_log_text_bounds', 'roles/0005_role_change_log_validation',
     ]);
 
     // every column, tx_id included: the stream positions (`tx_id:id`) of every event are unchanged
