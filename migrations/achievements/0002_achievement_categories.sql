@@ -4,7 +4,7 @@
 -- list becomes a foreign key to it: a host adds a value with one INSERT (or VocabularyRepo.add)
 -- instead of an ALTER TABLE.
 -- Also: the length bounds of achievements' text columns, the ones their zod schemas set (issue 29).
--- Online: the foreign key and the bounds are added NOT VALID (no scan under the lock);
+-- Online: the foreign key and the bounds are added NOT VALID (no scan under the lock):
 -- achievements/0003 validates them outside a transaction. A longer value written by raw SQL makes
 -- that validation fail: the upgrade stops at this version, naming the constraint.
 

@@ -1,6 +1,6 @@
 -- schema-kit:up
 -- Every text column has a length bound in the database, the one its zod schema sets (issue 29):
--- rows written through the library already fit. Added NOT VALID (no scan under the lock);
+-- rows written through the library already fit. Added NOT VALID (no scan under the lock):
 -- core/0005 validates them outside a transaction. A longer value written by raw SQL makes that
 -- validation fail: the upgrade stops at this version, naming the constraint.
 

@@ -6,7 +6,7 @@
 -- Also: deleting a conversation no longer deletes its dissonance records (critical risk records
 -- outlive the conversation they came from): the foreign key becomes ON DELETE SET NULL. And the
 -- length bounds of the text columns, the ones their zod schemas set (issue 29).
--- Online: the foreign keys and the bounds are added NOT VALID (no scan under the lock);
+-- Online: the foreign keys and the bounds are added NOT VALID (no scan under the lock):
 -- insights/0003 validates them outside a transaction. A longer value written by raw SQL makes
 -- that validation fail: the upgrade stops at this version, naming the constraint.
 

@@ -1,6 +1,6 @@
 -- schema-kit:no-transaction
 -- schema-kit:up
--- Validates what insights/0002 added NOT VALID, with writes going on (each statement on its own;
+-- Validates what insights/0002 added NOT VALID, with writes going on (each statement on its own,
 -- a rerun validates again, which is idempotent). The indexes of 0001 back both foreign keys
 -- (dissonance_records_conversation_id_idx, dissonance_records_risk_level_dissonance_score_idx).
 

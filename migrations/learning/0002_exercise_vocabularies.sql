@@ -4,7 +4,7 @@
 -- list becomes a foreign key to it: a host adds a value with one INSERT (or VocabularyRepo.add)
 -- instead of an ALTER TABLE.
 -- Also: the length bounds of the text columns of 0001, the ones their zod schemas set (issue 29).
--- Online: the foreign keys and the bounds are added NOT VALID (no scan under the lock);
+-- Online: the foreign keys and the bounds are added NOT VALID (no scan under the lock):
 -- learning/0005 validates them and indexes the foreign keys outside a transaction. A longer value
 -- written by raw SQL makes that validation fail: the upgrade stops there, naming the constraint.
 

@@ -1,6 +1,6 @@
 -- schema-kit:no-transaction
 -- schema-kit:up
--- Validates what planning/0003 added NOT VALID, with writes going on (each statement on its own;
+-- Validates what planning/0003 added NOT VALID, with writes going on (each statement on its own,
 -- a rerun validates again, which is idempotent).
 
 ALTER TABLE :SCHEMA_KIT_SCHEMA.projects VALIDATE CONSTRAINT projects_description_length_check;

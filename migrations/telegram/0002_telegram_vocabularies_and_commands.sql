@@ -7,7 +7,7 @@
 -- values an install already uses stay valid: they are seeded from its guides.
 -- Also: telegram_commands, the bot's command registry with the role each command needs, and the
 -- length bounds of the text of guides and broadcasts, the ones their zod schemas set (issue 29).
--- Online: the foreign keys and the bounds are added NOT VALID (no scan under the lock);
+-- Online: the foreign keys and the bounds are added NOT VALID (no scan under the lock):
 -- telegram/0004 validates them and indexes broadcasts.message_type outside a transaction. A
 -- longer value written by raw SQL makes that validation fail: the upgrade stops there, naming
 -- the constraint.

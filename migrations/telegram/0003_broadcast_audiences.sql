@@ -6,7 +6,7 @@
 --   users     an explicit list, the rows of broadcast_audience_users
 -- package and category read the interests module's tables; without it they have no recipients.
 -- No foreign key to content_packages: the telegram module does not need the interests module.
--- Online: the columns have constant defaults (no rewrite) and the CHECKs are added NOT VALID;
+-- Online: the columns have constant defaults (no rewrite) and the CHECKs are added NOT VALID:
 -- telegram/0004 validates them outside a transaction.
 
 ALTER TABLE :SCHEMA_KIT_SCHEMA.broadcasts

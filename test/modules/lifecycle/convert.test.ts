@@ -84,7 +84,7 @@ describe('upgrading an install of the previous release', () => {
     expect((await snapshot('user_role_change_log')).length).toBe(rolesBefore.length + 1);
 
     // and the way down gives the plain tables back, rows kept
-    const down = await migrateDown(db, { steps: 3 }); // roles/0003, roles/0002, audit/0003
+    const down = await migrateDown(db, { steps: 6 }); // roles/0005-0002, audit/0004, audit/0003
     expect(down.error).toBeUndefined();
     const { rows: plain } = await pool.query(`select relkind from pg_class where oid = 'schema_kit.event_log'::regclass`);
     expect(plain[0].relkind).toBe('r');
