@@ -202,6 +202,7 @@ const ALL = MODULES.map((m) => m.name) as ModuleName[];
 describe('DBA hygiene of a fresh full install', () => {
   const database = useInstalledDatabase(ALL, { as: 'owner' });
   const q = async <R extends Record<string, unknown>>(text: string, values: unknown[] = []) => (await database().pool.query<R>(text, values)).rows;
+  const one = async <R extends Record<string, unknown>>(text: string, values: unknown[] = []) => (await q<R>(text, values))[0]!;
 
   it('gives every foreign key a supporting index (its columns lead it, or a prefix that alone identifies the referenced row)', async () => {
     const unsupported = await q<{ fk: string }>(`
@@ -266,28 +267,28 @@ describe('DBA hygiene of a fresh full install', () => {
         select from pg_index x join pg_inherits a on a.inhrelid = x.indexrelid
         where x.indrelid = c.oid and a.inhparent = 'schema_kit.event_log_erasure_keys_idx'::regclass)`);
     expect(unindexed).toEqual([]);
-    expect((await q(`select indisvalid from pg_index where indexrelid = 'schema_kit.event_log_erasure_keys_idx'::regclass`))[0]).toEqual({ indisvalid: true });
+    expect(await one(`select indisvalid from pg_index where indexrelid = 'schema_kit.event_log_erasure_keys_idx'::regclass`)).toEqual({ indisvalid: true });
 
     await q(`insert into schema_kit.event_log (user_id, action, entity_type, entity_id, details)
              select 'tg:' || i, 'hygiene', 'thing', i::text, jsonb_build_object('by', jsonb_build_object('mail', 'm' || i || '@example.com'))
              from generate_series(1, 20000) i`);
     await q('analyze schema_kit.event_log');
     // the lookup event_log_pseudonymize runs (audit/0004), for an identifier found only deep in details
-    const [{ 'QUERY PLAN': [{ Plan: plan }] }] = await q<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) select from schema_kit.event_log e
+    const { 'QUERY PLAN': [{ Plan: plan }] } = await one<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) select from schema_kit.event_log e
       where schema_kit.event_log_erasure_keys(e.user_id, e.entity_id, e.details) && array['m7@example.com']`);
     // the partition holding the rows is read through its index; only empty ones may be read whole
     expect(planNodes(plan).filter((node) => /^event_log_p\d{6}_erasure_keys_idx$/.test(node['Index Name'] ?? ''))).toHaveLength(1);
     expect(planNodes(plan).filter((node) => node['Node Type'] === 'Seq Scan' && node['Plan Rows'] > 1)).toEqual([]);
 
-    const pseudonym = `erased:${(await q<{ id: string }>('select gen_random_uuid()::text as id'))[0]!.id}`;
-    const [{ changed }] = await q<{ changed: string }>(`select schema_kit.event_log_pseudonymize(array['m7@example.com'], $1) as changed`, [pseudonym]);
+    const pseudonym = `erased:${(await one<{ id: string }>('select gen_random_uuid()::text as id')).id}`;
+    const { changed } = await one<{ changed: string }>(`select schema_kit.event_log_pseudonymize(array['m7@example.com'], $1) as changed`, [pseudonym]);
     expect(Number(changed)).toBe(1);
     expect(await q(`select details from schema_kit.event_log where entity_id = '7' and action = 'hygiene'`)).toEqual([{ details: { by: { mail: pseudonym } } }]);
   });
 
   it('keeps the dissonance records of a deleted conversation, critical ones included', async () => {
-    const [{ user }] = await q<{ user: string }>(`insert into schema_kit.users default values returning id as user`);
-    const [{ conversation }] = await q<{ conversation: string }>(`insert into schema_kit.conversations (user_id) values ($1) returning id as conversation`, [user]);
+    const { user } = await one<{ user: string }>(`insert into schema_kit.users default values returning id as user`);
+    const { conversation } = await one<{ conversation: string }>(`insert into schema_kit.conversations (user_id) values ($1) returning id as conversation`, [user]);
     await q(`insert into schema_kit.dissonance_records (user_id, conversation_id, dissonance_score, risk_level) values ($1, $2, 0.99, 'critical'), ($1, $2, 0.1, 'low')`, [user, conversation]);
     await q(`delete from schema_kit.conversations where id = $1`, [conversation]);
     expect(await q(`select risk_level, conversation_id from schema_kit.dissonance_records where user_id = $1 order by dissonance_score`, [user]))
