@@ -1,7 +1,7 @@
 -- schema-kit:up
 -- The length bounds of user_role_change_log's text columns, the ones their zod schemas set
 -- (issue 29): role names as roleNameSchema (32), the source as a vocabulary value (64), the reason
--- as freeText(2000). Added NOT VALID on the partitioned log (no scan under the lock); roles/0005
+-- as freeText(2000). Added NOT VALID on the partitioned log (no scan under the lock); roles/0006
 -- validates them outside a transaction. A longer value written by raw SQL makes that validation
 -- fail: the upgrade stops at this version, naming the constraint.
 
