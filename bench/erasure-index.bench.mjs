@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The erasure index of event_log (migration audit/0004_event_log_erasure_index), both sides:
+// The erasure index of event_log (migration audit/0005_event_log_erasure_index), both sides:
 //  1. its cost on the append hot path: EventLogRepo.append (concurrency 1 and 16) and appendMany
 //     (1,000 events) with the index (as installed) and without it, interleaved round by round on
 //     one database, synchronous_commit=off so the per-row cost is not hidden behind fsync;

@@ -273,7 +273,7 @@ describe('DBA hygiene of a fresh full install', () => {
              select 'tg:' || i, 'hygiene', 'thing', i::text, jsonb_build_object('by', jsonb_build_object('mail', 'm' || i || '@example.com'))
              from generate_series(1, 20000) i`);
     await q('analyze schema_kit.event_log');
-    // the lookup event_log_pseudonymize runs (audit/0004), for an identifier found only deep in details
+    // the lookup event_log_pseudonymize runs (audit/0005), for an identifier found only deep in details
     const { 'QUERY PLAN': [{ Plan: plan }] } = await one<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) select from schema_kit.event_log e
       where schema_kit.event_log_erasure_keys(e.user_id, e.entity_id, e.details) && array['m7@example.com']`);
     // the partition holding the rows is read through its index; only empty ones may be read whole
