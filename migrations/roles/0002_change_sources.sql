@@ -13,7 +13,8 @@ CREATE TABLE :SCHEMA_KIT_SCHEMA.change_sources (
   description text,
   created_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT change_sources_pkey PRIMARY KEY (name),
-  CONSTRAINT change_sources_name_check CHECK (name ~ '^[a-z][a-z0-9_]{0,63}$')
+  CONSTRAINT change_sources_name_check CHECK (name ~ '^[a-z][a-z0-9_]{0,63}$'),
+  CONSTRAINT change_sources_description_length_check CHECK (char_length(description) <= 2000)
 );
 
 INSERT INTO :SCHEMA_KIT_SCHEMA.change_sources (name) VALUES

@@ -5,14 +5,20 @@
 -- instead of an ALTER TABLE.
 -- The shipped guide categories were one trading bot's; the defaults are now general ones. The old
 -- values an install already uses stay valid: they are seeded from its guides.
--- Also: telegram_commands, the bot's command registry with the role each command needs.
+-- Also: telegram_commands, the bot's command registry with the role each command needs, and the
+-- length bounds of the text of guides and broadcasts, the ones their zod schemas set (issue 29).
+-- Online: the foreign keys and the bounds are added NOT VALID (no scan under the lock):
+-- telegram/0004 validates them and indexes broadcasts.message_type outside a transaction. A
+-- longer value written by raw SQL makes that validation fail: the upgrade stops there, naming
+-- the constraint.
 
 CREATE TABLE :SCHEMA_KIT_SCHEMA.guide_categories (
   name text NOT NULL,
   description text,
   created_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT guide_categories_pkey PRIMARY KEY (name),
-  CONSTRAINT guide_categories_name_check CHECK (name ~ '^[a-z][a-z0-9_]{0,63}$')
+  CONSTRAINT guide_categories_name_check CHECK (name ~ '^[a-z][a-z0-9_]{0,63}$'),
+  CONSTRAINT guide_categories_description_length_check CHECK (char_length(description) <= 2000)
 );
 
 INSERT INTO :SCHEMA_KIT_SCHEMA.guide_categories (name) VALUES
@@ -29,14 +35,15 @@ INSERT INTO :SCHEMA_KIT_SCHEMA.guide_categories (name)
 
 ALTER TABLE :SCHEMA_KIT_SCHEMA.guides DROP CONSTRAINT guides_category_check;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.guides ADD CONSTRAINT guides_category_fkey FOREIGN KEY (category)
-  REFERENCES :SCHEMA_KIT_SCHEMA.guide_categories (name) ON UPDATE CASCADE;
+  REFERENCES :SCHEMA_KIT_SCHEMA.guide_categories (name) ON UPDATE CASCADE NOT VALID;
 
 CREATE TABLE :SCHEMA_KIT_SCHEMA.guide_difficulty_levels (
   name text NOT NULL,
   description text,
   created_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT guide_difficulty_levels_pkey PRIMARY KEY (name),
-  CONSTRAINT guide_difficulty_levels_name_check CHECK (name ~ '^[a-z][a-z0-9_]{0,63}$')
+  CONSTRAINT guide_difficulty_levels_name_check CHECK (name ~ '^[a-z][a-z0-9_]{0,63}$'),
+  CONSTRAINT guide_difficulty_levels_description_length_check CHECK (char_length(description) <= 2000)
 );
 
 INSERT INTO :SCHEMA_KIT_SCHEMA.guide_difficulty_levels (name) VALUES
@@ -46,14 +53,15 @@ INSERT INTO :SCHEMA_KIT_SCHEMA.guide_difficulty_levels (name) VALUES
 
 ALTER TABLE :SCHEMA_KIT_SCHEMA.guides DROP CONSTRAINT guides_difficulty_level_check;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.guides ADD CONSTRAINT guides_difficulty_level_fkey FOREIGN KEY (difficulty_level)
-  REFERENCES :SCHEMA_KIT_SCHEMA.guide_difficulty_levels (name) ON UPDATE CASCADE;
+  REFERENCES :SCHEMA_KIT_SCHEMA.guide_difficulty_levels (name) ON UPDATE CASCADE NOT VALID;
 
 CREATE TABLE :SCHEMA_KIT_SCHEMA.broadcast_message_types (
   name text NOT NULL,
   description text,
   created_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT broadcast_message_types_pkey PRIMARY KEY (name),
-  CONSTRAINT broadcast_message_types_name_check CHECK (name ~ '^[a-z][a-z0-9_]{0,63}$')
+  CONSTRAINT broadcast_message_types_name_check CHECK (name ~ '^[a-z][a-z0-9_]{0,63}$'),
+  CONSTRAINT broadcast_message_types_description_length_check CHECK (char_length(description) <= 2000)
 );
 
 INSERT INTO :SCHEMA_KIT_SCHEMA.broadcast_message_types (name) VALUES
@@ -63,7 +71,15 @@ INSERT INTO :SCHEMA_KIT_SCHEMA.broadcast_message_types (name) VALUES
 
 ALTER TABLE :SCHEMA_KIT_SCHEMA.broadcasts DROP CONSTRAINT broadcasts_message_type_check;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.broadcasts ADD CONSTRAINT broadcasts_message_type_fkey FOREIGN KEY (message_type)
-  REFERENCES :SCHEMA_KIT_SCHEMA.broadcast_message_types (name) ON UPDATE CASCADE;
+  REFERENCES :SCHEMA_KIT_SCHEMA.broadcast_message_types (name) ON UPDATE CASCADE NOT VALID;
+
+ALTER TABLE :SCHEMA_KIT_SCHEMA.guides
+  ADD CONSTRAINT guides_title_length_check CHECK (char_length(title) <= 500) NOT VALID,
+  ADD CONSTRAINT guides_description_length_check CHECK (char_length(description) <= 10000) NOT VALID,
+  ADD CONSTRAINT guides_content_url_length_check CHECK (char_length(content_url) <= 2048) NOT VALID;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.broadcasts
+  ADD CONSTRAINT broadcasts_title_length_check CHECK (char_length(title) <= 500) NOT VALID,
+  ADD CONSTRAINT broadcasts_message_text_length_check CHECK (char_length(message_text) <= 100000) NOT VALID;
 
 CREATE TABLE :SCHEMA_KIT_SCHEMA.telegram_commands (
   command text NOT NULL,
@@ -86,6 +102,13 @@ CREATE TRIGGER telegram_commands_set_updated_at BEFORE UPDATE ON :SCHEMA_KIT_SCH
 
 -- schema-kit:down
 DROP TABLE :SCHEMA_KIT_SCHEMA.telegram_commands;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.broadcasts
+  DROP CONSTRAINT broadcasts_message_text_length_check,
+  DROP CONSTRAINT broadcasts_title_length_check;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.guides
+  DROP CONSTRAINT guides_content_url_length_check,
+  DROP CONSTRAINT guides_description_length_check,
+  DROP CONSTRAINT guides_title_length_check;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.broadcasts DROP CONSTRAINT broadcasts_message_type_fkey;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.broadcasts ADD CONSTRAINT broadcasts_message_type_check
   CHECK (message_type IN ('text', 'photo', 'video'));

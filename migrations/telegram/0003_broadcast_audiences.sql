@@ -6,15 +6,18 @@
 --   users     an explicit list, the rows of broadcast_audience_users
 -- package and category read the interests module's tables; without it they have no recipients.
 -- No foreign key to content_packages: the telegram module does not need the interests module.
+-- Online: the columns have constant defaults (no rewrite) and the CHECKs are added NOT VALID:
+-- telegram/0004 validates them outside a transaction.
 
 ALTER TABLE :SCHEMA_KIT_SCHEMA.broadcasts
   ADD COLUMN audience_kind text NOT NULL DEFAULT 'role',
   ADD COLUMN audience_package_id uuid,
   ADD COLUMN audience_category text,
-  ADD CONSTRAINT broadcasts_audience_kind_check CHECK (audience_kind IN ('role', 'package', 'category', 'users')),
+  ADD CONSTRAINT broadcasts_audience_kind_check CHECK (audience_kind IN ('role', 'package', 'category', 'users')) NOT VALID,
   ADD CONSTRAINT broadcasts_audience_check CHECK (
     (audience_kind = 'package') = (audience_package_id IS NOT NULL)
-    AND (audience_kind = 'category') = (audience_category IS NOT NULL));
+    AND (audience_kind = 'category') = (audience_category IS NOT NULL)) NOT VALID,
+  ADD CONSTRAINT broadcasts_audience_category_length_check CHECK (char_length(audience_category) <= 64) NOT VALID;
 
 CREATE TABLE :SCHEMA_KIT_SCHEMA.broadcast_audience_users (
   broadcast_id uuid NOT NULL,
@@ -30,6 +33,7 @@ CREATE INDEX broadcast_audience_users_user_id_idx ON :SCHEMA_KIT_SCHEMA.broadcas
 -- schema-kit:down
 DROP TABLE :SCHEMA_KIT_SCHEMA.broadcast_audience_users;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.broadcasts
+  DROP CONSTRAINT broadcasts_audience_category_length_check,
   DROP CONSTRAINT broadcasts_audience_check,
   DROP CONSTRAINT broadcasts_audience_kind_check,
   DROP COLUMN audience_category,

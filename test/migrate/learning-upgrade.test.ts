@@ -55,7 +55,7 @@ describe('upgrading the learning module of release 0.1.0', () => {
       { role: 'assistant', content: '', tool_calls: [{ id: 'c', name: 't', arguments: {} }] },
       { role: 'tool', tool_call_id: 'c', content: 'r' },
     ]);
-    const down = await migrateDown(db, { modules: ['learning'], steps: 1 });
+    const down = await migrateDown(db, { modules: ['learning'], steps: 3 }); // 0005, 0004, 0003
     expect(down.error).toBeUndefined();
     const reverted = (await sql<{ content: string }>`select content from schema_kit.messages where conversation_id = ${chat} order by created_at, id`.execute(db)).rows;
     expect(reverted.map((r) => r.content).slice(0, 6)).toEqual(['first', 'second', 'third', 'fourth', 'fifth', 'sixth']);
