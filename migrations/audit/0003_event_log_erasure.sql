@@ -62,11 +62,31 @@ BEGIN
 END
 $$;
 
--- The one path that changes event rows: in the events of the user known by `p_ids` (as actor or
--- as entity), those identifiers and the declared personal fields become `p_pseudonym`; in every
--- other event, a details string or key equal to one of `p_ids` does. Order, counts, actions, times
--- and tx_id stay. Detached partitions still present are covered too. SECURITY DEFINER: a runtime
--- role may call it only once granted EXECUTE.
+-- What an event names, for the erasure index: its user_id and entity_id, and the strings and
+-- object keys of its details at any depth, those of at most 1024 bytes (an identifier longer than
+-- that is looked for by reading the events: event_log_pseudonymize).
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_erasure_keys(p_user_id text, p_entity_id text, p_details jsonb)
+  RETURNS text[]
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  SET search_path = ''
+AS $$
+  SELECT pg_catalog.array_agg(DISTINCT k.key) FROM (
+    SELECT p_user_id
+    UNION ALL SELECT p_entity_id
+    UNION ALL SELECT v.value OPERATOR(pg_catalog.#>>) '{}' FROM pg_catalog.jsonb_path_query(p_details, 'strict $.**') v(value)
+      WHERE pg_catalog.jsonb_typeof(v.value) = 'string'
+    UNION ALL SELECT o.key FROM pg_catalog.jsonb_path_query(p_details, 'strict $.**') v(value),
+      pg_catalog.jsonb_object_keys(CASE WHEN pg_catalog.jsonb_typeof(v.value) = 'object' THEN v.value ELSE '{}' END) o(key)
+  ) k(key)
+  WHERE k.key IS NOT NULL AND pg_catalog.octet_length(k.key) <= 1024
+$$;
+
+
+-- The one path that changes event rows, finding them through the index on event_log_erasure_keys
+-- (event_log_erasure_keys_idx, built online by audit/0005): the rows whose keys overlap the
+-- identifiers, then, exactly, the
+-- events of the user (as actor or as entity) and the others naming a non-numeric identifier in
+-- details. Identifiers too long for the index are looked for by reading the events, as before.
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_pseudonymize(p_ids text[], p_pseudonym text) RETURNS bigint
   LANGUAGE plpgsql
   SECURITY DEFINER
@@ -78,6 +98,7 @@ DECLARE
   v_needles text[];
   v_strings text[];
   v_table regclass;
+  v_where text;
 BEGIN
   IF p_pseudonym IS NULL OR p_pseudonym !~ '^erased:[0-9a-f-]{36}$' THEN
     RAISE EXCEPTION 'pseudonym: % is not erased:<uuid>', p_pseudonym USING ERRCODE = 'invalid_parameter_value';
@@ -90,6 +111,14 @@ BEGIN
   -- count of 42 in someone else's event
   v_strings := ARRAY(SELECT i FROM pg_catalog.unnest(p_ids) i WHERE i !~ '^[0-9]+$');
   v_needles := ARRAY(SELECT pg_catalog.to_jsonb(i)::text FROM pg_catalog.unnest(v_strings) i);
+  IF EXISTS (SELECT FROM pg_catalog.unnest(p_ids) i WHERE pg_catalog.octet_length(i) > 1024) THEN
+    v_where := 'e.user_id = ANY ($1) OR e.entity_id = ANY ($1)
+      OR EXISTS (SELECT FROM pg_catalog.unnest($4) n WHERE pg_catalog.strpos(e.details::text, n) > 0)';
+  ELSE
+    v_where := ':SCHEMA_KIT_SCHEMA.event_log_erasure_keys(e.user_id, e.entity_id, e.details) OPERATOR(pg_catalog.&&) $1
+      AND (e.user_id = ANY ($1) OR e.entity_id = ANY ($1)
+        OR :SCHEMA_KIT_SCHEMA.event_log_erasure_keys(NULL, NULL, e.details) OPERATOR(pg_catalog.&&) $3)';
+  END IF;
   PERFORM pg_catalog.set_config('schemakit.erasure', p_pseudonym, true);
   FOR v_table IN SELECT ':SCHEMA_KIT_SCHEMA.event_log'::regclass
                  UNION ALL SELECT * FROM :SCHEMA_KIT_SCHEMA.lifecycle_detached_partitions(':SCHEMA_KIT_SCHEMA.event_log') LOOP
@@ -99,8 +128,7 @@ BEGIN
         entity_id = CASE WHEN e.entity_id = ANY ($1) THEN $2 ELSE e.entity_id END,
         details = :SCHEMA_KIT_SCHEMA.event_log_redact_details(e.details, e.action,
           e.user_id = ANY ($1) OR e.entity_id = ANY ($1), $3, $2)
-      WHERE e.user_id = ANY ($1) OR e.entity_id = ANY ($1)
-         OR EXISTS (SELECT FROM pg_catalog.unnest($4) n WHERE pg_catalog.strpos(e.details::text, n) > 0)$u$, v_table)
+      WHERE %s$u$, v_table, v_where)
       USING p_ids, p_pseudonym, v_strings, v_needles;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     v_count := v_count + v_rows;
@@ -119,6 +147,7 @@ SELECT :SCHEMA_KIT_SCHEMA.lifecycle_guard_forgotten(':SCHEMA_KIT_SCHEMA.event_lo
 DROP TRIGGER event_log_refuse_forgotten ON :SCHEMA_KIT_SCHEMA.event_log;
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_refuse_forgotten();
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_pseudonymize(text[], text);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_erasure_keys(text, text, jsonb);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_redact_details(jsonb, text, boolean, text[], text);
 DROP TABLE :SCHEMA_KIT_SCHEMA.event_log_personal_fields;
 CREATE OR REPLACE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_reject_change() RETURNS trigger

@@ -8,6 +8,7 @@
 -- schema-kit:each
 SELECT :SCHEMA_KIT_SCHEMA.lifecycle_attach_steps('user_role_change_log', 'changed_at');
 
+-- schema-kit:lock-heavy ACCESS EXCLUSIVE taken in 100 ms tries, for catalog changes only: the key and the bound prepared above make the attach skip the scan and the index build (a table of 5,000 rows at most is copied, in a moment)
 SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('user_role_change_log', 'changed_at', ARRAY['id', 'changed_at'], 3);
 
 -- schema-kit:down

@@ -4,7 +4,12 @@ const argv = process.argv.slice(2);
 const report = createReporter(argv, process.env);
 // With --verbose or DEBUG=schema-kit, stacks name the lines of src/ (dist ships source maps); Node
 // reads the maps of the files loaded after this call, which is why the rest is imported below.
-if (report.verbose) process.setSourceMapsEnabled(true);
+// The whole chain of callers, from the failing statement up to the command: a migration's error
+// is raised a dozen async frames below it, past V8's default limit of 10.
+if (report.verbose) {
+  process.setSourceMapsEnabled(true);
+  Error.stackTraceLimit = 50;
+}
 
 // A reader that goes away (`schema-kit migrate | head -1`) must not kill a run half-way: the
 // write fails with EPIPE, the output is dropped, the work finishes.
