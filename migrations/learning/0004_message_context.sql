@@ -22,8 +22,7 @@ ALTER TABLE :SCHEMA_KIT_SCHEMA.messages
 -- Rows keep a null seq until their conversation is numbered (0006 numbers new rows, 0008 the others).
 ALTER TABLE :SCHEMA_KIT_SCHEMA.messages
   ADD CONSTRAINT messages_seq_check CHECK (seq > 0) NOT VALID,
-  -- validated after the backfill (0008), then prove SET NOT NULL without a scan (0009)
-  ADD CONSTRAINT messages_seq_not_null CHECK (seq IS NOT NULL) NOT VALID,
+  -- validated after the backfill (0008), then proves SET NOT NULL without a scan (0009)
   ADD CONSTRAINT messages_context_tokens_not_null CHECK (context_tokens IS NOT NULL) NOT VALID,
   DROP CONSTRAINT messages_role_check,
   ADD CONSTRAINT messages_role_check CHECK (role IN ('user', 'assistant', 'system', 'tool')) NOT VALID,

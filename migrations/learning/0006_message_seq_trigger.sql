@@ -4,7 +4,11 @@
 -- (0, the default, or null: the next one), and the conversation's old messages are numbered first.
 -- Brief: functions, a default and triggers. No row is read or written.
 
-ALTER TABLE :SCHEMA_KIT_SCHEMA.messages ALTER COLUMN seq SET DEFAULT 0;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.messages
+  ALTER COLUMN seq SET DEFAULT 0,
+  -- every new row has one from now on: validated after the backfill (0008), then proves SET NOT NULL
+  -- without a scan (0009)
+  ADD CONSTRAINT messages_seq_not_null CHECK (seq IS NOT NULL) NOT VALID;
 
 -- Locks the conversation's row and, when its messages are not numbered yet (written before seq
 -- existed), numbers them 1, 2, 3, ... in the order they were read, (created_at, id), and sets
@@ -122,4 +126,6 @@ DROP FUNCTION :SCHEMA_KIT_SCHEMA.learning_advance_last_message_seq();
 DROP TRIGGER messages_assign_seq ON :SCHEMA_KIT_SCHEMA.messages;
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.learning_assign_message_seq();
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.learning_number_messages(uuid);
-ALTER TABLE :SCHEMA_KIT_SCHEMA.messages ALTER COLUMN seq DROP DEFAULT;
+ALTER TABLE :SCHEMA_KIT_SCHEMA.messages
+  DROP CONSTRAINT messages_seq_not_null,
+  ALTER COLUMN seq DROP DEFAULT;
