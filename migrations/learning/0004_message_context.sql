@@ -16,14 +16,13 @@ ALTER TABLE :SCHEMA_KIT_SCHEMA.messages
   ADD COLUMN cached_tokens integer,
   ADD COLUMN finish_reason text,
   ADD COLUMN latency_ms integer,
-  -- what the message takes in a context window, kept by messages_set_context_tokens
-  ADD COLUMN context_tokens integer;
+  -- what the message takes in a context window, kept by messages_set_context_tokens (0 for the
+  -- rows already there until the backfill (0008) updates them: a constant default, no rewrite)
+  ADD COLUMN context_tokens integer NOT NULL DEFAULT 0;
 
 -- Rows keep a null seq until their conversation is numbered (0006 numbers new rows, 0008 the others).
 ALTER TABLE :SCHEMA_KIT_SCHEMA.messages
   ADD CONSTRAINT messages_seq_check CHECK (seq > 0) NOT VALID,
-  -- validated after the backfill (0008), then proves SET NOT NULL without a scan (0009)
-  ADD CONSTRAINT messages_context_tokens_not_null CHECK (context_tokens IS NOT NULL) NOT VALID,
   DROP CONSTRAINT messages_role_check,
   ADD CONSTRAINT messages_role_check CHECK (role IN ('user', 'assistant', 'system', 'tool')) NOT VALID,
   ADD CONSTRAINT messages_content_parts_check CHECK (jsonb_typeof(content_parts) = 'array') NOT VALID,
@@ -40,7 +39,7 @@ ALTER TABLE :SCHEMA_KIT_SCHEMA.messages
   ADD CONSTRAINT messages_latency_ms_check CHECK (latency_ms >= 0) NOT VALID;
 
 -- A message's tokens in a context window: tokens_used when known, else about 4 characters a token.
--- Kept on every insert and update (a column, not computed at read: the seq index carries it, so the
+-- Kept on every insert and update, a value written is replaced (a column, not computed at read: the seq index carries it, so the
 -- context window reads the index alone).
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.learning_set_context_tokens() RETURNS trigger
   LANGUAGE plpgsql

@@ -13,7 +13,6 @@ DROP INDEX CONCURRENTLY IF EXISTS :SCHEMA_KIT_SCHEMA.conversations_message_seq_b
 ALTER TABLE :SCHEMA_KIT_SCHEMA.conversations VALIDATE CONSTRAINT conversations_last_message_seq_not_null;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.conversations VALIDATE CONSTRAINT conversations_last_message_seq_check;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.messages VALIDATE CONSTRAINT messages_seq_not_null;
-ALTER TABLE :SCHEMA_KIT_SCHEMA.messages VALIDATE CONSTRAINT messages_context_tokens_not_null;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.messages VALIDATE CONSTRAINT messages_seq_check;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.messages VALIDATE CONSTRAINT messages_role_check;
 ALTER TABLE :SCHEMA_KIT_SCHEMA.messages VALIDATE CONSTRAINT messages_content_parts_check;
