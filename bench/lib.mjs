@@ -48,7 +48,8 @@ export async function createBenchDatabase({ poolSize = 16, modules = ['audit', '
   await admin(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
   const pool = new pg.Pool({ connectionString: urlFor(name), max: poolSize });
   const db = new Kysely({ dialect: new PostgresDialect({ pool: { connect: () => pool.connect(), end: async () => undefined } }) });
-  await migrateToLatest(db, { modules });
+  const migrated = await migrateToLatest(db, { modules });
+  if (migrated.error) throw migrated.error;
   return {
     name,
     url: urlFor(name),
