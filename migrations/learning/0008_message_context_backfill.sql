@@ -1,13 +1,13 @@
 -- schema-kit:no-transaction
 -- schema-kit:up
 -- Conversations for LLM applications, step 6 of 8, outside a transaction while the host keeps
--- writing: the messages written before the seq trigger (0006) numbered 50 conversations at a
+-- writing: the messages written before the seq trigger (0006) numbered 20 conversations at a
 -- time (a batch holds their rows until it commits: a writer of one of them waits that long), the
 -- constraints of 0003, 0004 and 0007 validated (no write waits on a validation). Every statement
 -- is idempotent: an interrupted run is rerun whole.
 
 -- schema-kit:batch
-SELECT :SCHEMA_KIT_SCHEMA.learning_backfill_message_seq(50);
+SELECT :SCHEMA_KIT_SCHEMA.learning_backfill_message_seq(20);
 
 DROP INDEX CONCURRENTLY IF EXISTS :SCHEMA_KIT_SCHEMA.conversations_message_seq_backfill_idx;
 
