@@ -95,8 +95,8 @@ CREATE FUNCTION :SCHEMA_KIT_SCHEMA.learning_backfill_message_seq(batch_size inte
   SET search_path = ''
 AS $$
 DECLARE
-  conversation uuid;
   done integer := 0;
+  conversation uuid;
 BEGIN
   FOR conversation IN
     SELECT c.id FROM :SCHEMA_KIT_SCHEMA.conversations AS c WHERE c.last_message_seq IS NULL
