@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -14,9 +14,9 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The maintenance database the benches create their databases from. */
 export const adminUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** The built package: the benches measure what users import. */
+/** The built package: the benches measure what users import (BENCH_KIT: another build's dist/index.js, e.g. main's, to compare). */
 export async function loadKit() {
-  const entry = join(root, 'dist', 'index.js');
+  const entry = process.env.BENCH_KIT ? resolve(process.env.BENCH_KIT) : join(root, 'dist', 'index.js');
   if (!existsSync(entry)) {
     console.error(`${entry} is missing: run \`npm run build\` first.`);
     process.exit(1);
@@ -41,14 +41,15 @@ export async function admin(statement) {
   }
 }
 
-/** A fresh database with the audit and idempotency modules installed, and a pool of `poolSize` on it. */
-export async function createBenchDatabase({ poolSize = 16 } = {}) {
+/** A fresh database with `modules` installed (default audit and idempotency), and a pool of `poolSize` on it. */
+export async function createBenchDatabase({ poolSize = 16, modules = ['audit', 'idempotency'] } = {}) {
   const { migrateToLatest } = await loadKit();
   const name = `sk_bench_repos_${randomBytes(4).toString('hex')}`;
   await admin(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
   const pool = new pg.Pool({ connectionString: urlFor(name), max: poolSize });
   const db = new Kysely({ dialect: new PostgresDialect({ pool: { connect: () => pool.connect(), end: async () => undefined } }) });
-  await migrateToLatest(db, { modules: ['audit', 'idempotency'] });
+  const migrated = await migrateToLatest(db, { modules });
+  if (migrated.error) throw migrated.error;
   return {
     name,
     url: urlFor(name),

@@ -119,8 +119,11 @@ export interface MessagesTable {
   finish_reason: string | null;
   /** How long the model call took, in milliseconds. */
   latency_ms: number | null;
-  /** What the message takes in a context window: `tokens_used`, else an estimate (4 characters a token). */
-  context_tokens: GeneratedAlways<number>;
+  /**
+   * What the message takes in a context window: `tokens_used`, else an estimate (4 characters a
+   * token). Kept by a trigger on every insert and update: a value written is replaced.
+   */
+  context_tokens: Generated<number>;
 }
 
 /** A row of `messages`. */

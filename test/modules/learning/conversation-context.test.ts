@@ -295,6 +295,47 @@ describe('ConversationRepo for LLM applications', () => {
     expect((await all(chat.id)).map((m) => [m.seq, m.content])).toEqual([[1, 'from the repo'], [2, 'raw 1'], [3, 'raw 2'], [4, 'repo again']]);
   });
 
+  it('numbers a bulk insert of 50 000 rows by raw SQL 1..N in the order inserted', async () => {
+    const chat = await newChat();
+    await chats().addMessage(chat.id, { role: 'user', content: 'from the repo' });
+    await sql`insert into schema_kit.messages (conversation_id, role, content)
+      select ${chat.id}::uuid, 'user', 'bulk ' || i from generate_series(1, 50000) as i`.execute(database().owner.db);
+    const { rows } = await sql<{ n: number; first: number; last: number; misplaced: number }>`
+      select count(*)::int as n, min(seq) as first, max(seq) as last,
+        count(*) filter (where content like 'bulk %' and seq <> substr(content, 6)::int + 1)::int as misplaced
+      from schema_kit.messages where conversation_id = ${chat.id}`.execute(database().db);
+    expect(rows[0]).toEqual({ n: 50001, first: 1, last: 50001, misplaced: 0 });
+    expect((await chats().get(chat.id))!.last_message_seq).toBe(50001);
+    expect((await chats().addMessage(chat.id, { role: 'user', content: 'after' })).seq).toBe(50002);
+  });
+
+  it('raw SQL writers on several connections and the repository, into one conversation: no number shared or skipped', async () => {
+    const chat = await newChat();
+    const raw = async (writer: number) => {
+      for (let i = 0; i < 30; i += 1) {
+        // single rows, several rows per statement, and an explicit 0 ("the next one")
+        await sql`insert into schema_kit.messages (conversation_id, role, content, seq)
+          select ${chat.id}::uuid, 'user', ${`w${writer}.${i}.`} || k, 0 from generate_series(1, ${1 + (i % 3)}) as k`.execute(database().owner.db);
+      }
+    };
+    const repo = async () => {
+      for (let i = 0; i < 30; i += 1) await chats().addMessages(chat.id, [{ role: 'user', content: `r${i}.1` }, { role: 'user', content: `r${i}.2` }]);
+    };
+    await Promise.all([raw(1), raw(2), raw(3), repo()]);
+    const { rows } = await sql<{ n: number; distinct: number; last: number }>`
+      select count(*)::int as n, count(distinct seq)::int as distinct, max(seq) as last from schema_kit.messages where conversation_id = ${chat.id}`.execute(database().db);
+    expect(rows[0]).toEqual({ n: 240, distinct: 240, last: 240 });
+    expect((await chats().get(chat.id))!.last_message_seq).toBe(240);
+    // each statement's rows (w<writer>.<i>.<k>, r<i>.<k>) are contiguous and in order: one writer holds the conversation's row lock at a time
+    const statements = new Map<string, Array<[number, number]>>();
+    for (const m of await all(chat.id)) {
+      const cut = m.content.lastIndexOf('.');
+      statements.set(m.content.slice(0, cut), [...(statements.get(m.content.slice(0, cut)) ?? []), [Number(m.content.slice(cut + 1)), m.seq]]);
+    }
+    expect(statements.size).toBe(120);
+    for (const rows of statements.values()) expect(rows).toEqual(rows.map((_, k) => [k + 1, rows[0]![1] + k]));
+  });
+
   it("runs README's model turn with a tool call, and builds the next context window", async () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     const block = /## Conversations for LLM applications[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)![1]!;

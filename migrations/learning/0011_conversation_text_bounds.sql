@@ -1,9 +1,9 @@
 -- schema-kit:up
--- The length bounds of the text columns learning/0003 added, the ones their zod schemas set
+-- The length bounds of the text columns learning/0003-0004 added, the ones their zod schemas set
 -- (issue 29): model and finish_reason as newMessageSchema bounds them (conversation_usage.model
 -- holds a message model), tool call ids as toolCallSchema does, summaries as newSummarySchema.
 -- messages.content stays unbounded in the database (see test/schema/hygiene.test.ts).
--- Added NOT VALID (no scan of messages under the lock); learning/0005 validates them outside a
+-- Added NOT VALID (no scan of messages under the lock); learning/0012 validates them outside a
 -- transaction.
 
 ALTER TABLE :SCHEMA_KIT_SCHEMA.messages
