@@ -22,6 +22,10 @@ export interface CliArgs {
   readonly dryRun: boolean;
   readonly json: boolean;
   readonly lockTimeoutMs: number | undefined;
+  /** With migrate and down: the `lock_timeout` of each migration statement. */
+  readonly ddlLockTimeoutMs: number | undefined;
+  /** With migrate and down: tries of a step that lost a lock race. */
+  readonly ddlRetries: number | undefined;
   readonly steps: number | undefined;
   readonly exitCode: boolean;
   /** With `grants`: the runtime role to grant; with `doctor`: the role whose privileges to check. */
@@ -85,6 +89,8 @@ const NOTHING_TO_RUN = {
   uninstall: false,
   dryRun: false,
   lockTimeoutMs: undefined,
+  ddlLockTimeoutMs: undefined,
+  ddlRetries: undefined,
   steps: undefined,
   exitCode: false,
   role: undefined,
@@ -158,6 +164,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     dryRun: values['dry-run'],
     json: values.json,
     lockTimeoutMs: positiveInt('--lock-timeout', values['lock-timeout'], 0),
+    ddlLockTimeoutMs: positiveInt('--ddl-lock-timeout', values['ddl-lock-timeout'], 1),
+    ddlRetries: positiveInt('--ddl-retries', values['ddl-retries'], 1),
     steps: positiveInt('--steps', values.steps, 1),
     exitCode: values['exit-code'],
     role: values.role === undefined ? undefined : validateSchemaName(values.role, '--role'),

@@ -12,6 +12,8 @@ export const OPTIONS = {
   add: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   'lock-timeout': { type: 'string' },
+  'ddl-lock-timeout': { type: 'string' },
+  'ddl-retries': { type: 'string' },
   steps: { type: 'string' },
   yes: { type: 'boolean', short: 'y', default: false },
   uninstall: { type: 'boolean', default: false },
@@ -43,6 +45,8 @@ const OPTION_HELP: Record<OptionName, readonly [flag: string, text: string]> = {
   add: ['--add a,b', 'install these modules (and their dependencies) too'],
   'dry-run': ['--dry-run', 'print the SQL that would run and change nothing'],
   'lock-timeout': ['--lock-timeout MS', "how long to wait for a concurrent migration's lock (default 60000)"],
+  'ddl-lock-timeout': ['--ddl-lock-timeout MS', 'lock_timeout of each migration statement: past it the step gives up and is retried, so the host\'s writes never queue behind it (default 2000)'],
+  'ddl-retries': ['--ddl-retries N', 'tries of a migration step that lost a lock race (lock timeout, deadlock) before the migration fails (default 10)'],
   steps: ['--steps N', 'how many migrations to revert (default 1)'],
   yes: ['-y, --yes', 'revert without asking'],
   uninstall: ['--uninstall', 'also uninstall the modules left with no applied migration (else the next migrate re-applies them)'],
@@ -85,9 +89,9 @@ const CONNECTION_EXIT = `1 ${CONNECTION}`;
 /** Every command of the CLI, in the order the help lists them. */
 export const COMMAND_HELP = {
   migrate: {
-    usage: 'migrate [--modules a,b] [--add a,b] [--dry-run] [--lock-timeout MS]',
+    usage: 'migrate [--modules a,b] [--add a,b] [--dry-run] [--lock-timeout MS] [--ddl-lock-timeout MS] [--ddl-retries N]',
     summary: 'upgrade the installed modules; an empty schema gets --modules, else every module',
-    options: ['modules', 'add', 'dry-run', 'lock-timeout'],
+    options: ['modules', 'add', 'dry-run', 'lock-timeout', 'ddl-lock-timeout', 'ddl-retries'],
     exits: [
       '0 applied, or nothing to do',
       `${CONNECTION_EXIT}; a migration failed (nothing of it applied); the lock was not free in time; applied files changed`,
@@ -103,9 +107,9 @@ export const COMMAND_HELP = {
     example: 'schema-kit status --exit-code',
   },
   down: {
-    usage: 'down [--steps N] [--yes] [--uninstall] [--dry-run] [--modules a,b] [--lock-timeout MS]',
+    usage: 'down [--steps N] [--yes] [--uninstall] [--dry-run] [--modules a,b] [--lock-timeout MS] [--ddl-lock-timeout MS] [--ddl-retries N]',
     summary: 'revert the newest migration(s): shows the tables and rows it would drop, asks or needs --yes',
-    options: ['steps', 'yes', 'uninstall', 'dry-run', 'modules', 'lock-timeout'],
+    options: ['steps', 'yes', 'uninstall', 'dry-run', 'modules', 'lock-timeout', 'ddl-lock-timeout', 'ddl-retries'],
     exits: [
       '0 reverted, or nothing to revert',
       `${CONNECTION_EXIT}; an object outside the schema depends on a table it would drop; a down failed (rolled back)`,

@@ -22,13 +22,32 @@ function ms(value: number): string {
   return value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(2)} s`;
 }
 
-/** One progress line per finished migration, e.g. `  ✓ core/0001_users (12 ms)`. */
+/**
+ * One progress line per finished migration, e.g. `  ✓ core/0001_users (12 ms)`; one per retry of
+ * a step that lost a lock race; one per batch of a batched backfill (the caller thins those out).
+ */
 export function progressLine(event: MigrationProgress): string | undefined {
-  if (event.phase !== 'end') return undefined;
   const { result } = event;
+  const name = `${result.module}/${result.migration}`;
+  if (event.phase === 'batch') return `  … ${name}: ${event.rows} row(s) backfilled`;
+  if (event.phase === 'retry') return `  ↻ ${name}: lock not available (${event.reason}); try ${event.attempt}`;
+  if (event.phase !== 'end') return undefined;
   const mark = result.status === 'Success' ? '✓' : '✗';
   const arrow = result.direction === 'Up' ? 'up' : 'down';
-  return `  ${mark} ${result.module}/${result.migration} ${arrow} (${ms(result.durationMs)})`;
+  return `  ${mark} ${name} ${arrow} (${ms(result.durationMs)})`;
+}
+
+/** Prints {@link progressLine}s, a backfill's batches at most once a second. */
+function throttledProgress(print: (line: string) => void): (event: MigrationProgress) => void {
+  let lastBatch = 0;
+  return (event) => {
+    if (event.phase === 'batch') {
+      if (performance.now() - lastBatch < 1_000) return;
+      lastBatch = performance.now();
+    }
+    const line = progressLine(event);
+    if (line) print(line);
+  };
 }
 
 function runOutcome(args: CliArgs, run: MigrationRunResult, verb: string): CommandOutcome {
@@ -122,11 +141,12 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
     ...(args.modules ? { modules: args.modules } : {}),
     ...(args.add ? { add: args.add } : {}),
     ...(args.lockTimeoutMs !== undefined ? { lockTimeoutMs: args.lockTimeoutMs } : {}),
+    ...(args.ddlLockTimeoutMs !== undefined ? { ddlLockTimeoutMs: args.ddlLockTimeoutMs } : {}),
+    ...(args.ddlRetries !== undefined ? { ddlRetries: args.ddlRetries } : {}),
     dryRun: args.dryRun,
-    onProgress: (event: MigrationProgress) => {
-      const line = progressLine(event);
-      if (line && !args.json) print(line);
-    },
+    onProgress: throttledProgress((line) => {
+      if (!args.json) print(line);
+    }),
   };
   if (args.command === 'migrate') return runOutcome(args, await migrateToLatest(db, base), 'Applied');
   if (args.command === 'down') return down(args, db, base);

@@ -17,6 +17,18 @@ export interface MigrationOptions<Name extends string = string> {
   readonly add?: readonly Name[];
   /** How long to wait for a concurrent runner's lock, in milliseconds. Default 60000. */
   readonly lockTimeoutMs?: number;
+  /**
+   * The `lock_timeout` of every migration statement, in milliseconds. Default 2000. A statement
+   * that waits longer for a table lock (behind a long host transaction) gives up instead of
+   * queueing the host's writes behind it, and is retried (see `ddlRetries`).
+   */
+  readonly ddlLockTimeoutMs?: number;
+  /**
+   * How many times a migration step is tried when it loses a lock race (lock timeout or
+   * deadlock), with an exponential, jittered pause between tries. Default 10. A transactional
+   * migration is rolled back and run again whole; a step of a `no-transaction` one runs again.
+   */
+  readonly ddlRetries?: number;
   /** Plan only: report what would run, with its SQL, and change nothing. */
   readonly dryRun?: boolean;
   /** Called as each migration starts and ends, e.g. to print progress. It cannot change the run: a
@@ -38,10 +50,20 @@ export interface MigrateDownOptions<Name extends string = string> extends Migrat
   readonly uninstall?: boolean;
 }
 
-/** A progress event: a migration is about to run, or has finished. */
+/**
+ * A progress event: a migration is about to run (`start`) or has finished (`end`); a batched
+ * backfill of it has done another batch (`batch`); a step of it lost a lock race and is about to
+ * be tried again (`retry`).
+ */
 export interface MigrationProgress {
-  readonly phase: 'start' | 'end';
+  readonly phase: 'start' | 'end' | 'batch' | 'retry';
   readonly result: MigrationResult;
+  /** `batch`: the rows the batched statement has done so far in this run. */
+  readonly rows?: number;
+  /** `retry`: the attempt about to start (2 for the first retry). */
+  readonly attempt?: number;
+  /** `retry`: why the previous attempt gave up (the database's message). */
+  readonly reason?: string;
 }
 
 /** What happened to one migration in a run. */
@@ -85,6 +107,8 @@ export interface ResolvedOptions {
   readonly modules: readonly string[] | undefined;
   readonly add: readonly string[] | undefined;
   readonly lockTimeoutMs: number;
+  readonly ddlLockTimeoutMs: number;
+  readonly ddlRetries: number;
   readonly dryRun: boolean;
   readonly onProgress: (event: MigrationProgress) => void;
   /** With down: modules left without applied migrations leave the intended set. */
@@ -93,10 +117,9 @@ export interface ResolvedOptions {
 
 /** Applies defaults and validates `options`, throwing {@link SchemaKitValidationError} on bad values. */
 export function resolveOptions(options: MigrationOptions & { readonly uninstall?: boolean } = {}): ResolvedOptions {
-  const lockTimeoutMs = options.lockTimeoutMs ?? 60_000;
-  if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 0) {
-    throw new SchemaKitValidationError('lockTimeoutMs', 'must be a whole number of milliseconds, 0 or more');
-  }
+  const lockTimeoutMs = wholeNumber('lockTimeoutMs', options.lockTimeoutMs ?? 60_000, 0, 'milliseconds');
+  const ddlLockTimeoutMs = wholeNumber('ddlLockTimeoutMs', options.ddlLockTimeoutMs ?? 2_000, 1, 'milliseconds');
+  const ddlRetries = wholeNumber('ddlRetries', options.ddlRetries ?? 10, 1, 'tries');
   for (const field of ['modules', 'add'] as const) {
     const list = options[field];
     if (list !== undefined && (!Array.isArray(list) || list.length === 0)) {
@@ -108,10 +131,19 @@ export function resolveOptions(options: MigrationOptions & { readonly uninstall?
     modules: options.modules,
     add: options.add,
     lockTimeoutMs,
+    ddlLockTimeoutMs,
+    ddlRetries,
     dryRun: options.dryRun ?? false,
     onProgress: options.onProgress ?? (() => undefined),
     uninstall: options.uninstall === true,
   };
+}
+
+function wholeNumber(field: string, value: number, min: number, unit: string): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new SchemaKitValidationError(field, `must be a whole number of ${unit}, ${min} or more`);
+  }
+  return value;
 }
 
 /** Validates the `steps` of {@link migrateDown}. */

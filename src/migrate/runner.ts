@@ -4,6 +4,8 @@ import { SchemaKitError, SchemaKitMigrationError } from '../errors.js';
 import type { Migration } from './migration-source.js';
 import { renderSql } from './migration-source.js';
 import { splitStatements } from './split-statements.js';
+import { isLockRace, lockRetryDelay, retryLockRaces, type LockRetry } from './lock-retry.js';
+import { runSteps } from './run-steps.js';
 import { recordApplied, recordReverted } from './history.js';
 import { acquireSchemaLock, releaseSchemaLock } from './lock.js';
 import type { MigrationResult, MigrationRunResult, ResolvedOptions } from './options.js';
@@ -51,35 +53,41 @@ async function executeScript(conn: Kysely<unknown>, text: string, mode: ScriptMo
   for (const statement of splitStatements(text)) await sql.raw(statement).execute(conn);
 }
 
+/** What running one migration needs besides the migration: the options and the progress sink. */
+interface MigrationContext {
+  readonly options: ResolvedOptions;
+  readonly mode: ScriptMode;
+  readonly report: ResolvedOptions['onProgress'];
+}
+
 /**
- * Runs one migration up or down on `conn`, in its own transaction unless the file opted out or
- * the caller already opened one (`inTransaction`), and records it in the history in that same
- * transaction. When the connection rejects the file as several commands (before any of it ran),
- * the migration's own transaction is rolled back and the file runs again one statement at a
- * time; inside the caller's transaction the error goes up (that transaction is aborted).
+ * Runs one migration up or down on `conn` and records it in the history. A transactional file runs
+ * in its own transaction (or the caller's, `inTransaction`) with its record; when it loses a lock
+ * race (the session's `lock_timeout`, a deadlock) it is rolled back and run again whole, with
+ * backoff, up to `ddlRetries` tries. When the connection rejects the file as several commands
+ * (before any of it ran), it runs again one statement at a time; inside the caller's transaction
+ * that error goes up (the transaction is aborted). A `no-transaction` file runs statement by
+ * statement ({@link runSteps}) and is recorded after its last one: cut off, it runs again whole.
  */
 export async function runMigration(
   conn: Kysely<unknown>,
-  schema: string,
   migration: Migration,
   direction: 'Up' | 'Down',
-  mode: ScriptMode,
+  context: MigrationContext,
   inTransaction = false,
-  uninstall = false,
 ): Promise<MigrationResult> {
-  const text = renderSql(direction === 'Up' ? migration.up : migration.down, schema);
+  const { options, mode, report } = context;
+  const text = renderSql(direction === 'Up' ? migration.up : migration.down, options.schema);
   const started = performance.now();
+  const planned = notRun(migration, direction, options.schema, 'Planned');
+  const onRetry = (retry: LockRetry): void =>
+    report({ phase: 'retry', result: planned, attempt: retry.attempt, reason: retry.reason });
   const record = async (): Promise<void> => {
     const durationMs = performance.now() - started;
-    if (direction === 'Up') await recordApplied(conn, schema, { ...migration, durationMs });
-    else await recordReverted(conn, schema, migration.module, migration.name, uninstall);
+    if (direction === 'Up') await recordApplied(conn, options.schema, { ...migration, durationMs });
+    else await recordReverted(conn, options.schema, migration.module, migration.name, options.uninstall);
   };
-  const attempt = async (): Promise<void> => {
-    if (!migration.transactional || inTransaction) {
-      await executeScript(conn, text, mode);
-      await record();
-      return;
-    }
+  const inOwnTransaction = async (): Promise<void> => {
     await sql`begin`.execute(conn);
     try {
       await executeScript(conn, text, mode);
@@ -88,6 +96,17 @@ export async function runMigration(
     } catch (error) {
       await sql`rollback`.execute(conn).catch(() => undefined);
       throw error;
+    }
+  };
+  const attempt = async (): Promise<void> => {
+    if (inTransaction) {
+      await executeScript(conn, text, mode);
+      await record();
+    } else if (!migration.transactional) {
+      await runSteps(conn, text, options, onRetry, (rows) => report({ phase: 'batch', result: planned, rows }));
+      await record();
+    } else {
+      await retryLockRaces(options.ddlRetries, inOwnTransaction, onRetry);
     }
   };
   try {
@@ -174,8 +193,24 @@ export async function runAll(
   options: ResolvedOptions,
   migrations: readonly Migration[],
   direction: 'Up' | 'Down',
-  mode: ScriptMode = { oneStatementPerQuery: false },
-  progress = isolatedProgress(options.onProgress),
+): Promise<{ results: MigrationResult[]; error?: SchemaKitError }> {
+  await sql.raw(`set lock_timeout = ${options.ddlLockTimeoutMs}`).execute(conn);
+  try {
+    return await runAllUnderTimeout(conn, options, migrations, direction, { oneStatementPerQuery: false }, isolatedProgress(options.onProgress), 1);
+  } finally {
+    await sql`reset lock_timeout`.execute(conn).catch(() => undefined);
+  }
+}
+
+/** {@link runAll} on a connection whose `lock_timeout` is set; `attempt` counts the tries of an atomic run. */
+async function runAllUnderTimeout(
+  conn: Kysely<unknown>,
+  options: ResolvedOptions,
+  migrations: readonly Migration[],
+  direction: 'Up' | 'Down',
+  mode: ScriptMode,
+  progress: ReturnType<typeof isolatedProgress>,
+  attempt: number,
 ): Promise<{ results: MigrationResult[]; error?: SchemaKitError }> {
   // one async frame, not a wrapper: a failure's stack keeps its callers (the CLI's --verbose shows them)
   const report = progress.report;
@@ -190,7 +225,7 @@ export async function runAll(
   for (const [index, migration] of migrations.entries()) {
     report({ phase: 'start', result: planned(migration, 'Planned') });
     try {
-      const result = await runMigration(conn, options.schema, migration, direction, mode, atomic, options.uninstall);
+      const result = await runMigration(conn, migration, direction, { options, mode, report }, atomic);
       results.push(result);
       if (!atomic) report({ phase: 'end', result });
     } catch (error) {
@@ -198,7 +233,13 @@ export async function runAll(
       if (atomic) {
         await sql`rollback`.execute(conn).catch(() => undefined);
         if (!mode.oneStatementPerQuery && rejectsSeveralCommands((error as Error).cause)) {
-          return runAll(conn, options, migrations, direction, { oneStatementPerQuery: true }, progress);
+          return runAllUnderTimeout(conn, options, migrations, direction, { oneStatementPerQuery: true }, progress, attempt);
+        }
+        if (attempt < options.ddlRetries && isLockRace(error)) {
+          const delayMs = lockRetryDelay(attempt);
+          report({ phase: 'retry', result: planned(migration, 'Planned'), attempt: attempt + 1, reason: (error as Error).message });
+          await new Promise((resume) => setTimeout(resume, delayMs));
+          return runAllUnderTimeout(conn, options, migrations, direction, mode, progress, attempt + 1);
         }
         results.splice(0, results.length, ...migrations.slice(0, index).map((m) => planned(m, 'NotExecuted')));
       }
