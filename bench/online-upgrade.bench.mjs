@@ -155,10 +155,11 @@ const migrations = [];
 const upgrader = kysely(url, 2);
 const upgradeStart = performance.now();
 const upgrade = await kit.migrateToLatest(upgrader.db, {
-  onProgress({ phase, result }) {
+    onProgress({ phase, result, rows, reason }) {
     const at = performance.now();
-    if (phase === 'start') migrations.push({ name: `${result.module}/${result.migration}`, start: at, batches: 0 });
-    else if (phase === 'batch') migrations.at(-1).batches += 1;
+    if (phase === 'start') migrations.push({ name: `${result.module}/${result.migration}`, start: at, batches: 0, retries: [] });
+    else if (phase === 'batch') Object.assign(migrations.at(-1), { batches: migrations.at(-1).batches + 1, rows });
+    else if (phase === 'retry') migrations.at(-1).retries.push(reason ?? 'unknown');
     else if (phase === 'end') Object.assign(migrations.at(-1), { end: at, status: result.status });
   },
 });
@@ -190,7 +191,20 @@ const seen = (from, to) => {
     failures,
   };
 };
-const perMigration = windows.map((w) => ({ name: w.name, status: w.status ?? '', batches: w.batches ?? 0, durationMs: w.end - w.start, ...seen(w.start, w.end) }));
+const perMigration = windows.map((w) => ({
+  name: w.name,
+  status: w.status ?? '',
+  batches: w.batches ?? 0,
+  retries: w.retries ?? [],
+  durationMs: w.end - w.start,
+  ...seen(w.start, w.end),
+}));
+const retries = perMigration.flatMap((m) => m.retries);
+/** The retries of a step, by the database's reason: `2 × deadlock detected`. */
+const retryText = (list) =>
+  Object.entries(list.reduce((by, reason) => ({ ...by, [reason]: (by[reason] ?? 0) + 1 }), {}))
+    .map(([reason, n]) => `${n} × ${reason}`)
+    .join('; ') || '0';
 const overall = {
   before: seen(upgradeStart - beforeMs, upgradeStart),
   during: seen(upgradeStart, upgradeEnd),
@@ -239,14 +253,19 @@ console.log(`load average ${loadBefore.map((l) => l.toFixed(1)).join(' ')} at st
 console.log(`rows: ${Object.entries(before).map(([k, v]) => `${k} ${fmt(v.rows)}`).join(', ')}\n`);
 console.log(
   table(
-    ['migration', 'duration ms', 'longest message write ms', 'longest event append ms', 'longest claim ms', 'longest gap between writes ms', 'writes/s', 'failed writes'],
-    [...perMigration, { name: '**whole upgrade**', durationMs: upgradeEnd - upgradeStart, ...overall.during }, { name: 'before (writers alone)', durationMs: beforeMs, ...overall.before }].map((m) => [
-      m.status && m.status !== 'Success' ? `${m.name} (${m.status})` : m.name,
+    ['migration', 'duration ms', 'longest message write ms', 'longest event append ms', 'longest claim ms', 'longest gap between writes ms', 'writes/s', 'failed writes', 'runner retries'],
+    [
+      ...perMigration,
+      { name: '**whole upgrade**', durationMs: upgradeEnd - upgradeStart, retries, ...overall.during },
+      { name: 'before (writers alone)', durationMs: beforeMs, retries: [], ...overall.before },
+    ].map((m) => [
+      `${m.name}${m.status && m.status !== 'Success' ? ` (${m.status})` : ''}${m.batches ? ` (${fmt(m.batches)} batches, ${fmt(m.rows ?? 0)} rows)` : ''}`,
       ms(m.durationMs),
       ...kinds.map((k) => ms(m.longestWrite[k])),
       ms(m.longestGap),
       fmt(m.writesPerSec),
       failureText(m.failures),
+      retryText(m.retries),
     ]),
   ),
 );
@@ -255,7 +274,7 @@ console.log(
     'the longest time a writer went without completing a write, writes completed per second, failed writes by SQLSTATE.',
 );
 console.log(`upgrade: ${upgrade.error ? `FAILED (${upgrade.error.code}: ${upgrade.error.message})` : `${upgrade.results.length} migrations applied`}`);
-console.log(`deadlocks in the database during the run: ${deadlockCount}; failed writes: ${failedWrites} (after the upgrade: ${failureText(overall.after.failures)})`);
+console.log(`deadlocks in the database during the run: ${deadlockCount} (the runner retried after ${retries.filter((r) => /deadlock/i.test(r)).length}); failed writes: ${failedWrites} (after the upgrade: ${failureText(overall.after.failures)})`);
 console.log(`data: ${changedTables.length === 0 ? `unchanged in all ${tables.length} tables` : `CHANGED in ${changedTables.join(', ')}`}`);
 for (const table of changedTables) {
   console.log(`  ${table}: ${fmt(before[table].rows)} rows before, ${fmt(after[table].rows)} after; columns changed: ${changedColumns(table).join(', ') || 'none (rows reordered or swapped)'}`);
@@ -280,6 +299,8 @@ console.log(
       longestWriteMs: Object.fromEntries(kinds.map((k) => [k, Math.round(m.longestWrite[k])])),
       longestGapMs: Math.round(m.longestGap),
       failures: m.failures,
+      retries: m.retries,
+      ...(m.batches ? { batches: m.batches, rows: m.rows } : {}),
     })),
     stallMs: Math.round(stallMs),
     writesPerSec: { before: Math.round(overall.before.writesPerSec), during: Math.round(overall.during.writesPerSec), after: Math.round(overall.after.writesPerSec) },
