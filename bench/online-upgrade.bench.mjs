@@ -125,12 +125,19 @@ const host = kysely(url, 4);
 const installed = await release.migrateToLatest(host.db);
 if (installed.error) throw installed.error;
 const loadStart = performance.now();
-for (const [label, text] of loadStatements(SCHEMA, size)) {
-  const t = performance.now();
-  await host.pool.query(text);
-  log(`loaded ${label} (${seconds(performance.now() - t)} s)`);
-}
+const loads = loadStatements(SCHEMA, size);
+await Promise.all(
+  [loads.tables, loads.logs].map(async (statements) => {
+    for (const [label, text] of statements) {
+      const at = performance.now();
+      await host.pool.query(text);
+      log(`loaded ${label} (${seconds(performance.now() - at)} s)`);
+    }
+  }),
+);
+let t = performance.now();
 await host.pool.query('vacuum analyze');
+log(`vacuum analyze (${seconds(performance.now() - t)} s)`);
 const loadMs = performance.now() - loadStart;
 log(`loaded in ${seconds(loadMs)} s`);
 
@@ -141,7 +148,7 @@ const maxIds = Object.fromEntries(
     ['event_log', 'user_role_change_log'].map(async (t) => [t, (await host.pool.query(`select coalesce(max(id), 0) as id from ${S}."${t}"`)).rows[0].id]),
   ),
 );
-let t = performance.now();
+t = performance.now();
 const before = await checksums(host.pool, tables, maxIds);
 log(`checksums of ${tables.length} tables (${seconds(performance.now() - t)} s)`);
 const conversationIds = (await host.pool.query(`select id from ${S}.conversations`)).rows.map((r) => r.id);
@@ -155,7 +162,7 @@ const migrations = [];
 const upgrader = kysely(url, 2);
 const upgradeStart = performance.now();
 const upgrade = await kit.migrateToLatest(upgrader.db, {
-    onProgress({ phase, result, rows, reason }) {
+  onProgress({ phase, result, rows, reason }) {
     const at = performance.now();
     if (phase === 'start') migrations.push({ name: `${result.module}/${result.migration}`, start: at, batches: 0, retries: [] });
     else if (phase === 'batch') Object.assign(migrations.at(-1), { batches: migrations.at(-1).batches + 1, rows });

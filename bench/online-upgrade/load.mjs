@@ -35,7 +35,11 @@ const pick = (list, expr) => `(array[${list.map((v) => (v === null ? 'null' : `'
 const id = (kind, expr) => `md5('${kind}' || (${expr}))::uuid`;
 const ROLES = ['public', 'public', 'public', 'subscriber', 'student', 'mentor', 'moderator', 'admin', 'owner'];
 
-/** The statements that fill a fresh 0.1.0 install in `schema`, each with a label, in order. */
+/**
+ * The statements that fill a fresh 0.1.0 install in `schema`, each with a label: `tables` in
+ * order (later ones reference earlier ones), `logs` (event_log, processed_messages: no foreign
+ * keys) on a connection of their own at the same time.
+ */
 export function loadStatements(schema, size) {
   const S = `"${schema}"`;
   const { users: U, conversations: C, exercises: X, packages: K, achievements: A, guides: G, projects: PJ } = size;
@@ -187,6 +191,8 @@ export function loadStatements(schema, size) {
        select 'tg:' || g, case when g % 2 = 0 then ${id('proj', `g % ${PJ} + 1`)} end, timestamptz '2025-11-01' + g * interval '1 minute'
        from generate_series(1, ${size.contexts}) g`,
     ],
+  );
+  const logs = [
     [
       `processed_messages: ${size.processed}`,
       `insert into ${S}.processed_messages (consumer, message_id, processed_at, result)
@@ -194,11 +200,11 @@ export function loadStatements(schema, size) {
          case when g % 4 = 0 then jsonb_build_object('ok', true) end
        from generate_series(1, ${size.processed}) g`,
     ],
-  );
+  ];
   // events over the last 180 days (created_at too: the partitioned log is split by it)
   for (let from = 1; from <= size.events; from += 250_000) {
     const to = Math.min(size.events, from + 249_999);
-    statements.push([
+    logs.push([
       `event_log ${from}-${to}`,
       `insert into ${S}.event_log (user_id, action, entity_type, entity_id, details, "timestamp", created_at)
        select case when g % 10 = 0 then null else 'user:' || (g % 997) end, 'host.action_' || (g % 7), 'doc', 'e' || (g % 1009),
@@ -207,5 +213,5 @@ export function loadStatements(schema, size) {
        from generate_series(${from}, ${to}) g`,
     ]);
   }
-  return statements;
+  return { tables: statements, logs };
 }
