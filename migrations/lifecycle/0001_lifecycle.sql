@@ -334,16 +334,67 @@ BEGIN
 END
 $$;
 
+-- The statements that prepare the plain table `p_table` for an online conversion by
+-- lifecycle_rebuild_table, each run on its own while the host writes (the runner's
+-- schema-kit:each): a unique index `<table>_legacy_key` on (id, p_column) built concurrently, and
+-- a CHECK `<table>_legacy_bound` (p_column before the first day of the month after next, UTC)
+-- added NOT VALID and then validated. A bound less than a month ahead, left by an earlier run, is
+-- replaced. Nothing for a partitioned table, or one of at most 5,000 rows: its rebuild copies it
+-- in a moment (and gives its rows their month partitions).
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_attach_steps(p_table text, p_column text) RETURNS SETOF text
+  LANGUAGE plpgsql STABLE
+  SET search_path = ''
+AS $$
+DECLARE
+  v_table regclass := (':SCHEMA_KIT_SCHEMA.' || pg_catalog.quote_ident(p_table))::regclass;
+  v_bound timestamptz := (pg_catalog.date_trunc('month', pg_catalog.now() AT TIME ZONE 'UTC') + interval '2 months') AT TIME ZONE 'UTC';
+  v_check text := p_table || '_legacy_bound';
+  v_existing timestamptz;
+  v_large boolean;
+BEGIN
+  IF EXISTS (SELECT FROM pg_catalog.pg_partitioned_table WHERE partrelid = v_table) THEN
+    RETURN;
+  END IF;
+  EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) > 5000 FROM (SELECT FROM %s LIMIT 5001) r', v_table) INTO v_large;
+  IF NOT v_large THEN
+    RETURN;
+  END IF;
+  RETURN NEXT pg_catalog.format('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS %I ON %s (id, %I)', p_table || '_legacy_key', v_table, p_column);
+  v_existing := :SCHEMA_KIT_SCHEMA.lifecycle_legacy_bound(v_table, false);
+  IF v_existing IS NOT NULL AND v_existing < pg_catalog.now() + interval '1 month' THEN
+    RETURN NEXT pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', v_table, v_check);
+    v_existing := NULL;
+  END IF;
+  IF v_existing IS NULL THEN
+    RETURN NEXT pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I CHECK (%I < %L) NOT VALID', v_table, v_check, p_column, v_bound);
+  END IF;
+  RETURN NEXT pg_catalog.format('ALTER TABLE %s VALIDATE CONSTRAINT %I', v_table, v_check);
+END
+$$;
+
+-- The bound of the CHECK `<table>_legacy_bound` of `p_table` (validated only, when `p_validated`),
+-- or NULL when it has none.
+CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_legacy_bound(p_table regclass, p_validated boolean) RETURNS timestamptz
+  LANGUAGE sql STABLE
+  SET search_path = ''
+AS $$
+  SELECT pg_catalog.substring(pg_catalog.pg_get_constraintdef(c.oid), '''([^'']+)''')::timestamptz
+  FROM pg_catalog.pg_constraint c JOIN pg_catalog.pg_class t ON t.oid = c.conrelid
+  WHERE c.conrelid = p_table AND c.conname = t.relname || '_legacy_bound' AND c.contype = 'c'
+    AND (c.convalidated OR NOT p_validated)
+$$;
+
 -- Rebuilds the table `p_table` in place, as a table range-partitioned by `p_column` (or, when it
 -- is NULL, as a plain table again: the way down). The same columns, defaults, CHECKs and
 -- identity; the primary key becomes (`p_key`); every other index, trigger (with its ENABLE
 -- ALWAYS) and grant is recreated. Partitioned, it gets a DEFAULT partition and monthly partitions
 -- covering every existing row and `p_ahead` months ahead. The rows are copied before any trigger
--- exists, so every column (tx_id included) keeps its value. The table is rewritten under an
--- ACCESS EXCLUSIVE lock. A large table is not rewritten when its owner prepared it with a unique
--- index `<table>_legacy_key` on (id, p_column) (built CONCURRENTLY, without blocking writes): it
--- is attached whole, after one validating scan, as the partition `<table>_legacy` of every time
--- before the next UTC month (or the month after its latest row). Partitioning a log registers it
+-- exists, so every column (tx_id included) keeps its value, under an ACCESS EXCLUSIVE lock taken
+-- in brief tries (lifecycle_lock_briefly). A table prepared by lifecycle_attach_steps (a valid
+-- unique index `<table>_legacy_key` on (id, p_column), and a validated CHECK
+-- `<table>_legacy_bound`) is not copied: it is attached whole, without a scan, as the partition
+-- `<table>_legacy` of every time before the bound (without the CHECK: before the next UTC month
+-- or the month after its latest row, after one validating scan). Partitioning a log registers it
 -- in lifecycle_partitioned_logs (the way down removes it): a module partitions its logs from its
 -- own migration with this function, and no lifecycle migration names them. docs/lifecycle.md.
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table(p_table text, p_column text, p_key text[], p_ahead integer)
@@ -373,7 +424,7 @@ BEGIN
   IF (p_column IS NULL) = NOT EXISTS (SELECT FROM pg_catalog.pg_partitioned_table WHERE partrelid = v_old) THEN
     RETURN; -- already in the wanted shape: converted by hand beforehand (docs/lifecycle.md, large tables)
   END IF;
-  EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_old);
+  PERFORM :SCHEMA_KIT_SCHEMA.lifecycle_lock_briefly(v_old, 'ACCESS EXCLUSIVE', '{}');
   IF p_column IS NOT NULL AND EXISTS (
     SELECT FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
     WHERE x.indrelid = v_old AND i.relname = p_table || '_legacy_key') THEN
@@ -383,9 +434,12 @@ BEGIN
       RAISE EXCEPTION 'index %_legacy_key must be a valid unique index on (id, %): drop it and CREATE UNIQUE INDEX CONCURRENTLY it again',
         p_table, p_column USING ERRCODE = 'object_not_in_prerequisite_state';
     END IF;
-    EXECUTE pg_catalog.format('SELECT pg_catalog.max(%I) FROM %s', p_column, v_old) INTO v_bound;
-    v_bound := (pg_catalog.date_trunc('month', greatest(coalesce(v_bound, pg_catalog.now()), pg_catalog.now()) AT TIME ZONE 'UTC')
-      + interval '1 month') AT TIME ZONE 'UTC';
+    v_bound := :SCHEMA_KIT_SCHEMA.lifecycle_legacy_bound(v_old, true);
+    IF v_bound IS NULL THEN
+      EXECUTE pg_catalog.format('SELECT pg_catalog.max(%I) FROM %s', p_column, v_old) INTO v_bound;
+      v_bound := (pg_catalog.date_trunc('month', greatest(coalesce(v_bound, pg_catalog.now()), pg_catalog.now()) AT TIME ZONE 'UTC')
+        + interval '1 month') AT TIME ZONE 'UTC';
+    END IF;
     v_suffix := '_legacy';
   END IF;
   -- capture definitions while they still name the table
@@ -406,6 +460,8 @@ BEGIN
     'CREATE TABLE :SCHEMA_KIT_SCHEMA.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY INCLUDING STORAGE INCLUDING COMMENTS) %s',
     p_table, v_old, CASE WHEN p_column IS NULL THEN '' ELSE pg_catalog.format('PARTITION BY RANGE (%I)', p_column) END);
   v_new := (':SCHEMA_KIT_SCHEMA.' || pg_catalog.quote_ident(p_table))::regclass;
+  -- the bound proves the legacy partition's range; it must not limit the new table
+  EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', v_new, p_table || '_legacy_bound');
   EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I PRIMARY KEY (%s)', v_new, p_table || '_pkey',
     (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(k), ', ') FROM pg_catalog.unnest(p_key) k));
   FOREACH v_name IN ARRAY coalesce(v_indexes, '{}') LOOP
@@ -419,17 +475,24 @@ BEGIN
     FOR v_name IN SELECT conname FROM pg_catalog.pg_constraint WHERE conrelid = v_old AND contype = 'p' LOOP
       EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT %I', v_old, v_name); -- the parent's key takes over
     END LOOP;
+    -- the key on (id, p_column) becomes the partition's primary key (no scan: the columns are NOT
+    -- NULL), so that it serves the parent's key instead of a new index built under the lock
+    EXECUTE pg_catalog.format('ALTER TABLE %s ADD CONSTRAINT %I PRIMARY KEY USING INDEX %I', v_old, p_table || '_legacy_key', p_table || '_legacy_key');
     FOR v_trigger IN SELECT * FROM pg_catalog.jsonb_array_elements(coalesce(v_triggers, '[]')) LOOP
       EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_trigger ->> 'name', v_old);
     END LOOP;
     EXECUTE pg_catalog.format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (MINVALUE) TO (%L)', v_new, v_old, v_bound);
+    -- the partition's bound says it now
+    EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT IF EXISTS %I', v_old, p_table || '_legacy_bound');
   END IF;
 
   IF p_column IS NOT NULL THEN
     EXECUTE pg_catalog.format('CREATE TABLE :SCHEMA_KIT_SCHEMA.%I PARTITION OF %s DEFAULT', p_table || '_default', v_new);
-    EXECUTE pg_catalog.format('SELECT pg_catalog.date_trunc(''month'', pg_catalog.min(%I) AT TIME ZONE ''UTC'') FROM %s', p_column, v_old)
-      INTO v_first;
-    v_first := coalesce(pg_catalog.date_trunc('month', v_bound AT TIME ZONE 'UTC'), v_first);
+    v_first := pg_catalog.date_trunc('month', v_bound AT TIME ZONE 'UTC');
+    IF v_first IS NULL THEN
+      EXECUTE pg_catalog.format('SELECT pg_catalog.date_trunc(''month'', pg_catalog.min(%I) AT TIME ZONE ''UTC'') FROM %s', p_column, v_old)
+        INTO v_first;
+    END IF;
     v_month := pg_catalog.date_trunc('month', pg_catalog.now() AT TIME ZONE 'UTC');
     v_last := v_month + pg_catalog.make_interval(months => p_ahead);
     v_month := least(coalesce(v_first, v_month), v_month);
@@ -602,6 +665,8 @@ $$;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitioned_table(text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_copy_statement_triggers(regclass, regclass) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_lock_briefly(regclass, text, regclass[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_attach_steps(text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_legacy_bound(regclass, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_month_end(timestamptz) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_move_from_default(regclass, text, regclass[], timestamptz[]) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_prepare_partition(regclass, text, timestamptz) FROM PUBLIC;
@@ -627,6 +692,8 @@ DROP TABLE :SCHEMA_KIT_SCHEMA.erased_identifiers;
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.record_erasure(text, jsonb);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_jsonb_redact(jsonb, text[], text);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table(text, text, text[], integer);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_legacy_bound(regclass, boolean);
+DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_attach_steps(text, text);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.drop_partitions_before(text, timestamptz, boolean);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.lifecycle_partitions(regclass);
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.create_partitions(text, integer);

@@ -12,7 +12,7 @@ const PREVIOUS_RELEASE = SHIPPED_CATALOG.map((module) => ({ ...module, migration
 
 /**
  * Issue 14, item 9: the stream's gap-free guarantee assumes `tx_id` is the writing transaction.
- * The database now enforces it (migration audit/0003): whatever an INSERT names, the stored
+ * The database now enforces it (migration audit/0002): whatever an INSERT names, the stored
  * tx_id is its own transaction's.
  */
 describe('event_log.tx_id is enforced by the database', () => {

@@ -42,8 +42,8 @@ describe('upgrading an install of the previous release', () => {
     const upgrade = await migrateToLatest(db); // upgrades what is installed, and installs lifecycle, their new dependency
     expect(upgrade.error).toBeUndefined();
     expect(upgrade.results.map((r) => `${r.module}/${r.migration}`)).toEqual([
-      'lifecycle/0001_lifecycle', 'core/0002_skill_levels_and_recipient_indexes', 'core/0003_telegram_profile', 'audit/0002_event_log_tx_id', 'audit/0003_partition_event_log',
-      'roles/0002_change_sources', 'roles/0003_partition_user_role_change_log',
+      'lifecycle/0001_lifecycle', 'core/0002_skill_levels_and_recipient_indexes', 'core/0003_telegram_profile', 'audit/0002_event_log_tx_id', 'audit/0003_event_log_erasure', 'audit/0004_partition_event_log',
+      'roles/0002_change_sources', 'roles/0003_user_role_change_log_erasure', 'roles/0004_partition_user_role_change_log',
     ]);
 
     // every column, tx_id included: the stream positions (`tx_id:id`) of every event are unchanged
@@ -83,7 +83,7 @@ describe('upgrading an install of the previous release', () => {
     expect((await snapshot('user_role_change_log')).length).toBe(rolesBefore.length + 1);
 
     // and the way down gives the plain tables back, rows kept
-    const down = await migrateDown(db, { steps: 3 }); // roles/0003, roles/0002, audit/0003
+    const down = await migrateDown(db, { steps: 5 }); // roles/0004, roles/0003, roles/0002, audit/0004, audit/0003
     expect(down.error).toBeUndefined();
     const { rows: plain } = await pool.query(`select relkind from pg_class where oid = 'schema_kit.event_log'::regclass`);
     expect(plain[0].relkind).toBe('r');
@@ -124,5 +124,36 @@ describe('upgrading an install of the previous release', () => {
     expect(await dropPartitionsBefore(db, { schema, table: 'event_log', before: new Date(next.getTime() - 1) })).toEqual([]);
     expect(await dropPartitionsBefore(db, { schema, table: 'event_log', before: next })).toEqual([`${schema}.event_log_legacy`]);
   });
-});
 
+  it('converts a large log online by itself: index built concurrently, bound validated, attached without a scan or a copy', async () => {
+    const { db, pool } = database();
+    const schema = 'online_path';
+    expect((await migrateCatalogToLatest(db as unknown as Kysely<unknown>, PREVIOUS_RELEASE, { schema, modules: ['audit'] })).error).toBeUndefined();
+    await pool.query(`insert into ${schema}.event_log (action, entity_type, entity_id, created_at)
+      select 'old', 'e', n::text, now() - n * interval '1 hour' from generate_series(1, 6000) n`);
+    const before = (await pool.query(`select * from ${schema}.event_log order by id`)).rows;
+    const phases: string[] = [];
+    const upgrade = await migrateToLatest(db, { schema, modules: ['audit'], onProgress: (e) => phases.push(`${e.phase} ${e.result.migration}`) });
+    expect(upgrade.error).toBeUndefined();
+    expect(upgrade.results.find((r) => r.migration === '0004_partition_event_log')?.sql).toContain('-- schema-kit:each');
+    expect((await pool.query(`select * from ${schema}.event_log order by id`)).rows).toEqual(before);
+    const { rows: where } = await pool.query(`select tableoid::regclass::text as at, count(*)::int as n from ${schema}.event_log group by 1`);
+    expect(where).toEqual([{ at: `${schema}.event_log_legacy`, n: 6000 }]);
+    // the bound is the CHECK's (the first day of the month after next), which is gone: the partition bound says it
+    const { rows: bound } = await pool.query(`select pg_get_expr(relpartbound, oid) as b from pg_class where oid = '${schema}.event_log_legacy'::regclass`);
+    const afterNext = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() + 2, 1));
+    expect(new Date(/TO \('([^']+)'\)/.exec(bound[0].b)![1]!).getTime()).toBe(afterNext.getTime());
+    const { rows: checks } = await pool.query(`select conname from pg_constraint where conrelid = '${schema}.event_log_legacy'::regclass and conname like '%legacy_bound'`);
+    expect(checks).toEqual([]);
+    // the concurrently built key serves the parent's primary key on the legacy partition
+    const { rows: key } = await pool.query(`
+      select pi.relname as parent_index from pg_inherits i join pg_class ci on ci.oid = i.inhrelid join pg_class pi on pi.oid = i.inhparent
+      where ci.relname = 'event_log_legacy_key' and ci.relnamespace = '${schema}'::regnamespace`);
+    expect(key).toEqual([{ parent_index: 'event_log_pkey' }]);
+    const { rows: later } = await pool.query(`insert into ${schema}.event_log (action, entity_type, entity_id, created_at) values ('new', 'e', '1', $1) returning id, tableoid::regclass::text as at`, [afterNext]);
+    expect(later[0].at).toMatch(/event_log_p\d{6}$/);
+    expect(BigInt(later[0].id)).toBeGreaterThan(BigInt(before.at(-1).id));
+    // a rerun of the preparation on the partitioned table has nothing to do
+    expect((await pool.query(`select ${schema}.lifecycle_attach_steps('event_log', 'created_at')`)).rows).toEqual([]);
+  });
+});

@@ -1,11 +1,8 @@
 -- schema-kit:up
--- event_log becomes range-partitioned by month of created_at (when the row was written, by the
--- server's clock), with a DEFAULT partition so that no insert ever fails for lack of a partition.
--- Every row, index, trigger and grant is kept; the primary key becomes (id, created_at), as a
--- partitioned table's keys must include the partition key (ids still come from one identity).
--- The append-only guard now lets exactly two sanctioned paths through: the move of rows out of
--- the DEFAULT partition into their new month partition (lifecycle_create_partition), and the
--- pseudonymization of a forgotten user (event_log_pseudonymize).
+-- Ready for partitioning (0004) and erasure. The append-only guard lets exactly two sanctioned
+-- paths through: the move of rows out of the DEFAULT partition into their new month partition
+-- (lifecycle_create_partition), and the pseudonymization of a forgotten user
+-- (event_log_pseudonymize). New rows naming a forgotten user are refused.
 
 CREATE OR REPLACE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_reject_change() RETURNS trigger
   LANGUAGE plpgsql
@@ -118,10 +115,7 @@ REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.event_log_redact_details(jsonb, te
 -- New rows naming a forgotten user are refused (docs/lifecycle.md, erasure under concurrent writes).
 SELECT :SCHEMA_KIT_SCHEMA.lifecycle_guard_forgotten(':SCHEMA_KIT_SCHEMA.event_log', ARRAY['user_id', 'entity_id']);
 
-SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('event_log', 'created_at', ARRAY['id', 'created_at'], 3);
-
 -- schema-kit:down
-SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('event_log', NULL, ARRAY['id'], 0);
 DROP TRIGGER event_log_refuse_forgotten ON :SCHEMA_KIT_SCHEMA.event_log;
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_refuse_forgotten();
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_pseudonymize(text[], text);

@@ -1,8 +1,7 @@
 -- schema-kit:up
--- user_role_change_log becomes range-partitioned by month of changed_at, with a DEFAULT
--- partition; every row, index, trigger and grant is kept and the primary key becomes
--- (id, changed_at). The append-only guard lets through the move out of the DEFAULT partition and
--- the pseudonymization of a forgotten user (user_role_change_log_pseudonymize), nothing else.
+-- Ready for partitioning (0004) and erasure. The append-only guard lets through the move out of
+-- the DEFAULT partition and the pseudonymization of a forgotten user
+-- (user_role_change_log_pseudonymize), nothing else. New rows naming a forgotten user are refused.
 
 CREATE OR REPLACE FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_reject_change() RETURNS trigger
   LANGUAGE plpgsql
@@ -81,10 +80,7 @@ REVOKE EXECUTE ON FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_pseudonymize(
 -- New rows naming a forgotten user are refused (docs/lifecycle.md, erasure under concurrent writes).
 SELECT :SCHEMA_KIT_SCHEMA.lifecycle_guard_forgotten(':SCHEMA_KIT_SCHEMA.user_role_change_log', ARRAY['user_id', 'changed_by']);
 
-SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('user_role_change_log', 'changed_at', ARRAY['id', 'changed_at'], 3);
-
 -- schema-kit:down
-SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('user_role_change_log', NULL, ARRAY['id'], 0);
 DROP TRIGGER user_role_change_log_refuse_forgotten ON :SCHEMA_KIT_SCHEMA.user_role_change_log;
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_refuse_forgotten();
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.user_role_change_log_pseudonymize(uuid, text[], text);

@@ -1,0 +1,14 @@
+-- schema-kit:no-transaction
+-- schema-kit:up
+-- event_log becomes range-partitioned by month of created_at, online (docs/lifecycle.md, converting an
+-- existing install). A table with rows is not copied: a unique index on (id, created_at) is built
+-- concurrently and a CHECK bounding created_at is validated, both while the host writes, and the
+-- table is then attached whole as the partition event_log_legacy, which takes its ACCESS EXCLUSIVE
+-- lock for catalog changes only (no scan, no copy). A small table (5,000 rows at most) is copied.
+-- schema-kit:each
+SELECT :SCHEMA_KIT_SCHEMA.lifecycle_attach_steps('event_log', 'created_at');
+
+SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('event_log', 'created_at', ARRAY['id', 'created_at'], 3);
+
+-- schema-kit:down
+SELECT :SCHEMA_KIT_SCHEMA.lifecycle_rebuild_table('event_log', NULL, ARRAY['id'], 0);
