@@ -214,6 +214,7 @@ const perMigration = windows.map((w) => ({
   name: w.name,
   status: w.status ?? '',
   batches: w.batches ?? 0,
+  rows: w.rows ?? 0,
   retries: w.retries ?? [],
   durationMs: w.end - w.start,
   ...seen(w.start, w.end),
@@ -278,7 +279,7 @@ console.log(
       { name: '**whole upgrade**', durationMs: upgradeEnd - upgradeStart, retries, ...overall.during },
       { name: 'before (writers alone)', durationMs: beforeMs, retries: [], ...overall.before },
     ].map((m) => [
-      `${m.name}${m.status && m.status !== 'Success' ? ` (${m.status})` : ''}${m.batches ? ` (${fmt(m.batches)} batches, ${fmt(m.rows ?? 0)} rows)` : ''}`,
+      `${m.name}${m.status && m.status !== 'Success' ? ` (${m.status})` : ''}${m.batches ? ` (${fmt(m.batches)} batches, ${fmt(m.rows)} done)` : ''}`,
       ms(m.durationMs),
       ...kinds.map((k) => ms(m.longestWrite[k])),
       ms(m.longestGap),
