@@ -27,7 +27,8 @@ import pg from 'pg';
 import { admin, fmt, loadKit, machine, root, table, tag, urlFor } from './lib.mjs';
 import { loadStatements, sizes } from './online-upgrade/load.mjs';
 import { loadRelease, RELEASE_COMMIT } from './online-upgrade/release.mjs';
-import { startWriters, windowStats, WRITER_MARK } from './online-upgrade/writers.mjs';
+import { checksums, tablesOf } from './online-upgrade/checksums.mjs';
+import { startWriters, windowStats } from './online-upgrade/writers.mjs';
 
 const SCHEMA = 'schema_kit';
 const GOAL_STALL_MS = 1000;
@@ -52,60 +53,6 @@ async function freshDatabase(database) {
   await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   await admin(`CREATE DATABASE "${database}" TEMPLATE template0 ENCODING 'UTF8'`);
   return urlFor(database);
-}
-
-/** Every table of the schema (its partitions and the runner's history aside) with its columns and primary key. */
-async function tablesOf(pool) {
-  const { rows } = await pool.query(
-    `select c.relname as table,
-            (select array_agg(a.attname::text order by a.attnum) from pg_attribute a
-              where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped) as columns,
-            (select array_agg(a.attname::text order by k.ord) from pg_index i
-               cross join unnest(i.indkey) with ordinality k(attnum, ord)
-               join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
-              where i.indrelid = c.oid and i.indisprimary) as key
-       from pg_class c
-      where c.relnamespace = $1::regnamespace and c.relkind in ('r', 'p') and not c.relispartition
-        and c.relname <> 'schema_kit_migrations'
-      order by 1`,
-    [SCHEMA],
-  );
-  return rows;
-}
-
-/** The rows of the 0.1.0 host: the writers' rows and whatever came after `maxIds` left out. */
-function oldRows({ table, where: only }, maxIds) {
-  const conditions = {
-    messages: `content not like '${WRITER_MARK.messagePrefix}%'`,
-    event_log: `action <> '${WRITER_MARK.eventAction}'`,
-    processed_messages: `consumer <> '${WRITER_MARK.consumer}'`,
-  };
-  const where = [conditions[table], maxIds[table] !== undefined ? `id <= ${maxIds[table]}` : undefined, only].filter(Boolean);
-  return where.length ? `where ${where.join(' and ')}` : '';
-}
-
-/**
- * Per table, over `tables`' columns: the count and an md5 of the rows ordered by their primary
- * key (the goal's checksum), and per column an order-free sum of hashes (which says which columns
- * changed when the md5 differs). One scan in key order: the aggregate keeps its input's order.
- */
-async function checksums(pool, tables, maxIds) {
-  const sums = {};
-  for (const part of tables) {
-    const { table, columns, key } = part;
-    const list = columns.map((c) => `"${c}"`).join(', ');
-    const order = (key ?? columns).map((c) => `"${c}"`).join(', ');
-    const query = pool.query(
-      `select count(*)::int as rows, md5(coalesce(string_agg(h, ''), '')) as md5, ${columns.map((_, i) => `coalesce(sum(c${i}), 0)::text as c${i}`).join(', ')}
-         from (select md5(row(${list})::text) as h, ${columns.map((c, i) => `hashtextextended("${c}"::text, ${i})::numeric as c${i}`).join(', ')}
-                 from ${S}."${table}" ${oldRows(part, maxIds)} order by ${order}) as ordered`,
-    );
-    // a 0.1.0 column or table the upgrade dropped: the table changed
-    const rows = await query.then((r) => r.rows, (error) => [{ rows: null, md5: `unreadable: ${error.message}` }]);
-    const { rows: count, md5, ...byColumn } = rows[0];
-    sums[part.label ?? table] = { rows: count, md5, columns: Object.fromEntries(columns.map((c, i) => [c, byColumn[`c${i}`]])) };
-  }
-  return sums;
 }
 
 async function deadlocks(database) {
@@ -148,7 +95,7 @@ log(`loaded in ${seconds(loadMs)} s`);
 // the host writing, not the upgrade: those conversations are compared without updated_at.
 const conversationIds = (await host.pool.query(`select id from ${S}.conversations order by md5(id::text) limit $1`, [Math.ceil(size.conversations / 10)])).rows.map((r) => r.id);
 const written = `'{${conversationIds.join(',')}}'::uuid[]`;
-const tables = (await tablesOf(host.pool)).flatMap((t) =>
+const tables = (await tablesOf(host.pool, SCHEMA)).flatMap((t) =>
   t.table === 'conversations'
     ? [
         { ...t, label: 'conversations', where: `id <> all(${written})` },
@@ -162,7 +109,7 @@ const maxIds = Object.fromEntries(
   ),
 );
 t = performance.now();
-const before = await checksums(host.pool, tables, maxIds);
+const before = await checksums(host.pool, SCHEMA, tables, maxIds);
 log(`checksums of ${tables.length - 1} tables (${seconds(performance.now() - t)} s)`);
 const deadlocksBefore = await deadlocks(name);
 
@@ -233,7 +180,7 @@ const overall = {
 
 // 6. the data after, the schema against a fresh install
 t = performance.now();
-const after = await checksums(host.pool, tables, maxIds);
+const after = await checksums(host.pool, SCHEMA, tables, maxIds);
 log(`checksums again (${seconds(performance.now() - t)} s)`);
 const changedTables = tables
   .map((t) => t.label ?? t.table)
