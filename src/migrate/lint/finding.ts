@@ -95,4 +95,6 @@ export interface LintContext {
    * same run on an empty schema; names without schema. Tables the file creates are always new.
    */
   readonly newTables?: Iterable<string>;
+  /** Indexes known to be new before the file (built on a new table): DROP INDEX of one is not flagged. */
+  readonly newIndexes?: Iterable<string>;
 }
