@@ -16,8 +16,8 @@ describe('status and migrate --dry-run show the locks of each pending migration'
     const base = { statement: 'ALTER TABLE t ALTER COLUMN c SET NOT NULL', line: 7, rewrites: false, message: 'm' } as const;
     expect(lockLine({ ...base, rule: 'set-not-null', table: 't', lock: 'ACCESS EXCLUSIVE', allowed: true, reason: 'proven by CHECK t_c_check' }))
       .toBe('line 7: ACCESS EXCLUSIVE on t (set-not-null; allowed: proven by CHECK t_c_check)');
-    expect(lockLine({ ...base, rule: 'rebuild-table', table: 'event_log', lock: 'ACCESS EXCLUSIVE', rewrites: true, allowed: false }))
-      .toBe('line 7: ACCESS EXCLUSIVE on event_log, rewrites it (rebuild-table; not allowed)');
+    expect(lockLine({ ...base, rule: 'stored-generated-column', table: 'messages', lock: 'ACCESS EXCLUSIVE', rewrites: true, allowed: false }))
+      .toBe('line 7: ACCESS EXCLUSIVE on messages, rewrites it (stored-generated-column; not allowed)');
     expect(lockLine({ ...base, rule: 'marker-without-reason', message: '-- schema-kit:lock-heavy needs a reason', allowed: false }))
       .toBe('line 7: -- schema-kit:lock-heavy needs a reason (marker-without-reason; not allowed)');
   });

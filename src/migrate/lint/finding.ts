@@ -34,7 +34,7 @@ export type LintRule =
   | 'lock-table'
   /** DROP INDEX without CONCURRENTLY: ACCESS EXCLUSIVE on the index's table. */
   | 'drop-index'
-  /** A call of lifecycle_rebuild_table: rebuilds the table as a partitioned one under ACCESS EXCLUSIVE. */
+  /** A call of lifecycle_rebuild_table: makes the table partitioned under ACCESS EXCLUSIVE (copying it when small, attaching it whole when prepared). */
   | 'rebuild-table'
   /** `schema-kit:batch` or `schema-kit:each` in a transactional file: the runner honours them only outside a transaction (never allowed). */
   | 'directive-in-transaction'
@@ -95,4 +95,6 @@ export interface LintContext {
    * same run on an empty schema; names without schema. Tables the file creates are always new.
    */
   readonly newTables?: Iterable<string>;
+  /** Indexes known to be new before the file (built on a new table): DROP INDEX of one is not flagged. */
+  readonly newIndexes?: Iterable<string>;
 }

@@ -12,7 +12,7 @@ const NEVER_ALLOWED = new Set<LintRule>(['concurrently-in-transaction', 'directi
 /**
  * Lints the up section of `migration`: one finding per statement (or ALTER TABLE clause) that
  * takes a lock strong enough to stop the host's writes, or rewrites a table, on a table that
- * exists before the file (tables the file creates, and `context.newTables`, are never flagged),
+ * exists before the file (tables the file creates, and those of `context`, are never flagged),
  * plus every directive the runner would not honour. A finding is `allowed` when the comment block
  * right before its statement has `-- schema-kit:lock-heavy <reason>`. Pure: reads no database.
  *
@@ -24,19 +24,32 @@ const NEVER_ALLOWED = new Set<LintRule>(['concurrently-in-transaction', 'directi
  * ```
  */
 export function lintMigration(migration: LintSource, context: LintContext = {}): LintFinding[] {
+  return lintSection(migration, context).findings;
+}
+
+/** What a file creates that later files of the same run may treat as new: tables, and indexes on new tables. */
+export interface CreatedObjects {
+  readonly tables: readonly string[];
+  readonly indexes: readonly string[];
+}
+
+/** {@link lintMigration}, also saying what the file creates. */
+export function lintSection(migration: LintSource, context: LintContext): { findings: LintFinding[]; created: CreatedObjects } {
   const { statements, strays } = readStatements(migration.up, migration.upLine);
   const rules = new RuleContext(migration.transactional);
   const findings = statements.flatMap((statement) => markedFindings(statement, statementFindings(statement, rules), migration.transactional));
-  // markers are judged on the file alone (a marker is not stale because a run creates the table)
-  const known = new Set([...(context.newTables ?? [])].map(tableKey));
   for (const stray of strays) {
     const text = `-- schema-kit:${stray.name} ${stray.argument}`.trim();
     findings.push(DIRECTIVES.has(stray.name)
       ? markerFinding('stale-marker', text, stray, `-- schema-kit:${stray.name} is not in the comment block right before a statement: it applies to nothing`)
       : unknownDirective(text, stray));
   }
-  const onKnownNew = (f: LintFinding): boolean => f.table !== undefined && known.has(tableKey(f.table)) && !NEVER_ALLOWED.has(f.rule);
-  return findings.filter((f) => !onKnownNew(f)).sort((a, b) => a.line - b.line);
+  // markers are judged on the file alone (a marker is not stale because a run creates the table)
+  const tables = new Set([...(context.newTables ?? [])].map(tableKey));
+  const indexes = new Set([...(context.newIndexes ?? [])].map(tableKey));
+  const onKnownNew = (f: LintFinding): boolean =>
+    f.table !== undefined && !NEVER_ALLOWED.has(f.rule) && (f.rule === 'drop-index' ? indexes : tables).has(tableKey(f.table));
+  return { findings: findings.filter((f) => !onKnownNew(f)).sort((a, b) => a.line - b.line), created: rules.created() };
 }
 
 /** The statement's findings with its markers applied, and the findings about the markers themselves. */

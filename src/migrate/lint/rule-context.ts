@@ -31,4 +31,9 @@ export class RuleContext {
   isNewIndex(name: string): boolean {
     return this.newIndexes.has(tableKey(name));
   }
+
+  /** The tables the file created, and the indexes it built on them. */
+  created(): { tables: string[]; indexes: string[] } {
+    return { tables: [...this.newTables], indexes: [...this.newIndexes] };
+  }
 }

@@ -27,14 +27,14 @@ describe('lintMigration: ALTER TABLE clauses, new tables, markers and directives
     expect(rulesOf(`UPDATE ${T} SET seq = 0;\nDROP TABLE ${T};\nCREATE TABLE ${T} (seq int);`)).toEqual(['unbatched-dml messages']);
   });
 
-  it('lintPlan: a table created by an earlier migration of the same run is new for the later ones', () => {
+  it('lintPlan: a table created by an earlier migration of the same run is new for the later ones, and the indexes built on it', () => {
     const [module] = testCatalog({ app: { files: {
-      '0001_messages': migrationText(`CREATE TABLE ${T} (id int);`, `DROP TABLE ${T};`),
-      '0002_messages_seq': migrationText(`ALTER TABLE ${T} ADD COLUMN seq int CHECK (seq > 0);`, `ALTER TABLE ${T} DROP COLUMN seq;`),
+      '0001_messages': migrationText(`CREATE TABLE ${T} (id int);\nCREATE INDEX messages_id_idx ON ${T} (id);`, `DROP TABLE ${T};`),
+      '0002_messages_seq': migrationText(`ALTER TABLE ${T} ADD COLUMN seq int CHECK (seq > 0);\nDROP INDEX :SCHEMA_KIT_SCHEMA.messages_id_idx;`, `ALTER TABLE ${T} DROP COLUMN seq;`),
     } } });
     const [first, second] = module!.migrations;
     expect([...lintPlan([first!, second!]).values()]).toEqual([[], []]);
-    expect(lintPlan([second!]).get(second!)!.map((f) => f.rule)).toEqual(['constraint-without-not-valid']);
+    expect(lintPlan([second!]).get(second!)!.map((f) => f.rule)).toEqual(['constraint-without-not-valid', 'drop-index']);
   });
 
   it('a marker without a reason is a finding, and allows nothing', () => {

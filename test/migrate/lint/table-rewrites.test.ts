@@ -38,6 +38,7 @@ describe('lintMigration: statements that rewrite an existing table', () => {
     expect(rulesOf(`VACUUM (FULL, VERBOSE) ${T};`, { noTransaction: true })).toEqual(['vacuum-full messages']);
     expect(rulesOf(`VACUUM (ANALYZE) ${T};`, { noTransaction: true })).toEqual([]);
     expect(rulesOf(`CLUSTER ${T} USING messages_pkey;`)).toEqual(['cluster messages']);
+    expect(rulesOf('CLUSTER;')).toEqual(['cluster (every clustered table)']);
     expect(lint(`CLUSTER ${T} USING messages_pkey;`)[0]).toMatchObject({ rewrites: true, lock: 'ACCESS EXCLUSIVE' });
     expect(rulesOf(`ALTER TABLE ${T} CLUSTER ON messages_pkey;`)).toEqual([]);
   });
