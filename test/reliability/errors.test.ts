@@ -33,6 +33,7 @@ import {
   SchemaKitConnectionError,
   SchemaKitDatabaseError,
   SchemaKitError,
+  SchemaKitValidationError,
   startEmbeddedPostgres,
   TelegramCommandRepo,
   UserAchievementRepo,
@@ -239,7 +240,25 @@ describe('every error that leaves the library is a SchemaKitError with its cause
       const methods = Object.getOwnPropertyNames((value as { prototype?: object }).prototype ?? {}).filter((m) => m !== 'constructor');
       return name.endsWith('Repo') ? methods.map((m) => `${name}.${m}`) : [name === 'createSchemaKit' ? 'createSchemaKit.processedMessages.claim' : name];
     });
-    expect(names.filter((n) => n !== 'startEmbeddedPostgres').sort()).toEqual(Object.keys(SURFACE).sort());
+    // startEmbeddedPostgres and lintMigration need no database: each has a test of its own below
+    expect(names.filter((n) => n !== 'startEmbeddedPostgres' && n !== 'lintMigration').sort()).toEqual(Object.keys(SURFACE).sort());
+  });
+
+  it('lintMigration, which reads no database: bad input is a SchemaKitValidationError naming the field', () => {
+    const cases: [unknown, string][] = [
+      [null, 'up'], [{ upLine: 1, transactional: true }, 'up'], [{ up: 'select 1;', upLine: 0, transactional: true }, 'upLine'],
+      [{ up: 'select 1;', upLine: 1, transactional: 'yes' }, 'transactional'],
+    ];
+    for (const [input, field] of cases) {
+      let thrown: unknown;
+      try {
+        kit.lintMigration(input as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(SchemaKitValidationError);
+      expect(thrown).toMatchObject({ field });
+    }
   });
 
   it('a server refusing TLS (sslmode=require): SchemaKitConnectionError everywhere (the reported plain Error)', async () => {

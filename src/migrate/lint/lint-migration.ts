@@ -1,3 +1,4 @@
+import { SchemaKitValidationError } from '../../errors.js';
 import type { LintContext, LintFinding, LintRule, LintSource } from './finding.js';
 import { RuleContext, type RuleFinding } from './rule-context.js';
 import { readStatements, type LintStatement, type PlacedDirective } from './section-statements.js';
@@ -24,6 +25,10 @@ const NEVER_ALLOWED = new Set<LintRule>(['concurrently-in-transaction', 'directi
  * ```
  */
 export function lintMigration(migration: LintSource, context: LintContext = {}): LintFinding[] {
+  const source = (migration ?? {}) as Partial<LintSource>;
+  if (typeof source.up !== 'string') throw new SchemaKitValidationError('up', 'must be the SQL text of the up section');
+  if (!Number.isInteger(source.upLine) || (source.upLine as number) < 1) throw new SchemaKitValidationError('upLine', 'must be a line number, 1 or more');
+  if (typeof source.transactional !== 'boolean') throw new SchemaKitValidationError('transactional', 'must be true or false');
   return lintSection(migration, context).findings;
 }
 
