@@ -22,7 +22,8 @@ const USERS = 200_000;
 
 const { EventLogRepo } = await loadKit();
 const bench = await createBenchDatabase({ poolSize: 2 });
-const pool = new pg.Pool({ connectionString: bench.url, max: 16, options: '-c synchronous_commit=off' });
+// BENCH_DURABLE=1: durable commits, as a host runs them (the per-row cost then competes with the WAL flush)
+const pool = new pg.Pool({ connectionString: bench.url, max: 16, ...(process.env.BENCH_DURABLE === '1' ? {} : { options: '-c synchronous_commit=off' }) });
 pool.on('error', () => undefined); // DROP DATABASE ... WITH (FORCE) at the end cuts idle clients off
 const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
 const events = new EventLogRepo(db);
