@@ -64,13 +64,17 @@ $$;
 
 -- What an event names, for the erasure index: its user_id and entity_id, and the strings and
 -- object keys of its details at any depth, those of at most 1024 bytes (an identifier longer than
--- that is looked for by reading the events: event_log_pseudonymize).
+-- that is looked for by reading the events: event_log_pseudonymize). PL/pgSQL, not SQL: an index
+-- expression calls it once per appended row, and PL/pgSQL keeps the query's plan for the session
+-- where a SQL function with SET search_path (never inlined) plans it on every call: about 1.8x
+-- the appends per second (bench/RESULTS.md, the erasure index).
 CREATE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_erasure_keys(p_user_id text, p_entity_id text, p_details jsonb)
   RETURNS text[]
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
   SET search_path = ''
 AS $$
-  SELECT pg_catalog.array_agg(DISTINCT k.key) FROM (
+BEGIN
+  RETURN (SELECT pg_catalog.array_agg(DISTINCT k.key) FROM (
     SELECT p_user_id
     UNION ALL SELECT p_entity_id
     UNION ALL SELECT v.value OPERATOR(pg_catalog.#>>) '{}' FROM pg_catalog.jsonb_path_query(p_details, 'strict $.**') v(value)
@@ -78,7 +82,8 @@ AS $$
     UNION ALL SELECT o.key FROM pg_catalog.jsonb_path_query(p_details, 'strict $.**') v(value),
       pg_catalog.jsonb_object_keys(CASE WHEN pg_catalog.jsonb_typeof(v.value) = 'object' THEN v.value ELSE '{}' END) o(key)
   ) k(key)
-  WHERE k.key IS NOT NULL AND pg_catalog.octet_length(k.key) <= 1024
+  WHERE k.key IS NOT NULL AND pg_catalog.octet_length(k.key) <= 1024);
+END
 $$;
 
 
