@@ -74,6 +74,16 @@ export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOpti
 
 export type { Page, PageOptions } from './repos/page.js';
 export type { Executor, RepoOptions } from './repos/repo-context.js';
+export {
+  REPO_CHANNEL,
+  MIGRATION_CHANNEL,
+  LIFECYCLE_CHANNEL,
+  CONSUMER_CHANNEL,
+  type RepoCallMessage,
+  type MigrationMessage,
+  type LifecycleMessage,
+  type ConsumerLagMessage,
+} from './observability/channels.js';
 export { createSchemaKit, type CreateSchemaKitOptions, type SchemaKit } from './create-schema-kit.js';
 export {
   jsonValue as jsonValueSchema,

@@ -9,6 +9,7 @@ import { runSteps } from './run-steps.js';
 import { recordApplied, recordReverted } from './history.js';
 import { acquireSchemaLock, releaseSchemaLock } from './lock.js';
 import type { MigrationResult, MigrationRunResult, ResolvedOptions } from './options.js';
+import { migrations as migrationChannel, type MigrationMessage } from '../observability/channels.js';
 
 /**
  * Runs `work` on one dedicated connection of `db` that holds the schema's migration lock, and
@@ -225,7 +226,8 @@ async function runAllUnderTimeout(
   for (const [index, migration] of migrations.entries()) {
     report({ phase: 'start', result: planned(migration, 'Planned') });
     try {
-      const result = await runMigration(conn, migration, direction, { options, mode, report }, atomic);
+      const run = () => runMigration(conn, migration, direction, { options, mode, report }, atomic);
+      const result = await (migrationChannel.hasSubscribers ? traced(migration, direction, options.schema, run) : run());
       results.push(result);
       if (!atomic) report({ phase: 'end', result });
     } catch (error) {
@@ -253,6 +255,17 @@ async function runAllUnderTimeout(
     results.forEach((result) => report({ phase: 'end', result }));
   }
   return done({ results });
+}
+
+/** A migration run as a traced call on the `schema-kit:migration` channel (src/observability). */
+function traced(migration: Migration, direction: 'Up' | 'Down', schema: string, run: () => Promise<MigrationResult>): Promise<MigrationResult> {
+  const text = direction === 'Up' ? migration.up : migration.down;
+  const message: MigrationMessage = { module: migration.module, name: migration.name, direction, schema, lockHeavy: /^\s*--\s*schema-kit:lock-heavy\b/m.test(text) };
+  return migrationChannel.tracePromise(async () => {
+    const result = await run();
+    message.durationMs = result.durationMs;
+    return result;
+  }, message);
 }
 
 /** The result of a migration that did not run (yet): planned, failed, or skipped after a failure. */

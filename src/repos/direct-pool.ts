@@ -13,6 +13,15 @@ export interface DirectPool {
   open: boolean;
   /** Whether this pool's clients run named statements (decided by a probe on a client). */
   support: Support | undefined;
+  /** The server and database the pool connects to, as its options name them (for traces). */
+  readonly server: ServerOf | undefined;
+}
+
+/** Where a pool connects, as far as its options say. */
+export interface ServerOf {
+  readonly address: string | undefined;
+  readonly port: number | undefined;
+  readonly database: string | undefined;
 }
 
 /** Pools whose 'error' createSchemaKit guards (one listener per pool, however many kits). */
@@ -51,7 +60,7 @@ export function directPool(pool: pg.Pool): DirectPool {
     const failed = clientFailures.get(client)?.failed ?? (error !== undefined && leavesConnectionUnusable(error) ? error : undefined);
     client.release(failed === undefined ? undefined : failed instanceof Error ? failed : true);
   };
-  return { checkOut, release, open: true, support: undefined };
+  return { checkOut, release, open: true, support: undefined, server: serverOf(pool) };
 }
 
 /** The pool for Kysely's PostgresDialect: clients checked out and released through the guard. */
@@ -101,3 +110,21 @@ export function directPoolOf(db: object): DirectPool | undefined {
   return executor && directPools.get(executor);
 }
 
+
+/** The host, port and database of a pool's options (`connectionString` or fields); no credentials. */
+function serverOf(pool: pg.Pool): ServerOf | undefined {
+  const options = (pool as { options?: pg.PoolConfig }).options;
+  if (!options) return undefined;
+  let url: URL | undefined;
+  try {
+    url = options.connectionString ? new URL(options.connectionString) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const port = Number(options.port ?? (url?.port || undefined) ?? 5432);
+  return {
+    address: options.host ?? (url?.hostname ? decodeURIComponent(url.hostname) : undefined),
+    port: Number.isFinite(port) ? port : undefined,
+    database: options.database ?? (url && url.pathname.length > 1 ? decodeURIComponent(url.pathname.slice(1)) : undefined),
+  };
+}

@@ -45,6 +45,7 @@ import type pg from 'pg';
 import { toSchemaKitError } from '../database-errors.js';
 import type { DirectPool } from './direct-pool.js';
 import { refuseIfGuarded } from './handler-guard.js';
+import { noteStatement, repoCalls, verbOf } from '../observability/channels.js';
 import { compiledOnce, loaded, loadPg, probe, probeKysely, rawNodeOf, support, supportKey, type AnyExecutor, type PgQueries } from './pg-wire.js';
 import type { Executor, RepoContext } from './repo-context.js';
 import { isStaleStatement, names, renew, staleInTransaction, statementName, type StatementName } from './statement-names.js';
@@ -59,7 +60,17 @@ import { isStaleStatement, names, renew, staleInTransaction, statementName, type
  */
 export function runPrepared<R>(ctx: RepoContext, statement: PreparedSql, parameters: readonly unknown[], db: Executor = ctx.plain): Promise<R[]> {
   refuseIfGuarded(db); // prepared SQL bypasses the query builder's plugin: a guarded repository inside a processOnce handler
-  return statement.run<R>(db, parameters, ctx.named, db === ctx.plain ? ctx.direct : undefined);
+  const running = statement.run<R>(db, parameters, ctx.named, db === ctx.plain ? ctx.direct : undefined);
+  return repoCalls.hasSubscribers ? noted(statement, running) : running;
+}
+
+/** A statement of a traced repository call: its verb and rows noted on the call (src/observability). */
+function noted<R>(statement: PreparedSql, running: Promise<R[]>): Promise<R[]> {
+  noteStatement(verbOf(statement.text), undefined);
+  return running.then((rows) => {
+    noteStatement(undefined, rows.length);
+    return rows;
+  });
 }
 
 

@@ -5,6 +5,7 @@ import { DEFAULT_SCHEMA, quoteIdentifier, validateSchemaName } from '../migrate/
 import { parseInput } from '../validation/parse.js';
 import { directPoolOf, type DirectPool } from './direct-pool.js';
 import { guard, HANDLER_GUARD, refuseIfGuarded } from './handler-guard.js';
+import { NOTE_STATEMENTS, traceRepository } from './traced-repository.js';
 
 /**
  * What every repository accepts: the host's Kysely instance, or a transaction of it, typed with
@@ -70,17 +71,23 @@ export function refuseOutsideHandlerTransaction(ctx: RepoContext): void {
   refuseIfGuarded(ctx.plain);
 }
 
-/** Validates the options and builds the {@link RepoContext} of a repository. */
-export function repoContext(db: Executor, options: RepoOptions | undefined): RepoContext {
+/**
+ * Validates the options and builds the {@link RepoContext} of a repository. A repository passes
+ * itself and its table: its public methods are then traced calls on the `schema-kit:repo` channel
+ * (traced-repository.ts).
+ */
+export function repoContext(db: Executor, options: RepoOptions | undefined, repository?: object, table?: string): RepoContext {
   const schema = validateSchemaName(options?.schema ?? DEFAULT_SCHEMA, 'options.schema');
   const named = preparedStatementsOption(options?.preparedStatements);
   const allowOut = options?.allowOutsideTransaction === undefined ? false : parseInput(z.boolean(), options.allowOutsideTransaction, 'options.allowOutsideTransaction');
   // a repository on the Kysely instance refuses to run inside a processOnce handler (handler-guard.ts)
   const guarded = !db.isTransaction && !allowOut;
   const plain = guarded ? db.withoutPlugins().withPlugin(HANDLER_GUARD) : db.withoutPlugins();
-  const scopedDb = plain.withSchema(schema) as ScopedExecutor;
+  const scopedDb = plain.withSchema(schema).withPlugin(NOTE_STATEMENTS) as ScopedExecutor;
   if (guarded) guard(plain, scopedDb);
-  return { db: scopedDb, schema, plain, named, direct: directPoolOf(db) };
+  const ctx: RepoContext = { db: scopedDb, schema, plain, named, direct: directPoolOf(db) };
+  if (repository && table) traceRepository(repository, ctx, table);
+  return ctx;
 }
 
 /** `db` (the host's, or one of its transactions) without the host's plugins, scoped to `schema`. */

@@ -49,7 +49,7 @@ export class AchievementRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'achievements');
     this.#byCategory = new KeysetListing(this.#ctx, { column: 'display_order', order: 'asc' }, (value) =>
       this.#ctx.db.selectFrom('achievements').select(COLUMNS).where('category', '=', value('category')),
     );

@@ -69,7 +69,7 @@ export class UserAchievementRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'user_achievements');
     this.#forUser = new KeysetListing(this.#ctx, { column: 'created_at', order: 'desc' }, (value, has) => {
       const query = this.#ctx.db.selectFrom('user_achievements').select(COLUMNS).where('user_id', '=', value('user_id'));
       return has('earned') ? query.where('earned', '=', value('earned')) : query;

@@ -67,7 +67,7 @@ export class EventLogRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'event_log');
     const table = (this.#table = qualifiedTable(this.#ctx, 'event_log'));
     this.#append = new PreparedSql(
       `insert into ${table} (user_id, action, entity_type, entity_id, details, "timestamp") values ($1, $2, $3, $4, $5, coalesce($6::timestamptz, now())) returning ${COLUMN_LIST}`,

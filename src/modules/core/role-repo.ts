@@ -35,7 +35,7 @@ export class RoleRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'roles');
   }
 
   /** Adds a role, idempotently (INSERT ... ON CONFLICT DO NOTHING): an existing role of that name

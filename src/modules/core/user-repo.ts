@@ -69,7 +69,7 @@ export class UserRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'users');
   }
 
   /** Creates a user; a taken identity throws `SchemaKitConflictError` naming its unique key. */

@@ -60,7 +60,7 @@ export class ProcessedMessageRepo<DB = Database> {
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor<DB>, options: ProcessedMessageRepoOptions = {}) {
     const { consumer, ...rest } = options;
-    this.#ctx = repoContext(db, rest);
+    this.#ctx = repoContext(db, rest, this, 'processed_messages');
     this.#host = db;
     const table = qualifiedTable(this.#ctx, 'processed_messages');
     // SQL text built once, not the query builder: building, compiling and schema-transforming the

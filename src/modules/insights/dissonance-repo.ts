@@ -43,7 +43,7 @@ export class DissonanceRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'dissonance_records');
     const records = () => this.#ctx.db.selectFrom('dissonance_records').select(COLUMNS);
     this.#all = new KeysetListing(this.#ctx, { column: 'dissonance_score', order: 'desc' }, (value, has) => {
       let query = records();

@@ -33,7 +33,7 @@ export class InterfaceEvolutionRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'interface_evolution_log');
     // versions are unique per user: the version is the whole key
     this.#history = new KeysetListing(this.#ctx, { column: 'version', order: 'desc', unique: true }, (value) =>
       this.#ctx.db.selectFrom('interface_evolution_log').select(COLUMNS).where('user_id', '=', value('user_id')),

@@ -54,7 +54,7 @@ export class ContentPackageRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'content_packages');
     this.#byCategory = new KeysetListing(this.#ctx, { column: 'created_at', order: 'desc' }, (value, has) => {
       const query = this.#ctx.db.selectFrom('content_packages').select(CONTENT_PACKAGE_COLUMNS).where('category', '=', value('category'));
       return has('is_active') ? query.where('is_active', '=', value('is_active')) : query;

@@ -89,7 +89,7 @@ export class UserInterestRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'user_interests');
     const order = { column: 'created_at', order: 'desc' } as const;
     const packageJson = relatedJson(this.#ctx, 'content_packages', 'p', CONTENT_PACKAGE_COLUMNS, 'package_id');
     const userJson = relatedJson(this.#ctx, 'users', 'u', USER_COLUMNS, 'user_id', ['telegram_id']);

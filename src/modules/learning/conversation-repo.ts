@@ -58,7 +58,7 @@ export class ConversationRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'conversations');
     this.#forUser = new KeysetListing(this.#ctx, { column: 'created_at', order: 'desc' }, (value) =>
       this.#ctx.db.selectFrom('conversations').select(COLUMNS).where('user_id', '=', value('user')),
     );

@@ -30,7 +30,7 @@ export class ExerciseRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'exercises');
   }
 
   /** Creates an exercise; `test_cases` and `hints` are JSON arrays (default `[]`). */

@@ -42,7 +42,7 @@ export class UserExerciseRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'user_exercises');
   }
 
   /** The user's progress on the exercise, or undefined when they never touched it. */

@@ -33,7 +33,7 @@ export class UserMemoryRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'user_memory');
   }
 
   /** The user's memory, or undefined when none was written yet. */

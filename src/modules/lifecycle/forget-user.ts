@@ -1,3 +1,4 @@
+import { traceLifecycle } from '../../observability/channels.js';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { z } from 'zod';
@@ -95,6 +96,11 @@ export async function forgetModulesUser<DB>(db: Kysely<DB>, modules: readonly Mo
   if (db.isTransaction) {
     throw new SchemaKitValidationError('db', 'must not be a transaction: forgetUser commits its first step on its own (docs/lifecycle.md)');
   }
+  // traced without the user's identifiers: the count of rows erased only
+  return traceLifecycle('forget', schema, undefined, () => forget(db, modules, parsed, schema), (result) => Object.values(result.rows).reduce((a, b) => a + b, 0));
+}
+
+async function forget<DB>(db: Kysely<DB>, modules: readonly ModuleDescriptor[], parsed: z.infer<typeof optionsSchema>, schema: string): Promise<ForgetUserResult> {
   const plain = db.withoutPlugins() as unknown as Kysely<unknown>;
   const pseudonym = `erased:${randomUUID()}`;
   const user = parsed.userId ?? null;

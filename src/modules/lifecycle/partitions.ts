@@ -1,3 +1,4 @@
+import { traceLifecycle } from '../../observability/channels.js';
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { toSchemaKitError } from '../../database-errors.js';
@@ -72,16 +73,18 @@ export async function createModulesPartitions<DB>(db: Kysely<DB>, modules: reado
   const { ahead, schema: rawSchema } = parseInput(createOptionsSchema, options, 'options');
   const schema = validateSchemaName(rawSchema ?? DEFAULT_SCHEMA, 'options.schema');
   const plain = db.withoutPlugins() as Kysely<unknown>;
-  try {
-    const created: string[] = [];
-    for (const log of await installedPartitionedLogs(plain, schema, modules)) {
-      const { rows } = await sql<{ name: string }>`select ${sql.id(schema, 'create_partitions')}(${log.table}, ${ahead ?? log.monthsAhead}) as name`.execute(plain);
-      created.push(...rows.map((r) => r.name));
+  return traceLifecycle('partitions', schema, undefined, async () => {
+    try {
+      const created: string[] = [];
+      for (const log of await installedPartitionedLogs(plain, schema, modules)) {
+        const { rows } = await sql<{ name: string }>`select ${sql.id(schema, 'create_partitions')}(${log.table}, ${ahead ?? log.monthsAhead}) as name`.execute(plain);
+        created.push(...rows.map((r) => r.name));
+      }
+      return created;
+    } catch (error) {
+      throw toSchemaKitError(error);
     }
-    return created;
-  } catch (error) {
-    throw toSchemaKitError(error);
-  }
+  }, (created) => created.length);
 }
 
 /** `dropPartitionsBefore` over the partitioned logs that `modules` declare (the public one: schema-kit's modules). */
@@ -92,11 +95,13 @@ export async function dropModulesPartitionsBefore<DB>(db: Kysely<DB>, modules: r
     .strict();
   const { table, before, detach, schema: rawSchema } = parseInput(retentionOptionsSchema, options, 'options');
   const schema = validateSchemaName(rawSchema ?? DEFAULT_SCHEMA, 'options.schema');
-  try {
-    const { rows } = await sql<{ name: string }>`
-      select ${sql.id(schema, 'drop_partitions_before')}(${table}, ${before}, ${detach}) as name`.execute(db.withoutPlugins() as Kysely<unknown>);
-    return rows.map((r) => r.name);
-  } catch (error) {
-    throw toSchemaKitError(error);
-  }
+  return traceLifecycle('retention', schema, table, async () => {
+    try {
+      const { rows } = await sql<{ name: string }>`
+        select ${sql.id(schema, 'drop_partitions_before')}(${table}, ${before}, ${detach}) as name`.execute(db.withoutPlugins() as Kysely<unknown>);
+      return rows.map((r) => r.name);
+    } catch (error) {
+      throw toSchemaKitError(error);
+    }
+  }, (dropped) => dropped.length);
 }

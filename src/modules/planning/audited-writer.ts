@@ -78,9 +78,9 @@ export class AuditedWriter {
   }
 }
 
-/** The context and audited writer of a planning repository, from its constructor's arguments. */
-export function auditedRepo(db: Executor, options: AuditedRepoOptions = {}): { readonly ctx: RepoContext; readonly writer: AuditedWriter } {
+/** The context and audited writer of a planning repository, from its constructor's arguments, itself and its table (see `repoContext`). */
+export function auditedRepo(db: Executor, options: AuditedRepoOptions = {}, repository?: object, table?: string): { readonly ctx: RepoContext; readonly writer: AuditedWriter } {
   const { audit, ...rest } = options;
-  const ctx = repoContext(db, rest);
+  const ctx = repoContext(db, rest, repository, table);
   return { ctx, writer: new AuditedWriter(ctx, audit) };
 }

@@ -44,7 +44,7 @@ export class FeatureRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
   constructor(db: Executor, options?: AuditedRepoOptions) {
-    const { ctx, writer } = auditedRepo(db, options);
+    const { ctx, writer } = auditedRepo(db, options, this, 'features');
     this.#ctx = ctx;
     this.#writer = writer;
     this.#byProject = new KeysetListing<Feature>(this.#ctx, { column: 'created_at', order: 'desc' }, (value, has) => {

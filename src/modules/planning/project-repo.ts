@@ -32,7 +32,7 @@ export class ProjectRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
   constructor(db: Executor, options?: AuditedRepoOptions) {
-    const { ctx, writer } = auditedRepo(db, options);
+    const { ctx, writer } = auditedRepo(db, options, this, 'projects');
     this.#ctx = ctx;
     this.#writer = writer;
     // names are unique: the name is the whole key

@@ -32,7 +32,7 @@ export class ReleaseRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
   constructor(db: Executor, options?: AuditedRepoOptions) {
-    const { ctx, writer } = auditedRepo(db, options);
+    const { ctx, writer } = auditedRepo(db, options, this, 'releases');
     this.#ctx = ctx;
     this.#writer = writer;
     this.#byProject = new KeysetListing<Release>(this.#ctx, { column: 'created_at', order: 'desc' }, (value) =>

@@ -27,7 +27,7 @@ export class UserContextRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.audit` (default true) logs every change. */
   constructor(db: Executor, options?: AuditedRepoOptions) {
-    const { ctx, writer } = auditedRepo(db, options);
+    const { ctx, writer } = auditedRepo(db, options, this, 'user_context');
     this.#ctx = ctx;
     this.#writer = writer;
   }

@@ -84,7 +84,7 @@ export class RoleChangeLogRepo {
    * of the host's instead of the `roles` table. */
   constructor(db: Executor, options: RoleChangeLogRepoOptions = {}) {
     const { roles, ...rest } = options;
-    this.#ctx = repoContext(db, rest);
+    this.#ctx = repoContext(db, rest, this, 'user_role_change_log');
     const listing = (column: 'user_id' | 'changed_by') =>
       new KeysetListing<UserRoleChange>(this.#ctx, { column: 'changed_at', order: 'desc' }, (value) =>
         this.#ctx.db

@@ -62,7 +62,7 @@ export class BroadcastRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'broadcasts');
   }
 
   /**

@@ -36,7 +36,7 @@ export class GuideCollectionRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'user_guide_collections');
     this.#forUser = new KeysetListing(this.#ctx, { column: 'saved_at', order: 'desc' }, (value) =>
       this.#ctx.db.selectFrom('user_guide_collections').select(COLUMNS).where('user_id', '=', value('user_id')),
     );

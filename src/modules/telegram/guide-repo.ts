@@ -34,7 +34,7 @@ export class GuideRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'guides');
     this.#byCategory = new KeysetListing(this.#ctx, { column: 'created_at', order: 'desc' }, (value) =>
       this.#ctx.db.selectFrom('guides').select(COLUMNS).where('category', '=', value('category')),
     );

@@ -33,7 +33,7 @@ export class TelegramCommandRepo {
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
-    this.#ctx = repoContext(db, options);
+    this.#ctx = repoContext(db, options, this, 'telegram_commands');
   }
 
   /** Creates the command, or updates the given fields of an existing one (one statement); returns
