@@ -62,7 +62,7 @@ const OPTION_HELP: Record<OptionName, readonly [flag: string, text: string]> = {
   user: ['--user UUID', "the user's id"],
   identifiers: ['--identifiers a,b', 'how the logs name the user besides their id, e.g. tg:42'],
   json: ['--json', 'print one JSON document on stdout, whatever the outcome'],
-  verbose: ['--verbose', 'on failure, also print the stack and causes (so does DEBUG=schema-kit)'],
+  verbose: ['--verbose', 'print each migration, lifecycle step and repository call as it ends, one line each; on failure, also the stack and causes (so does DEBUG=schema-kit)'],
   help: ['-h, --help', 'show help (schema-kit help <command>: a command\'s own)'],
   version: ['-v, --version', 'show the version'],
 };

@@ -6,6 +6,7 @@ import { COMMAND_NAMES, commandHelp, generalHelp } from './help.js';
 import { lintCommand } from './lint-command.js';
 import { migratePlanLine, runCommand } from './run-command.js';
 import { VERSION } from './version.js';
+import { printEvents } from './verbose-events.js';
 
 /** Runs the `schema-kit` CLI on `argv` and returns its exit code: 0 ok, 1 failure, 2 bad usage, 3 pending. */
 export async function program(argv: readonly string[], env: NodeJS.ProcessEnv, report: Reporter): Promise<number> {
@@ -40,6 +41,8 @@ export async function program(argv: readonly string[], env: NodeJS.ProcessEnv, r
   } catch (error) {
     return report.fail(error, args.command);
   }
+  // --verbose: the migrations', lifecycle's and repositories' events, one line each (on stderr under --json)
+  const stopEvents = report.verbose ? printEvents(report.json ? report.err : report.out) : undefined;
   try {
     const plan = args.command === 'migrate' && !args.json ? `: ${await migratePlanLine(args, target.db)}` : '';
     if (!args.json) report.out(`schema-kit ${args.command}: ${target.description}, schema "${args.schema}"${plan}`);
@@ -52,6 +55,7 @@ export async function program(argv: readonly string[], env: NodeJS.ProcessEnv, r
   } catch (error) {
     return report.fail(error, args.command, { command: args.command, target: target.description });
   } finally {
+    stopEvents?.();
     await target.close();
   }
 }
