@@ -76,6 +76,26 @@ export const make: (db: kit.Executor) => testing.Factories = testing.createFacto
 TS
 npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false check.mts check.cts
 echo "types resolve (ESM and CJS, schema-kit and schema-kit/testing)"
+# schema-kit/otel with its optional peer @opentelemetry/api: ESM import, CJS require (one copy of the
+# channels' names with schema-kit), and its types from ESM and CJS
+npm install --no-audit --no-fund --prefer-offline @opentelemetry/api@1 >/dev/null
+node --input-type=module -e "import('schema-kit/otel').then((m) => { const off = m.instrumentSchemaKit(); off(); console.log('ESM import schema-kit/otel ok'); })"
+node -e "const m = require('schema-kit/otel'); m.instrumentSchemaKit()(); if (require('schema-kit').REPO_CHANNEL !== 'schema-kit:repo') throw new Error('CJS: REPO_CHANNEL'); console.log('CJS require schema-kit/otel ok')"
+cat > check-otel.mts <<'TS'
+import { instrumentSchemaKit, type InstrumentSchemaKitOptions } from 'schema-kit/otel';
+import { REPO_CHANNEL, type RepoCallMessage } from 'schema-kit';
+import { trace } from '@opentelemetry/api';
+import { tracingChannel } from 'node:diagnostics_channel';
+const options: InstrumentSchemaKitOptions = { tracerProvider: trace.getTracerProvider() };
+export const uninstall: () => void = instrumentSchemaKit(options);
+export const calls = tracingChannel<unknown, RepoCallMessage>(REPO_CHANNEL);
+TS
+cat > check-otel.cts <<'TS'
+import otel = require('schema-kit/otel');
+export const install: (options?: otel.InstrumentSchemaKitOptions) => () => void = otel.instrumentSchemaKit;
+TS
+npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false check-otel.mts check-otel.cts
+echo "schema-kit/otel types resolve (ESM and CJS)"
 # with PGlite installed, the kit gives a migrated in-process database from ESM and from CJS
 npm install --no-audit --no-fund --prefer-offline @electric-sql/pglite >/dev/null
 kit_check='async (m) => { const t = await m.createTestDatabase({ modules: ["core"], cache: false }); const u = await t.make.user(); await t.reset(); const n = await t.db.withSchema("schema_kit").selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(); await t.destroy(); if (!u.id || Number(n.n) !== 0) throw new Error("testing kit on PGlite failed"); }'
