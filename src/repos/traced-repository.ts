@@ -10,11 +10,18 @@
  */
 import type { KyselyPlugin, QueryResult, RootOperationNode } from 'kysely';
 import { currentCall, noteStatement, repoCalls, verbOf, type RepoCallMessage } from '../observability/channels.js';
-import type { RepoContext } from './repo-context.js';
+import type { DirectPool } from './direct-pool.js';
+
+/** What a wrapped method reads of its repository's context (repo-context.ts's RepoContext). */
+interface CallContext {
+  readonly schema: string;
+  readonly plain: { readonly isTransaction: boolean };
+  readonly direct: Pick<DirectPool, 'server'> | undefined;
+}
 
 /** A repository instance's context and table, read by its wrapped methods when they publish. */
 interface Traced {
-  readonly ctx: RepoContext;
+  readonly ctx: CallContext;
   readonly table: string;
 }
 
@@ -22,7 +29,7 @@ const traced = new WeakMap<object, Traced>();
 const wrappedClasses = new WeakSet<object>();
 
 /** Registers `repository` (its class's methods wrapped at its first construction) with its context and table. */
-export function traceRepository(repository: object, ctx: RepoContext, table: string): void {
+export function traceRepository(repository: object, ctx: CallContext, table: string): void {
   traced.set(repository, { ctx, table });
   const prototype = Object.getPrototypeOf(repository) as Record<string, unknown> | null;
   if (!prototype || wrappedClasses.has(prototype)) return;
