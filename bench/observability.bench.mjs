@@ -5,7 +5,8 @@
 //             issue 33 built into a temporary folder (see the command below)
 //   channels  this build, nobody subscribed (each call checks hasSubscribers and goes on)
 //   otel      this build with schema-kit/otel installed: the OpenTelemetry SDK's tracer provider
-//             (SimpleSpanProcessor into an InMemorySpanExporter, reset after each slice), a meter
+//             (BatchSpanProcessor, or SimpleSpanProcessor with BENCH_SPANS=simple, into an
+//             InMemorySpanExporter flushed and reset after each slice), a meter
 //             provider with a reader, and the AsyncLocalStorage context manager (enabled for all)
 // Ratios: median over rounds of variant / none (ops/s, and client CPU µs per op).
 //
@@ -16,7 +17,7 @@ import { resolve } from 'node:path';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { alternate, createBenchDatabase, fmt, loadKit, machine, median, root, table, tag, throughput } from './lib.mjs';
@@ -45,7 +46,10 @@ class Reader extends MetricReader {
 }
 context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const exporter = new InMemorySpanExporter();
-const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+// BENCH_SPANS=simple: SimpleSpanProcessor (one export per span, as tests use); default the
+// BatchSpanProcessor a service runs
+const SPANS = process.env.BENCH_SPANS === 'simple' ? 'simple' : 'batch';
+const tracerProvider = new BasicTracerProvider({ spanProcessors: [SPANS === 'simple' ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)] });
 const meterProvider = new MeterProvider({ readers: [new Reader()] });
 
 const bench = await createBenchDatabase({ poolSize: 2 });
@@ -82,6 +86,7 @@ const otel = async () => {
     return await traced();
   } finally {
     uninstall();
+    await tracerProvider.forceFlush();
     exporter.reset();
   }
 };
@@ -101,7 +106,7 @@ try {
     [`${label}: ops/s`, med('none', key, 'opsPerSec'), med('channels', key, 'opsPerSec'), med('otel', key, 'opsPerSec'), `${fmt(ratio('channels', key, 'opsPerSec'), 3)}x`, `${fmt(ratio('otel', key, 'opsPerSec'), 3)}x`],
     [`${label}: CPU µs/op`, med('none', key, 'cpuUsPerOp', 1), med('channels', key, 'cpuUsPerOp', 1), med('otel', key, 'cpuUsPerOp', 1), `${fmt(ratio('channels', key, 'cpuUsPerOp'), 3)}x`, `${fmt(ratio('otel', key, 'cpuUsPerOp'), 3)}x`],
   ]);
-  console.log(`# Observability on the hot calls\n\nCommand: \`BENCH_BASE_KIT=... node bench/observability.bench.mjs\` (BENCH_MS=${MS}, BENCH_ROUNDS=${ROUNDS}, durable commits); ${machine()}.\n`);
+  console.log(`# Observability on the hot calls\n\nCommand: \`BENCH_BASE_KIT=... node bench/observability.bench.mjs\` (BENCH_MS=${MS}, BENCH_ROUNDS=${ROUNDS}, ${SPANS} span processor, durable commits); ${machine()}.\n`);
   console.log(table(['measure', 'none', 'channels', 'otel', 'channels / none', 'otel / none'], rows));
 } finally {
   await tracerProvider.shutdown();

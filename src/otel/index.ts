@@ -31,13 +31,14 @@ export interface InstrumentSchemaKitOptions {
 interface InFlight {
   readonly span: Span;
   readonly started: number;
+  readonly attributes: Attributes;
 }
 
 /** What each traced call's message becomes: its span's name and the attributes known at its start. */
 interface Kind<M extends object> {
   readonly name: string;
   readonly start: (message: M) => { readonly name: string; readonly attributes: Attributes };
-  readonly end: (message: M, span: Span, seconds: number, error: unknown) => void;
+  readonly end: (message: M, flight: InFlight, seconds: number, error: unknown) => void;
 }
 
 /**
@@ -94,11 +95,13 @@ export function instrumentSchemaKit(options: InstrumentSchemaKitOptions = {}): (
   const repo: Kind<RepoCallMessage> = {
     name: REPO_CHANNEL,
     start: (m) => ({ name: `${m.method} ${m.schema}.${m.table}`, attributes: repoAttributes(m) }),
-    end: (m, span, seconds, error) => {
-      const summary = `${m.operation ?? m.method} ${m.table}`;
-      span.setAttribute('db.query.summary', summary);
-      if (m.rows !== undefined) span.setAttribute('db.response.returned_rows', m.rows);
-      const attributes = repoAttributes(m);
+    // the span's attributes are the metric's too (the span copied them at its start)
+    end: (m, { span, attributes }, seconds, error) => {
+      span.setAttributes(
+        m.rows === undefined
+          ? { 'db.query.summary': `${m.operation ?? m.method} ${m.table}` }
+          : { 'db.query.summary': `${m.operation ?? m.method} ${m.table}`, 'db.response.returned_rows': m.rows },
+      );
       if (error !== undefined) attributes['error.type'] = errorType(error);
       operationDuration.record(seconds, attributes);
       if (error !== undefined) return;
@@ -122,7 +125,7 @@ export function instrumentSchemaKit(options: InstrumentSchemaKitOptions = {}): (
         'schema_kit.migration.lock_heavy': m.lockHeavy,
       },
     }),
-    end: (m, _span, seconds, error) => {
+    end: (m, _flight, seconds, error) => {
       const attributes: Attributes = { 'schema_kit.migration.module': m.module, 'schema_kit.migration.direction': m.direction, 'schema_kit.migration.lock_heavy': m.lockHeavy };
       if (error !== undefined) attributes['error.type'] = errorType(error);
       migrationDuration.record((m.durationMs ?? seconds * 1000) / 1000, attributes);
@@ -134,7 +137,7 @@ export function instrumentSchemaKit(options: InstrumentSchemaKitOptions = {}): (
       name: `lifecycle ${m.operation}`,
       attributes: { 'db.system.name': 'postgresql', 'db.namespace': m.schema, 'schema_kit.lifecycle.operation': m.operation, ...(m.table ? { 'db.collection.name': m.table } : {}) },
     }),
-    end: (m, span) => {
+    end: (m, { span }) => {
       if (m.count !== undefined) span.setAttribute('schema_kit.lifecycle.count', m.count);
     },
   };
@@ -172,7 +175,7 @@ function traceChannel<M extends object>(kind: Kind<M>, tracer: ReturnType<Tracer
     try {
       const { name, attributes } = kind.start(message);
       const span = tracer.startSpan(name, { kind: spanKind, attributes }, parent);
-      inFlight.set(message, { span, started: performance.now() });
+      inFlight.set(message, { span, started: performance.now(), attributes });
       return trace.setSpan(parent, span);
     } catch (error) {
       diag.error('schema-kit: starting a span failed', error);
@@ -196,7 +199,7 @@ function traceChannel<M extends object>(kind: Kind<M>, tracer: ReturnType<Tracer
       if (!flight) return;
       inFlight.delete(message);
       const error = (message as { error?: unknown }).error;
-      kind.end(message, flight.span, (performance.now() - flight.started) / 1000, 'error' in message ? error : undefined);
+      kind.end(message, flight, (performance.now() - flight.started) / 1000, 'error' in message ? error : undefined);
       flight.span.end();
     } catch (failure) {
       diag.error('schema-kit: ending a span failed', failure);
