@@ -13,6 +13,7 @@
 //   git archive <base commit> | tar -x -C /tmp/sk-base && ln -s $PWD/node_modules /tmp/sk-base/ &&
 //     (cd /tmp/sk-base && npm run build) && npm run build &&
 //     BENCH_BASE_KIT=/tmp/sk-base/dist/index.js node bench/observability.bench.mjs
+import { tracingChannel } from 'node:diagnostics_channel';
 import { resolve } from 'node:path';
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -108,6 +109,24 @@ try {
   ]);
   console.log(`# Observability on the hot calls\n\nCommand: \`BENCH_BASE_KIT=... node bench/observability.bench.mjs\` (BENCH_MS=${MS}, BENCH_ROUNDS=${ROUNDS}, ${SPANS} span processor, durable commits); ${machine()}.\n`);
   console.log(table(['measure', 'none', 'channels', 'otel', 'channels / none', 'otel / none'], rows));
+  // the subscriber's own cost, without a database: a traced call of an async no-op on the repo channel
+  const calls = tracingChannel(current.REPO_CHANNEL);
+  const noop = async () => true;
+  const perCall = async (n) => {
+    const start = performance.now();
+    for (let i = 0; i < n; i++) {
+      if (calls.hasSubscribers) await calls.tracePromise(noop, { repository: 'ProcessedMessageRepo', method: 'claim', table: 'processed_messages', schema: 'schema_kit', inTransaction: false });
+      else await noop();
+    }
+    return ((performance.now() - start) * 1000) / n;
+  };
+  await perCall(20_000);
+  const idle = await perCall(200_000);
+  const uninstall = instrumentSchemaKit({ tracerProvider, meterProvider });
+  await perCall(20_000);
+  const instrumented = await perCall(200_000);
+  uninstall();
+  console.log(`\nPer call without a database (an async no-op traced on schema-kit:repo): ${fmt(idle, 2)} µs with no subscriber, ${fmt(instrumented, 2)} µs with schema-kit/otel on the SDK.`);
 } finally {
   await tracerProvider.shutdown();
   await meterProvider.shutdown();
