@@ -31,7 +31,11 @@ const wrappedClasses = new WeakSet<object>();
 /** Registers `repository` (its class's methods wrapped at its first construction) with its context and table. */
 export function traceRepository(repository: object, ctx: CallContext, table: string): void {
   traced.set(repository, { ctx, table });
-  const prototype = Object.getPrototypeOf(repository) as Record<string, unknown> | null;
+  // the base-most class: schema-kit's repository, not a host's subclass of it (whose own methods stay the host's)
+  let prototype = Object.getPrototypeOf(repository) as Record<string, unknown> | null;
+  while (prototype && Object.getPrototypeOf(prototype) !== Object.prototype && Object.getPrototypeOf(prototype) !== null) {
+    prototype = Object.getPrototypeOf(prototype) as Record<string, unknown>;
+  }
   if (!prototype || wrappedClasses.has(prototype)) return;
   wrappedClasses.add(prototype);
   const repositoryName = (prototype.constructor as { name?: string } | undefined)?.name ?? 'Repository';

@@ -48,6 +48,17 @@ describe('the schema-kit:repo channel', () => {
     expect(JSON.stringify(claim)).not.toContain(messageId);
   });
 
+  it("a host's subclass: schema-kit's methods are traced under the repository's name, the host's own methods are not", async () => {
+    class HostInbox extends ProcessedMessageRepo {
+      async claimTwice(messageId: string): Promise<boolean> {
+        return (await this.claim(messageId)) && !(await this.claim(messageId));
+      }
+    }
+    const inbox = new HostInbox(database().db, { consumer: 'subclass' });
+    const calls = await published(() => inbox.claimTwice(id('subclass')));
+    expect(calls.map((m) => `${m.repository}.${m.method}=${String(m.result)}`)).toEqual(['ProcessedMessageRepo.claim=true', 'ProcessedMessageRepo.claim=false']);
+  });
+
   it('a subscriber that throws does not change the call: Node reports its error as uncaught, the call returns as usual', async () => {
     // in a process of its own: node:diagnostics_channel raises a subscriber's throw as an uncaught exception
     const { url } = database();
