@@ -80,6 +80,8 @@ export class FeedConsumer<DB = any> {
   readonly #settings: Settings;
   readonly #status: FeedConsumerRepo;
   #running = false;
+  /** The position of the last event the current batch read (what a failed batch covered). */
+  #lastRead: string | undefined;
 
   /** A consumer named `options.name` over the feed of the host's Kysely instance `db` (not a transaction). */
   constructor(db: Kysely<DB>, options: FeedConsumerOptions) {
@@ -110,6 +112,8 @@ export class FeedConsumer<DB = any> {
     let holding = false;
     let renewAt = 0;
     let failures = 0;
+    /** After a failed batch: its last event. Batches of one event until past it, so the run stops at the failing event. */
+    let isolate: string | undefined;
     try {
       while (!signal?.aborted) {
         try {
@@ -118,18 +122,19 @@ export class FeedConsumer<DB = any> {
             holding = (await runPrepared(this.#ctx, holding ? this.#sql.renew : this.#sql.acquire, [this.name, owner, leaseMs, mode])).length > 0;
             renewAt = Date.now() + leaseMs / 3;
             if (!holding) {
-              wakeup.close();
+              wakeup.unlisten();
               await sleep(Math.min(250, leaseMs / 4), signal); // a standby
               continue;
             }
           }
           await wakeup.listen();
           wakeup.consume(); // the read below covers what a notification announced
-          const size = failures > 0 ? 1 : batchSize; // after a failure, one event at a time: the run stops at the failing one
+          const size = isolate ? 1 : batchSize;
           const batch = await this.#batch(handler, owner, size, wakeup.mode);
           if (batch.kind === 'lost') holding = false;
           if (batch.kind !== 'done') continue;
-          failures = 0;
+          if (batch.read > 0) failures = 0;
+          if (isolate && batch.read > 0 && !before(batch.position, isolate)) isolate = undefined;
           if (batch.read > 0) renewAt = Date.now() + leaseMs / 3;
           if (batch.read > 0) this.#publish(batch.handled, batch.position, wakeup.mode);
           if (batch.read < size) await wakeup.wait(Math.max(0, Math.min(pollIntervalMs, renewAt - Date.now())), signal);
@@ -141,6 +146,7 @@ export class FeedConsumer<DB = any> {
             continue;
           }
           failures += 1;
+          isolate ??= this.#lastRead;
           await runPrepared(this.#ctx, this.#sql.fail, [this.name, owner, describe(error)]).catch(() => undefined);
           if (failures >= maxAttempts) {
             throw new SchemaKitError('consumer_stopped', `the consumer '${this.name}' stopped after ${failures} failed attempts at one event: ${describe(error)}`, { cause: error });
@@ -191,6 +197,7 @@ export class FeedConsumer<DB = any> {
       if (!at) return { kind: 'lost' };
       const events = await readBatch(new EventLogRepo(trx, { schema, preparedStatements }), `${at.position_tx}:${at.position_id}`, size);
       if (events.length === 0) return { kind: 'done', read: 0, handled: 0, position: `${at.position_tx}:${at.position_id}` };
+      this.#lastRead = events.at(-1)!.position;
       const [locked] = await runPrepared<Position>(this.#ctx, this.#sql.lock, [this.name, owner], plain);
       if (!locked) return { kind: 'lost' };
       if (locked.position_tx !== at.position_tx || locked.position_id !== at.position_id) return { kind: 'moved' }; // skip or reset meanwhile
@@ -224,6 +231,13 @@ async function readBatch(events: EventLogRepo, after: string, size: number): Pro
     if (batch.length === size) break;
   }
   return batch;
+}
+
+/** Whether feed position `a` comes before `b`. */
+function before(a: string, b: string): boolean {
+  const [atx, aid] = a.split(':').map(BigInt) as [bigint, bigint];
+  const [btx, bid] = b.split(':').map(BigInt) as [bigint, bigint];
+  return atx < btx || (atx === btx && aid < bid);
 }
 
 /** A failure of the runner's connection rather than of the handler's work on the event. */

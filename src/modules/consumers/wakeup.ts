@@ -83,11 +83,16 @@ export class Wakeup {
     this.#pending = false;
   }
 
-  /** Closes the LISTEN connection (discarded, not returned to the pool still listening). */
-  close(): void {
-    this.#closed = true;
+  /** Closes the LISTEN connection (discarded, not returned to the pool still listening); `listen()` may open it again. */
+  unlisten(): void {
     if (this.#client) this.#discard(this.#client);
     this.#client = undefined;
+  }
+
+  /** Closes the LISTEN connection for good. */
+  close(): void {
+    this.#closed = true;
+    this.unlisten();
   }
 
   #notified(): void {
