@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
 import { FeedConsumerRepo } from '../modules/consumers/index.js';
 import type { CliArgs } from './args.js';
-import type { CommandOutcome } from './run-command.js';
 
 /** `consumers`: each durable feed consumer's position, lag, mode, failure and whether a runner is active; exit 3 past `--max-lag` seconds. */
-export async function consumersCommand(args: CliArgs, db: Kysely<unknown>): Promise<CommandOutcome> {
+export async function consumersCommand(args: CliArgs, db: Kysely<unknown>): Promise<{ exitCode: number; json: Record<string, unknown>; summary: string[] }> {
   const consumers = await new FeedConsumerRepo(db, { schema: args.schema }).status();
   const lagging = args.maxLag === undefined ? [] : consumers.filter((c) => c.secondsBehind > args.maxLag!).map((c) => c.name);
   const summary = consumers.map((c) =>

@@ -1,6 +1,6 @@
 /** Tables of the `consumers` module: `consumer_checkpoints`. */
 import type { Selectable } from 'kysely';
-import type { Generated, Timestamp } from '../../schema/column-types.js';
+import type { Generated, Int8, Timestamp } from '../../schema/column-types.js';
 import type { ConsumerMode } from './values.js';
 
 /** `consumer_checkpoints`: one row per durable feed consumer ({@link FeedConsumer}). */
@@ -10,7 +10,7 @@ export interface ConsumerCheckpointsTable {
   /** The `tx_id` of the last event handled (`xid8`, as text); `'0'` before the first. */
   position_tx: Generated<string>;
   /** The `id` of the last event handled (`bigint`, as text); `'0'` before the first. */
-  position_id: Generated<string>;
+  position_id: Generated<Int8>;
   /** Failed attempts at the event the consumer stands at; 0 after a committed batch. */
   attempts: Generated<number>;
   /** The last failure's message (at most 2,000 characters), cleared by a committed batch. */
