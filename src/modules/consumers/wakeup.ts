@@ -10,6 +10,7 @@ import type { ConsumerMode } from './values.js';
 
 /** What the consumer needs of a pool to LISTEN: node-postgres's `Pool`. */
 export interface ListenPool {
+  /** Checks a client out (a `pg.PoolClient`): the consumer keeps it for LISTEN, then discards it. */
   connect(): Promise<unknown>;
 }
 
