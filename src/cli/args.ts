@@ -48,6 +48,8 @@ export interface CliArgs {
   readonly user: string | undefined;
   /** With `forget`: other identifiers of the user in the logs. */
   readonly identifiers: readonly string[];
+  /** With `consumers`: the seconds behind past which it exits 3. */
+  readonly maxLag: number | undefined;
   /** With `lint`: the folder of migrations to lint; undefined for schema-kit's own. */
   readonly directory: string | undefined;
 }
@@ -105,6 +107,7 @@ const NOTHING_TO_RUN = {
   detach: false,
   user: undefined,
   identifiers: [],
+  maxLag: undefined,
   directory: undefined,
 } as const satisfies Omit<CliArgs, 'command' | 'topic' | 'json'>;
 
@@ -184,6 +187,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv): C
     detach: values.detach,
     user: values.user,
     identifiers: (values.identifiers ?? '').split(',').map((i) => i.trim()).filter(Boolean),
+    maxLag: positiveInt('--max-lag', values['max-lag'], 0),
     directory: undefined,
   };
 }

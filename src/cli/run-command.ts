@@ -10,6 +10,7 @@ import { migrationStatus } from '../shipped.js';
 import type { MigrationProgress, MigrationRunResult } from '../migrate/options.js';
 import { checkSchema } from '../shipped.js';
 import type { CliArgs } from './args.js';
+import { consumersCommand } from './consumers-command.js';
 import { lockLine } from './lock-lines.js';
 
 /** What a command produced: lines for humans and a document for `--json`, then either the exit
@@ -191,6 +192,7 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
     const verb = args.detach ? 'Detached' : 'Dropped';
     return listOutcome('retention', args, { removed }, removed.map((p) => `  - ${p}`), `${verb} ${removed.length} partition(s) of ${args.table}.`);
   }
+  if (args.command === 'consumers') return consumersCommand(args, db);
   if (args.command === 'forget') {
     const { pseudonym, rows } = await forgetUser(db, { schema: args.schema, ...(args.user ? { userId: args.user } : {}), identifiers: args.identifiers });
     const lines = Object.entries(rows).map(([table, n]) => `  ${table}: ${n}`);

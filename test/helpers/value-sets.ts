@@ -3,6 +3,7 @@ import { BROADCAST_AUDIENCE_KINDS, BROADCAST_STATUSES } from '../../src/modules/
 import { EXERCISE_STATUSES, MESSAGE_ROLES } from '../../src/modules/learning/index.js';
 import { FEATURE_STATUSES, PROJECT_STATUSES, RELEASE_STATUSES } from '../../src/modules/planning/index.js';
 import { LIFECYCLE_ACTIONS } from '../../src/modules/lifecycle/index.js';
+import { CONSUMER_MODES } from '../../src/modules/consumers/index.js';
 import { VOCABULARIES, VOCABULARY_NAMES } from '../../src/index.js';
 
 /** Every CHECK'd closed value set of the schema, by `table.column`, as values.ts defines it. */
@@ -15,6 +16,7 @@ export const VALUE_SET_COLUMNS: Readonly<Record<string, readonly string[]>> = {
   'messages.role': MESSAGE_ROLES,
   'broadcasts.status': BROADCAST_STATUSES,
   'broadcasts.audience_kind': BROADCAST_AUDIENCE_KINDS,
+  'consumer_checkpoints.mode': CONSUMER_MODES,
 };
 
 /** Every host-owned vocabulary's lookup table and the defaults values.ts says it is seeded with, sorted. */

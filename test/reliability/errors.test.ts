@@ -26,6 +26,8 @@ import {
   migrateToLatest,
   migrationStatus,
   ProcessedMessageRepo,
+  FeedConsumer,
+  FeedConsumerRepo,
   ProjectRepo,
   ReleaseRepo,
   RoleChangeLogRepo,
@@ -125,6 +127,14 @@ const SURFACE: Record<string, (db: Db) => Promise<unknown>> = {
   'InterfaceEvolutionRepo.record': (db) => new InterfaceEvolutionRepo(db).record(ID, { a: 1 }),
   'InterfaceEvolutionRepo.latest': (db) => new InterfaceEvolutionRepo(db).latest(ID),
   'InterfaceEvolutionRepo.history': (db) => new InterfaceEvolutionRepo(db).history(ID),
+  // run() retries a lost connection until its signal aborts (the lease decides who goes on): its
+  // handler's failures are typed by test/modules/consumers (consumer_stopped, with the cause)
+  FeedConsumer: async (db) => {
+    const consumer = new FeedConsumer(db as Kysely<Database>, { name: 'sweep' });
+    await consumer.status();
+    await consumer.reset();
+  },
+  'FeedConsumerRepo.status': (db) => new FeedConsumerRepo(db).status(),
   'ProcessedMessageRepo.claim': (db) => new ProcessedMessageRepo(db).claim('m'),
   'ProcessedMessageRepo.claimMany': (db) => new ProcessedMessageRepo(db).claimMany(['m', 'n']),
   'ProcessedMessageRepo.isProcessed': (db) => new ProcessedMessageRepo(db).isProcessed('m'),

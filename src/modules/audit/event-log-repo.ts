@@ -9,6 +9,7 @@ import { runPrepared } from '../../repos/prepared.js';
 import { retryPartitionRace } from '../../repos/retry.js';
 import { PreparedSql } from '../../repos/prepared.js';
 import { plannedText } from '../../repos/planned.js';
+import { sleep } from '../../repos/sleep.js';
 
 /** An event read by {@link EventLogRepo.stream}: the row plus its `position` in the global feed. */
 export type StreamedEvent = EventLogEntry & {
@@ -175,16 +176,4 @@ export class EventLogRepo {
     }
     return statement;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resume) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resume();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

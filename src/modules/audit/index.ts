@@ -1,7 +1,7 @@
 /** The audit module: its tables, value sets, input schemas and repositories. */
 
 export { type EventLogTable, type EventLogEntry, type NewEventLogEntry, type EventLogPersonalFieldsTable } from './tables.js';
-export { newEventSchema, newEventListSchema, personalFieldSchema, type NewEvent, type PersonalField } from './validation.js';
+export { newEventSchema, newEventListSchema, personalFieldSchema, positionSchema, type NewEvent, type PersonalField } from './validation.js';
 export {
   EventLogRepo,
   type EventPageOptions,
