@@ -112,3 +112,4 @@ export * from './modules/learning/index.js';
 export * from './modules/achievements/index.js';
 export * from './modules/insights/index.js';
 export * from './modules/telegram/index.js';
+export * from './modules/sessions/index.js';

@@ -17,6 +17,7 @@ import { learningModule } from './modules/learning/descriptor.js';
 import { achievementsModule } from './modules/achievements/descriptor.js';
 import { insightsModule } from './modules/insights/descriptor.js';
 import { telegramModule } from './modules/telegram/descriptor.js';
+import { sessionsModule } from './modules/sessions/descriptor.js';
 
 /** Every module, in an order where each module comes after its dependencies. */
 export const MODULES: readonly [
@@ -31,6 +32,7 @@ export const MODULES: readonly [
   typeof achievementsModule,
   typeof insightsModule,
   typeof telegramModule,
+  typeof sessionsModule,
 ] = Object.freeze([
   lifecycleModule,
   coreModule,
@@ -43,6 +45,7 @@ export const MODULES: readonly [
   achievementsModule,
   insightsModule,
   telegramModule,
+  sessionsModule,
 ] as const);
 
 /** The descriptor of one of schema-kit's modules. */

@@ -32,6 +32,7 @@ const TABLES: Record<ModuleName, string[]> = {
   achievements: ['achievement_categories', 'achievements', 'user_achievements'],
   insights: ['dissonance_records', 'interface_evolution_log', 'risk_levels'],
   telegram: ['broadcast_audience_users', 'broadcast_message_types', 'broadcasts', 'guide_categories', 'guide_difficulty_levels', 'guides', 'telegram_commands', 'user_guide_collections'],
+  sessions: ['sessions'],
 };
 
 function withDependencies(name: ModuleName): ModuleName[] {
