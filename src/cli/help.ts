@@ -163,6 +163,13 @@ export const COMMAND_HELP = {
     exits: ['0 forgotten', CONNECTION_EXIT, `${USAGE_EXIT}; neither --user nor --identifiers`],
     example: 'schema-kit forget --user 0b9c5e3a-0000-4000-8000-000000000000 --identifiers tg:42',
   },
+  'prune-sessions': {
+    usage: 'prune-sessions',
+    summary: 'delete the expired bot sessions (sessions module), in bounded batches',
+    options: [],
+    exits: ['0 pruned (maybe none)', `${CONNECTION_EXIT}; the sessions module is not installed`, USAGE_EXIT],
+    example: 'schema-kit prune-sessions --json',
+  },
   help: {
     usage: 'help [command]',
     summary: "show this help, or a command's usage, options, exit codes and an example",

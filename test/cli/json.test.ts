@@ -9,13 +9,14 @@ const ROLE = 'sk_json_runtime';
 
 /** Per command: the arguments it needs to get as far as the database, and a cheap run that succeeds. */
 const RUNS: Record<CommandName, { needs: string[]; success: string[]; failure?: string[] }> = {
-  migrate: { needs: [], success: ['--modules', 'core,audit'] },
+  migrate: { needs: [], success: ['--modules', 'core,audit,sessions'] },
   status: { needs: [], success: [] },
   doctor: { needs: [], success: [] },
   grants: { needs: ['--role', ROLE], success: ['--dry-run'] },
   partitions: { needs: [], success: [] },
   retention: { needs: ['--table', 'event_log', '--before', '2000-01-01'], success: [] },
   forget: { needs: ['--identifiers', 'tg:1'], success: [] },
+  'prune-sessions': { needs: [], success: [] },
   down: { needs: [], success: ['--yes'] },
   // lint reads files: its failure is a finding not allowed
   lint: { needs: [], success: ['test/fixtures/lint/online'], failure: ['test/fixtures/lint/blocking'] },

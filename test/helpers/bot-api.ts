@@ -1,7 +1,7 @@
 // A local Bot API for grammY and Telegraf (both POST JSON to <apiRoot>/bot<token>/<method>): it
 // records every call and answers as Telegram does, so bots run offline against the real frameworks.
 import { createServer } from 'node:http';
-import type { Update, UserFromGetMe } from 'grammy/types';
+import type { UserFromGetMe } from 'grammy/types';
 
 /** A call the bot made. */
 export interface BotApiCall {
@@ -68,23 +68,24 @@ export const BOT_INFO: UserFromGetMe = {
   supports_join_request_queries: false,
 };
 
-/** A private-chat text message from user `from`; a leading /command gets its entity. */
-export function textUpdate(update_id: number, from: number, text: string): Update {
+/** A private-chat text message from user `from`; a leading /command gets its entity. Typed as both
+ * grammY's and Telegraf's `Update` accept it. */
+export function textUpdate(update_id: number, from: number, text: string) {
   const command = /^\/\w+/.exec(text)?.[0];
   return {
     update_id,
     message: {
       message_id: update_id * 10,
       date: 1_764_150_000 + update_id,
-      chat: { id: from, type: 'private', first_name: 'Ada' },
+      chat: { id: from, type: 'private' as const, first_name: 'Ada' },
       from: { id: from, is_bot: false, first_name: 'Ada' },
       text,
-      ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] } : {}),
+      entities: command ? [{ type: 'bot_command' as const, offset: 0, length: command.length }] : [],
     },
   };
 }
 
 /** A post in channel `chat`: no sender. */
-export function channelPostUpdate(update_id: number, chat: number, text: string): Update {
-  return { update_id, channel_post: { message_id: update_id * 10, date: 1_764_150_000 + update_id, chat: { id: chat, type: 'channel', title: 'News' }, text } };
+export function channelPostUpdate(update_id: number, chat: number, text: string) {
+  return { update_id, channel_post: { message_id: update_id * 10, date: 1_764_150_000 + update_id, chat: { id: chat, type: 'channel' as const, title: 'News' }, text } };
 }
