@@ -4,7 +4,7 @@ import { sessionRepoNow } from '../bots/update-transaction.js';
 import { sessionStoreOptions, type SessionStoreOptions } from '../bots/session-store-options.js';
 
 /**
- * grammY's {@link StorageAdapter} on schema-kit's `sessions` table (the sessions module): one
+ * grammY's `StorageAdapter` on schema-kit's `sessions` table (the sessions module): one
  * statement per read, write or delete, values as jsonb, with `ttl` an expiry after which a
  * session reads as absent (deleted by {@link pruneExpiredSessions}). Works with `session()`,
  * `lazySession()`, multi sessions and the conversations plugin's `storage`. Inside
