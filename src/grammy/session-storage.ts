@@ -1,18 +1,19 @@
 import type { StorageAdapter } from 'grammy';
 import type { Executor } from '../repos/repo-context.js';
-import { sessionRepoNow } from '../bots/update-transaction.js';
-import { sessionStoreOptions, type SessionStoreOptions } from '../bots/session-store-options.js';
+import { BotSessions } from '../bots/bot-sessions.js';
+import type { SessionStoreOptions } from '../bots/session-store-options.js';
 
 /**
  * grammY's `StorageAdapter` on schema-kit's `sessions` table (the sessions module): one
  * statement per read, write or delete, values as jsonb, with `ttl` an expiry after which a
  * session reads as absent (deleted by {@link pruneExpiredSessions}). Works with `session()`,
  * `lazySession()`, multi sessions and the conversations plugin's `storage`. Inside
- * {@link exactlyOnce}, reads and writes run in the update's transaction: a rolled-back update
- * leaves its session as it was.
+ * {@link exactlyOnce}, reads and writes run in the update's transaction (a rolled-back update
+ * leaves its session as it was), and writing back an unchanged session is skipped when there is
+ * no `ttl` to renew: one read and at most one write per update.
  *
- * `T` is the session's type: what is stored is what was written, as JSON (a `Date` comes back as
- * its ISO string, `undefined` fields are dropped).
+ * `T` is the session's type: what is stored is what was written, as JSON (a `Date` is refused,
+ * `undefined` fields are dropped).
  *
  * ### Examples
  * ```ts
@@ -21,33 +22,18 @@ import { sessionStoreOptions, type SessionStoreOptions } from '../bots/session-s
  * ```
  */
 export function sessionStorage<T>(db: Executor, options: SessionStoreOptions = {}): StorageAdapter<T> {
-  const { ttl, keyPrefix = '', schema } = sessionStoreOptions(options);
-  const repo = () => sessionRepoNow(db, schema);
-  const writeOptions = ttl === undefined ? {} : { ttl };
+  const sessions = new BotSessions<T>(db, options);
   return {
-    read: async (key) => stored<T>(await repo().read(keyPrefix + key)),
-    write: (key, value) => repo().write(keyPrefix + key, value, writeOptions),
-    delete: (key) => repo().delete(keyPrefix + key),
-    has: (key) => repo().has(keyPrefix + key),
-    readAllKeys: () => unprefixed(repo().keys(keyPrefix), keyPrefix),
-    readAllValues: () => values<T>(repo().entries(keyPrefix)),
-    readAllEntries: () => entries<T>(repo().entries(keyPrefix), keyPrefix),
+    read: (key) => sessions.read(key),
+    write: (key, value) => sessions.write(key, value),
+    delete: (key) => sessions.delete(key),
+    has: (key) => sessions.has(key),
+    readAllKeys: () => sessions.keys(),
+    readAllValues: () => values(sessions.entries()),
+    readAllEntries: () => sessions.entries(),
   };
 }
 
-/** A stored session as the type the host stored it with (it is what `write` received, through JSON). */
-function stored<T>(value: unknown): T | undefined {
-  return value as T | undefined;
-}
-
-async function* unprefixed(keys: AsyncIterable<string>, prefix: string): AsyncGenerator<string> {
-  for await (const key of keys) yield key.slice(prefix.length);
-}
-
-async function* values<T>(rows: AsyncIterable<[string, unknown]>): AsyncGenerator<T> {
-  for await (const [, value] of rows) yield stored<T>(value)!;
-}
-
-async function* entries<T>(rows: AsyncIterable<[string, unknown]>, prefix: string): AsyncGenerator<[key: string, value: T]> {
-  for await (const [key, value] of rows) yield [key.slice(prefix.length), stored<T>(value)!];
+async function* values<T>(entries: AsyncIterable<[string, T]>): AsyncGenerator<T> {
+  for await (const [, value] of entries) yield value;
 }

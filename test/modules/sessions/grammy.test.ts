@@ -132,6 +132,24 @@ describe('schema-kit/grammy', () => {
     expect(await sessionOf('counter:-100123')).toEqual({ count: 1 });
   });
 
+  it('skips writing back a session the update read and left unchanged (one read, no write)', async () => {
+    const bot = new Bot<CounterContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
+    bot.use(exactlyOnce(db()));
+    bot.use(session({ initial: () => ({ count: 0 }), storage: sessionStorage<Counter>(db(), { keyPrefix: 'ro:' }) }));
+    bot.on('message:text', async (ctx) => {
+      if (ctx.msg.text === 'add') ctx.session.count += 1;
+      await ctx.reply(`count ${ctx.session.count}`);
+    });
+    const stamp = async () => (await sql<{ t: string }>`select updated_at::text as t from schema_kit.sessions where key = 'ro:7001'`.execute(db())).rows[0]?.t;
+    await bot.handleUpdate(textUpdate(80, 7001, 'add'));
+    const written = await stamp();
+    await bot.handleUpdate(textUpdate(81, 7001, 'look'));
+    expect(await stamp()).toBe(written); // not written again
+    await bot.handleUpdate(textUpdate(82, 7001, 'add'));
+    expect(api.sent()).toEqual(['count 1', 'count 1', 'count 2']);
+    expect(await sessionOf('ro:7001')).toEqual({ count: 2 });
+  });
+
   it('works with lazy sessions: read only when the handler asks, written in the update transaction', async () => {
     type LazyContext = Context & ExactlyOnceFlavor<Database> & LazySessionFlavor<Counter>;
     const bot = new Bot<LazyContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
