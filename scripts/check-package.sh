@@ -83,7 +83,8 @@ node --input-type=module -e "import('schema-kit/testing').then($kit_check).then(
 node -e "Promise.resolve(require('schema-kit/testing')).then($kit_check).then(() => console.log('CJS schema-kit/testing on PGlite ok'))"
 # schema-kit/grammy and schema-kit/telegraf, once the host has installed their optional peers
 # (schema-kit itself imports neither: the checks above ran without them)
-npm install --no-audit --no-fund --prefer-offline grammy@1 telegraf@4 >/dev/null
+# (@types/node-fetch: grammY's own declarations import node-fetch's types, checked here with skipLibCheck off)
+npm install --no-audit --no-fund --prefer-offline grammy@1 telegraf@4 @types/node-fetch@2 >/dev/null
 node --input-type=module -e "Promise.all([import('schema-kit/grammy'), import('schema-kit/telegraf')]).then(([g, t]) => { for (const f of [g.sessionStorage, g.exactlyOnce, g.pruneExpiredSessions, t.sessionStore, t.exactlyOnce, t.pruneExpiredSessions]) if (typeof f !== 'function') throw new Error('ESM: a bots entry is incomplete'); console.log('ESM import schema-kit/grammy and schema-kit/telegraf ok'); })"
 node -e "const g = require('schema-kit/grammy'), t = require('schema-kit/telegraf'); if (typeof g.exactlyOnce !== 'function' || typeof t.sessionStore !== 'function') throw new Error('CJS: a bots entry is incomplete'); console.log('CJS require schema-kit/grammy and schema-kit/telegraf ok')"
 cat > bots.mts <<'TS'
@@ -100,7 +101,7 @@ export function grammyBot(db: Kysely<Database>): Bot<MyContext> {
   bot.use(session({ initial: () => ({ count: 0 }), storage: sessionStorage<{ count: number }>(db, { ttl: 86_400_000 }) }));
   bot.on('message', async (ctx) => {
     ctx.session.count += 1;
-    await ctx.trx.selectFrom('schema_kit.sessions').select('key').execute();
+    await ctx.trx.selectFrom('sessions').select('key').execute();
     await ctx.reply(String(ctx.session.count));
   });
   return bot;
@@ -121,7 +122,7 @@ import grammy = require('schema-kit/grammy');
 import telegraf = require('schema-kit/telegraf');
 export const prune: typeof grammy.pruneExpiredSessions = telegraf.pruneExpiredSessions;
 TS
-npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck bots.mts bots.cts
+npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false bots.mts bots.cts
 echo "types resolve (ESM and CJS, schema-kit/grammy and schema-kit/telegraf)"
 # a host with its own tables and types: its Kysely and transactions go into every repository, and
 # its README service compiles, with --strict and no casts
