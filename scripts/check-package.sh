@@ -101,6 +101,49 @@ npm install --no-audit --no-fund --prefer-offline @electric-sql/pglite >/dev/nul
 kit_check='async (m) => { const t = await m.createTestDatabase({ modules: ["core"], cache: false }); const u = await t.make.user(); await t.reset(); const n = await t.db.withSchema("schema_kit").selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(); await t.destroy(); if (!u.id || Number(n.n) !== 0) throw new Error("testing kit on PGlite failed"); }'
 node --input-type=module -e "import('schema-kit/testing').then($kit_check).then(() => console.log('ESM schema-kit/testing on PGlite ok'))"
 node -e "Promise.resolve(require('schema-kit/testing')).then($kit_check).then(() => console.log('CJS schema-kit/testing on PGlite ok'))"
+# schema-kit/grammy and schema-kit/telegraf, once the host has installed their optional peers
+# (schema-kit itself imports neither: the checks above ran without them)
+# (@types/node-fetch: grammY's own declarations import node-fetch's types, checked here with skipLibCheck off)
+npm install --no-audit --no-fund --prefer-offline grammy@1 telegraf@4 @types/node-fetch@2 >/dev/null
+node --input-type=module -e "Promise.all([import('schema-kit/grammy'), import('schema-kit/telegraf')]).then(([g, t]) => { for (const f of [g.sessionStorage, g.exactlyOnce, g.pruneExpiredSessions, t.sessionStore, t.exactlyOnce, t.pruneExpiredSessions]) if (typeof f !== 'function') throw new Error('ESM: a bots entry is incomplete'); console.log('ESM import schema-kit/grammy and schema-kit/telegraf ok'); })"
+node -e "const g = require('schema-kit/grammy'), t = require('schema-kit/telegraf'); if (typeof g.exactlyOnce !== 'function' || typeof t.sessionStore !== 'function') throw new Error('CJS: a bots entry is incomplete'); console.log('CJS require schema-kit/grammy and schema-kit/telegraf ok')"
+cat > bots.mts <<'TS'
+import { Bot, session, type Context, type SessionFlavor } from 'grammy';
+import { Telegraf, session as telegrafSession, type Context as TelegrafContext } from 'telegraf';
+import type { Kysely } from 'kysely';
+import type { Database } from 'schema-kit';
+import { exactlyOnce, sessionStorage, type ExactlyOnceFlavor } from 'schema-kit/grammy';
+import { exactlyOnce as telegrafExactlyOnce, sessionStore, type ExactlyOnceContext } from 'schema-kit/telegraf';
+type MyContext = Context & ExactlyOnceFlavor<Database> & SessionFlavor<{ count: number }>;
+export function grammyBot(db: Kysely<Database>): Bot<MyContext> {
+  const bot = new Bot<MyContext>('1:token');
+  bot.use(exactlyOnce(db));
+  bot.use(session({ initial: () => ({ count: 0 }), storage: sessionStorage<{ count: number }>(db, { ttl: 86_400_000 }) }));
+  bot.on('message', async (ctx) => {
+    ctx.session.count += 1;
+    await ctx.trx.selectFrom('sessions').select('key').execute();
+    await ctx.reply(String(ctx.session.count));
+  });
+  return bot;
+}
+interface MyTelegrafContext extends TelegrafContext, ExactlyOnceContext<Database> {
+  session: { count: number };
+}
+export function telegrafBot(db: Kysely<Database>): Telegraf<MyTelegrafContext> {
+  const bot = new Telegraf<MyTelegrafContext>('1:token');
+  bot.use(telegrafExactlyOnce(db));
+  bot.use(telegrafSession({ store: sessionStore<{ count: number }>(db), defaultSession: () => ({ count: 0 }) }));
+  bot.on('text', (ctx) => ctx.reply(String((ctx.session.count += 1))));
+  return bot;
+}
+TS
+cat > bots.cts <<'TS'
+import grammy = require('schema-kit/grammy');
+import telegraf = require('schema-kit/telegraf');
+export const prune: typeof grammy.pruneExpiredSessions = telegraf.pruneExpiredSessions;
+TS
+npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false bots.mts bots.cts
+echo "types resolve (ESM and CJS, schema-kit/grammy and schema-kit/telegraf)"
 # a host with its own tables and types: its Kysely and transactions go into every repository, and
 # its README service compiles, with --strict and no casts
 npm pkg set type=module >/dev/null

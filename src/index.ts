@@ -123,3 +123,4 @@ export * from './modules/achievements/index.js';
 export * from './modules/insights/index.js';
 export * from './modules/telegram/index.js';
 export * from './modules/consumers/index.js';
+export * from './modules/sessions/index.js';

@@ -18,6 +18,7 @@ import { achievementsModule } from './modules/achievements/descriptor.js';
 import { insightsModule } from './modules/insights/descriptor.js';
 import { telegramModule } from './modules/telegram/descriptor.js';
 import { consumersModule } from './modules/consumers/descriptor.js';
+import { sessionsModule } from './modules/sessions/descriptor.js';
 
 /** Every module, in an order where each module comes after its dependencies. */
 export const MODULES: readonly [
@@ -33,6 +34,7 @@ export const MODULES: readonly [
   typeof insightsModule,
   typeof telegramModule,
   typeof consumersModule,
+  typeof sessionsModule,
 ] = Object.freeze([
   lifecycleModule,
   coreModule,
@@ -46,6 +48,7 @@ export const MODULES: readonly [
   insightsModule,
   telegramModule,
   consumersModule,
+  sessionsModule,
 ] as const);
 
 /** The descriptor of one of schema-kit's modules. */

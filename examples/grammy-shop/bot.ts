@@ -1,35 +1,28 @@
-// The shop bot: every update is claimed and handled in one transaction of the shop's own Kysely,
-// so the shop's orders and schema-kit's users, events and claims commit or roll back together. Its
-// replies go out after that transaction commits, never from inside it.
-import { Bot, type Context } from 'grammy';
+// The shop bot, on schema-kit/grammy: exactlyOnce claims every update and runs the handlers in one
+// transaction of the shop's own Kysely, so the shop's orders, schema-kit's users, events, claims
+// and the chat's session commit or roll back together; the replies go out after that commit.
+import { Bot, session, type Context, type SessionFlavor } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { Kysely, Transaction } from 'kysely';
-import { EventLogRepo, ProcessedMessageRepo, UserRepo, type User } from 'schema-kit';
+import type { Kysely } from 'kysely';
+import { EventLogRepo, UserRepo, type User } from 'schema-kit';
+import { exactlyOnce, sessionStorage, type ExactlyOnceFlavor } from 'schema-kit/grammy';
 import type { ShopDB } from './shop-schema.js';
 
-/** What the shop's handlers get besides grammY's context: the update's transaction, its user, and its replies. */
-export interface ShopFlavor {
-  trx: Transaction<ShopDB>;
-  user: User;
-  /** Queues a reply, sent once the update's transaction has committed (not at all if it rolls back). */
-  replyAfterCommit(text: string): void;
+/** What the shop keeps per chat between updates: the last product ordered, for /again. */
+export interface ShopSession {
+  lastProduct?: string;
 }
-/** The shop bot's context. */
-export type ShopContext = Context & ShopFlavor;
 
-/**
- * What became of an update, kept with its claim (`processed_messages.result`): handled, or skipped
- * because it has no sender to serve (a channel post, a service update such as a reaction count).
- */
-export type UpdateOutcome = 'handled' | 'skipped: no sender';
+/** What the shop's handlers get besides grammY's context: the update's transaction (`trx`), the chat's session, and the sender as a user. */
+export type ShopContext = Context & ExactlyOnceFlavor<ShopDB> & SessionFlavor<ShopSession> & { user: User };
 
 const PRICES_CENTS: Readonly<Record<string, number>> = { coffee: 350, tea: 250, cake: 2500 };
 
 const euros = (cents: number) => `${(cents / 100).toFixed(2)} EUR`;
 
 /**
- * Builds the bot. `onOutcome` hears what became of each update: its outcome once committed (and its
- * replies sent), or `redelivered` for an update claimed before, which does nothing and sends nothing.
+ * Builds the bot. `onDuplicate` hears of each update delivered again after it was handled, which
+ * does nothing and sends nothing; `sessionPrefix` keeps this shop's sessions apart in the table.
  */
 export function createShopBot(
   db: Kysely<ShopDB>,
@@ -38,62 +31,50 @@ export function createShopBot(
     botInfo: UserFromGetMe;
     apiRoot: string;
     consumer: string;
-    onOutcome: (updateId: number, outcome: UpdateOutcome | 'redelivered') => void;
+    sessionPrefix: string;
+    onDuplicate: (updateId: number) => void;
   },
 ): Bot<ShopContext> {
   const bot = new Bot<ShopContext>(options.token, { botInfo: options.botInfo, client: { apiRoot: options.apiRoot } });
-  const inbox = new ProcessedMessageRepo(db, { consumer: options.consumer });
 
-  // Claim the update, record who sent it and run the handlers in one transaction; reply after it commits.
-  bot.use(async (ctx, next) => {
-    const updateId = ctx.update.update_id;
-    const replies: string[] = [];
-    const claim = await inbox.processOnce(
-      `tg:update:${updateId}`,
-      async (trx): Promise<UpdateOutcome> => {
-        const from = ctx.from;
-        // no one to store as a user nor to answer: claimed with its outcome, the handlers never see it
-        if (!from) return 'skipped: no sender';
-        // what Telegram sends about the sender, as it sends it; a customer who had blocked the bot
-        // (deactivated) and writes again is active again
-        const { user } = await new UserRepo(trx).upsertTelegramUser({
-          telegram_id: from.id,
-          telegram_username: from.username ?? null,
-          telegram_first_name: from.first_name,
-          telegram_last_name: from.last_name ?? null,
-          language_code: from.language_code ?? null,
-          is_premium: from.is_premium,
-          added_to_attachment_menu: from.added_to_attachment_menu,
-        });
-        ctx.trx = trx;
-        ctx.user = user;
-        ctx.replyAfterCommit = (text) => void replies.push(text);
-        await next();
-        return 'handled';
-      },
-      { keepResult: true },
-    );
-    if (!claim.processed) {
-      options.onOutcome(updateId, 'redelivered');
-      return;
-    }
-    // committed: only now do the replies go out. A reply that fails to send here is not sent again
-    // on Telegram's redelivery, which finds the update claimed (the order stands; /orders shows it).
-    for (const text of replies) await ctx.reply(text);
-    options.onOutcome(updateId, claim.result);
+  // first: the claim and the transaction; every reply below is held until it commits
+  bot.use(exactlyOnce(db, { consumer: options.consumer, onDuplicate: (ctx) => options.onDuplicate(ctx.update.update_id) }));
+  // then the session, read and written inside the update's transaction
+  bot.use(session({ initial: (): ShopSession => ({}), storage: sessionStorage<ShopSession>(db, { keyPrefix: options.sessionPrefix }) }));
+
+  // a channel post has no sender: the shop answers it in the channel, and stores no user
+  bot.on('channel_post:text', async (ctx) => {
+    if (ctx.channelPost.text === '/start') await ctx.reply(`Shop news: we sell ${Object.keys(PRICES_CENTS).join(', ')}.`);
   });
 
-  bot.command('start', (ctx) => ctx.replyAfterCommit(`Welcome, ${ctx.user.telegram_first_name}! Try /buy coffee.`));
+  // from here on, updates from a person: stored as a user with what Telegram sends about them (a
+  // customer who had blocked the bot and writes again is active again)
+  const customers = bot.filter((ctx): ctx is ShopContext & { from: NonNullable<Context['from']> } => ctx.from !== undefined && ctx.channelPost === undefined);
+  customers.use(async (ctx, next) => {
+    const from = ctx.from;
+    const { user } = await new UserRepo(ctx.trx).upsertTelegramUser({
+      telegram_id: from.id,
+      telegram_username: from.username ?? null,
+      telegram_first_name: from.first_name,
+      telegram_last_name: from.last_name ?? null,
+      language_code: from.language_code ?? null,
+      is_premium: from.is_premium,
+      added_to_attachment_menu: from.added_to_attachment_menu,
+    });
+    ctx.user = user;
+    await next();
+  });
 
-  bot.command('buy', async (ctx) => {
-    const product = ctx.match.trim();
+  customers.command('start', (ctx) => ctx.reply(`Welcome, ${ctx.user.telegram_first_name}! Try /buy coffee.`));
+
+  const order = async (ctx: ShopContext, product: string) => {
     const price = PRICES_CENTS[product];
     if (price === undefined) {
-      ctx.replyAfterCommit(`We have ${Object.keys(PRICES_CENTS).join(', ')}.`);
+      await ctx.reply(`We have ${Object.keys(PRICES_CENTS).join(', ')}.`);
       return;
     }
     // the shop's own table, in the same transaction as schema-kit's claim
-    const order = await ctx.trx
+    const placed = await ctx.trx
       .insertInto('orders')
       .values({ user_id: ctx.user.id, product, price_cents: price })
       .returning('id')
@@ -102,20 +83,29 @@ export function createShopBot(
       user_id: ctx.user.id,
       action: 'order.created',
       entity_type: 'order',
-      entity_id: order.id,
+      entity_id: placed.id,
       details: { product, price_cents: price },
     });
-    ctx.replyAfterCommit(`Order placed: ${product} (${euros(price)}).`);
+    ctx.session.lastProduct = product;
+    // held: sent once the order has committed, never for an order that rolled back
+    await ctx.reply(`Order placed: ${product} (${euros(price)}).`);
+  };
+
+  customers.command('buy', (ctx) => order(ctx, ctx.match.trim()));
+
+  customers.command('again', async (ctx) => {
+    if (ctx.session.lastProduct === undefined) await ctx.reply('Nothing to order again yet.');
+    else await order(ctx, ctx.session.lastProduct);
   });
 
-  bot.command('orders', async (ctx) => {
+  customers.command('orders', async (ctx) => {
     const orders = await ctx.trx
       .selectFrom('orders')
       .select(['product', 'price_cents'])
       .where('user_id', '=', ctx.user.id)
       .orderBy('created_at')
       .execute();
-    ctx.replyAfterCommit(orders.length === 0 ? 'No orders yet.' : `Your orders: ${orders.map((o) => `${o.product} ${euros(o.price_cents)}`).join(', ')}.`);
+    await ctx.reply(orders.length === 0 ? 'No orders yet.' : `Your orders: ${orders.map((o) => `${o.product} ${euros(o.price_cents)}`).join(', ')}.`);
   });
 
   return bot;

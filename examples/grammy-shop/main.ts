@@ -1,5 +1,6 @@
 // A grammY shop bot hosted on schema-kit: the shop's own orders table and migration, schema-kit's
-// users, audit log and idempotent update handling, one transaction per update, no casts.
+// users, audit log, sessions and exactly-once updates (schema-kit/grammy), one transaction per
+// update, no casts.
 import { BotError } from 'grammy';
 import { Kysely, PostgresDialect } from 'kysely';
 import { migrateToLatest, ProcessedMessageRepo, SchemaKitConflictError, UserRepo } from 'schema-kit';
@@ -12,7 +13,7 @@ import { channelPostUpdate, reactionCountUpdate, textUpdate } from './updates.js
 
 await runExample(async (_untyped, pool) => {
   const db = new Kysely<ShopDB>({ dialect: new PostgresDialect({ pool }) });
-  const { error } = await migrateToLatest(db, { modules: ['core', 'audit', 'idempotency'] });
+  const { error } = await migrateToLatest(db, { modules: ['core', 'audit', 'idempotency', 'sessions'] });
   if (error) throw error;
   await migrateShop(db); // the shop's own migration, after schema-kit's
 
@@ -27,8 +28,10 @@ await runExample(async (_untyped, pool) => {
     textUpdate(503, bob, '/buy cake'), // over the shop's limit: the orders CHECK refuses it
     textUpdate(504, bob, '/buy tea'),
     textUpdate(505, ada, '/orders'),
-    channelPostUpdate(506, channel, '/start'), // no sender: claimed as skipped, no handler runs
-    reactionCountUpdate(507, channel, 5060), // a service update, no sender either
+    channelPostUpdate(506, channel, '/start'), // no sender: handled, answered in the channel
+    reactionCountUpdate(507, channel, 5060), // a service update, no sender either: claimed, nothing to say
+    textUpdate(508, ada, '/again'), // the session remembers her last product
+    textUpdate(509, bob, '/again'), // his cake rolled back with its session change: tea it is
   ];
 
   const consumer = `grammy-shop-${RUN}`;
@@ -39,21 +42,21 @@ await runExample(async (_untyped, pool) => {
       botInfo: SHOP_BOT_INFO,
       apiRoot: api.apiRoot,
       consumer,
-      onOutcome: (id, outcome) => {
-        if (outcome === 'redelivered') console.log(`update ${id}: redelivered, nothing done, nothing sent`);
-        else if (outcome !== 'handled') console.log(`update ${id}: claimed, ${outcome}`);
-      },
+      sessionPrefix: `${consumer}:`,
+      onDuplicate: (id) => console.log(`update ${id}: redelivered, nothing done, nothing sent`),
     });
     for (const update of deliveries) {
       const before = api.sent.length;
       try {
         await bot.handleUpdate(update);
-        for (const message of api.sent.slice(before)) console.log(`update ${update.update_id}: bot replied "${message.text}"`);
+        const replies = api.sent.slice(before);
+        for (const message of replies) console.log(`update ${update.update_id}: bot replied "${message.text}"`);
+        if (replies.length === 0 && update.message_reaction_count) console.log(`update ${update.update_id}: handled, nothing to say`);
       } catch (failure) {
         const cause = failure instanceof BotError ? failure.error : failure;
         if (!(cause instanceof SchemaKitConflictError)) throw cause;
         // the claim, the sender's new user row and the order were one transaction: none is kept
-        const claimed = await new ProcessedMessageRepo(db, { consumer }).isProcessed(`tg:update:${update.update_id}`);
+        const claimed = await new ProcessedMessageRepo(db, { consumer }).isProcessed(`bot:${SHOP_BOT_INFO.id}:update:${update.update_id}`);
         const sender = await new UserRepo(db).findByTelegramId(update.message?.from.id ?? 0);
         console.log(`update ${update.update_id}: refused by ${cause.constraint}; claimed: ${claimed ? 'yes' : 'no'}, sender stored: ${sender ? 'yes' : 'no'}`);
       }

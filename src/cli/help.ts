@@ -172,6 +172,13 @@ export const COMMAND_HELP = {
     exits: ['0 listed (none past --max-lag)', CONNECTION_EXIT, USAGE_EXIT, '3 with --max-lag N: a consumer is more than N seconds behind'],
     example: 'schema-kit consumers --max-lag 60 --json',
   },
+  'prune-sessions': {
+    usage: 'prune-sessions',
+    summary: 'delete the expired bot sessions (sessions module), in bounded batches',
+    options: [],
+    exits: ['0 pruned (maybe none)', `${CONNECTION_EXIT}; the sessions module is not installed`, USAGE_EXIT],
+    example: 'schema-kit prune-sessions --json',
+  },
   help: {
     usage: 'help [command]',
     summary: "show this help, or a command's usage, options, exit codes and an example",

@@ -7,6 +7,7 @@ import { migrateDown } from '../shipped.js';
 import { migrateToLatest } from '../shipped.js';
 import { type MigrationStatusResult } from '../migrate/migration-status.js';
 import { migrationStatus } from '../shipped.js';
+import { SessionRepo } from '../modules/sessions/index.js';
 import type { MigrationProgress, MigrationRunResult } from '../migrate/options.js';
 import { checkSchema } from '../shipped.js';
 import type { CliArgs } from './args.js';
@@ -197,6 +198,10 @@ export async function runCommand(args: CliArgs, db: Kysely<unknown>, print: (lin
     const { pseudonym, rows } = await forgetUser(db, { schema: args.schema, ...(args.user ? { userId: args.user } : {}), identifiers: args.identifiers });
     const lines = Object.entries(rows).map(([table, n]) => `  ${table}: ${n}`);
     return listOutcome('forget', args, { pseudonym, rows }, lines, `Forgotten: the logs now say ${pseudonym}.`);
+  }
+  if (args.command === 'prune-sessions') {
+    const deleted = await new SessionRepo(db, { schema: args.schema }).pruneExpired();
+    return listOutcome('prune-sessions', args, { deleted }, [], `Deleted ${deleted} expired session(s).`);
   }
   const status = await migrationStatus(db, base);
   const counts = { applied: 0, pending: 0, changed: 0, missing: 0 };

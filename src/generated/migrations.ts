@@ -207,6 +207,12 @@ export const MIGRATION_SOURCES: Readonly<Record<string, readonly { readonly name
       "sql": "-- schema-kit:no-transaction\n-- schema-kit:up\n-- Validates what roles/0005 added NOT VALID, with appends going on (each statement on its own; a\n-- rerun validates again, which is idempotent).\n\nALTER TABLE :SCHEMA_KIT_SCHEMA.user_role_change_log VALIDATE CONSTRAINT user_role_change_log_previous_role_length_check;\nALTER TABLE :SCHEMA_KIT_SCHEMA.user_role_change_log VALIDATE CONSTRAINT user_role_change_log_new_role_length_check;\nALTER TABLE :SCHEMA_KIT_SCHEMA.user_role_change_log VALIDATE CONSTRAINT user_role_change_log_reason_length_check;\nALTER TABLE :SCHEMA_KIT_SCHEMA.user_role_change_log VALIDATE CONSTRAINT user_role_change_log_change_source_length_check;\n\n-- schema-kit:down\n-- Validation has nothing to revert: the down of roles/0005 drops the constraints.\nSELECT 1;\n"
     }
   ],
+  "sessions": [
+    {
+      "name": "0001_sessions",
+      "sql": "-- schema-kit:up\n-- Bot sessions (grammY's StorageAdapter, Telegraf's SessionStore): one JSON value per key, with\n-- an optional expiry. A key is the framework's session key (by default the chat's id, which in a\n-- private chat is the user's Telegram id), with the host's prefix.\nCREATE TABLE :SCHEMA_KIT_SCHEMA.sessions (\n  key text NOT NULL,\n  value jsonb NOT NULL,\n  expires_at timestamptz,\n  updated_at timestamptz NOT NULL DEFAULT now(),\n  CONSTRAINT sessions_pkey PRIMARY KEY (key),\n  CONSTRAINT sessions_key_check CHECK (char_length(key) BETWEEN 1 AND 512)\n);\n\n-- pruning reads the expired rows only: sessions without an expiry are not in the index\nCREATE INDEX sessions_expires_at_idx\n  ON :SCHEMA_KIT_SCHEMA.sessions (expires_at) WHERE expires_at IS NOT NULL;\n\n-- schema-kit:down\nDROP TABLE :SCHEMA_KIT_SCHEMA.sessions;\n"
+    }
+  ],
   "telegram": [
     {
       "name": "0001_telegram",

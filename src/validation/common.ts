@@ -87,6 +87,13 @@ export const jsonValue = z.unknown().superRefine((value, ctx) => {
   if (typeof checked !== 'string') ctx.addIssue({ code: 'custom', path: checked.path, message: checked.message });
 });
 
+/** The JSON text of `value` when {@link jsonValue} accepts it, else undefined: for hot paths that
+ * check by hand and send the text they checked. */
+export function jsonValueText(value: unknown): string | undefined {
+  const checked = jsonValueCheck(value);
+  return typeof checked === 'string' ? checked : undefined;
+}
+
 /** Whether `value` is a plain object (the shape {@link jsonObject} asks for, whatever it holds). */
 function isObjectShaped(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

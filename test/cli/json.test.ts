@@ -9,7 +9,7 @@ const ROLE = 'sk_json_runtime';
 
 /** Per command: the arguments it needs to get as far as the database, and a cheap run that succeeds. */
 const RUNS: Record<CommandName, { needs: string[]; success: string[]; failure?: string[] }> = {
-  migrate: { needs: [], success: ['--modules', 'core,audit,consumers'] },
+  migrate: { needs: [], success: ['--modules', 'core,audit,consumers,sessions'] },
   status: { needs: [], success: [] },
   doctor: { needs: [], success: [] },
   grants: { needs: ['--role', ROLE], success: ['--dry-run'] },
@@ -17,6 +17,7 @@ const RUNS: Record<CommandName, { needs: string[]; success: string[]; failure?: 
   retention: { needs: ['--table', 'event_log', '--before', '2000-01-01'], success: [] },
   forget: { needs: ['--identifiers', 'tg:1'], success: [] },
   consumers: { needs: [], success: ['--max-lag', '60'] },
+  'prune-sessions': { needs: [], success: [] },
   down: { needs: [], success: ['--yes'] },
   // lint reads files: its failure is a finding not allowed
   lint: { needs: [], success: ['test/fixtures/lint/online'], failure: ['test/fixtures/lint/blocking'] },

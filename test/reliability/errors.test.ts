@@ -28,6 +28,7 @@ import {
   ProcessedMessageRepo,
   FeedConsumer,
   FeedConsumerRepo,
+  SessionRepo,
   ProjectRepo,
   ReleaseRepo,
   RoleChangeLogRepo,
@@ -141,6 +142,13 @@ const SURFACE: Record<string, (db: Db) => Promise<unknown>> = {
   'ProcessedMessageRepo.processOnce': (db) => new ProcessedMessageRepo(db).processOnce('m', async () => 1, { keepResult: true }),
   'ProcessedMessageRepo.pruneOlderThan': (db) => new ProcessedMessageRepo(db).pruneOlderThan(new Date()),
   'ProcessedMessageRepo.pruneOutsideWindow': (db) => new ProcessedMessageRepo(db).pruneOutsideWindow(60_000),
+  'SessionRepo.read': (db) => new SessionRepo(db).read('k'),
+  'SessionRepo.write': (db) => new SessionRepo(db).write('k', { step: 1 }, { ttl: 60_000 }),
+  'SessionRepo.delete': (db) => new SessionRepo(db).delete('k'),
+  'SessionRepo.has': (db) => new SessionRepo(db).has('k'),
+  'SessionRepo.keys': (db) => new SessionRepo(db).keys('k').next(),
+  'SessionRepo.entries': (db) => new SessionRepo(db).entries('k').next(),
+  'SessionRepo.pruneExpired': (db) => new SessionRepo(db).pruneExpired({ batchSize: 10 }),
   'ProjectRepo.create': (db) => new ProjectRepo(db, { audit: true }).create({ name: 'p' }, { actor: 'tg:1' }),
   'ProjectRepo.get': (db) => new ProjectRepo(db, audit).get(ID),
   'ProjectRepo.findByName': (db) => new ProjectRepo(db, audit).findByName('p'),
@@ -242,7 +250,7 @@ function expectTyped(thrown: Record<string, unknown>, type: new (...args: never[
  */
 describe('every error that leaves the library is a SchemaKitError with its cause', () => {
   const empty = useTestDatabase();
-  const installed = useInstalledDatabase(['core', 'interests', 'roles', 'audit', 'idempotency', 'planning', 'learning', 'achievements', 'insights', 'telegram']);
+  const installed = useInstalledDatabase(['core', 'interests', 'roles', 'audit', 'idempotency', 'planning', 'learning', 'achievements', 'insights', 'telegram', 'sessions']);
 
   it('covers every public function and every method of every exported repository', () => {
     const names = Object.entries(kit).flatMap(([name, value]) => {

@@ -26,6 +26,7 @@ describe("forgetUser and the partitions read the descriptors of schema-kit's mod
   it('deletes the rows of the tables it deleted before, each reached the same way, children before their parents, users last', () => {
     const deleted = deletedPersonalData(modules).map((entry) => [entry.table, text(reached(entry, 's', 'U', ['a', 'b'])).statement]);
     expect(Object.fromEntries(deleted)).toEqual({
+      sessions: '"key" = any($1::text[])',
       messages: inConversations,
       message_tool_calls: inConversations,
       conversation_summaries: inConversations,

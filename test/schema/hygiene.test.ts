@@ -17,6 +17,7 @@ import { exerciseCompletionSchema, newConversationSchema, newExerciseSchema, new
 import { contextUserIdSchema, newFeatureSchema, newProjectSchema, newReleaseSchema } from '../../src/modules/planning/validation.js';
 import { recordRoleChangeSchema } from '../../src/modules/roles/validation.js';
 import { newBroadcastSchema, newGuideSchema, telegramCommandSchema } from '../../src/modules/telegram/validation.js';
+import { sessionKeySchema } from '../../src/modules/sessions/validation.js';
 import { vocabularyValue } from '../../src/validation/common.js';
 import { useInstalledDatabase } from '../helpers/installed.js';
 
@@ -61,6 +62,7 @@ const COLUMN_SCHEMAS: Record<string, ColumnSchema> = {
   'event_log_personal_fields.action': fieldOf(personalFieldSchema, 'action'),
   'processed_messages.consumer': { schema: consumerSchema },
   'processed_messages.message_id': { schema: messageIdSchema },
+  'sessions.key': { schema: sessionKeySchema },
   'achievements.name': fieldOf(achievementDefinitionSchema, 'name'),
   'achievements.slug': fieldOf(achievementDefinitionSchema, 'slug'),
   'achievements.title': fieldOf(achievementDefinitionSchema, 'title'),

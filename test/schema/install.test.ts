@@ -33,6 +33,7 @@ const TABLES: Record<ModuleName, string[]> = {
   insights: ['dissonance_records', 'interface_evolution_log', 'risk_levels'],
   telegram: ['broadcast_audience_users', 'broadcast_message_types', 'broadcasts', 'guide_categories', 'guide_difficulty_levels', 'guides', 'telegram_commands', 'user_guide_collections'],
   consumers: ['consumer_checkpoints'],
+  sessions: ['sessions'],
 };
 
 function withDependencies(name: ModuleName): ModuleName[] {
