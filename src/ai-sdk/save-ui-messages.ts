@@ -53,7 +53,11 @@ export async function saveUIMessages(db: Executor, conversationId: string, messa
     const stored = await storedMessages(own.db, id, rows.map((row) => row.message_metadata[UI_MESSAGE_KEY].id));
     const { inserts, updates } = plan(rows, stored);
     const repo = new ConversationRepo(trx, options);
-    for (const [seq, row] of updates) await repo.updateMessage(id, seq, { ...row, message_metadata: { ...stored.get(row.message_metadata[UI_MESSAGE_KEY].id)!.message_metadata, ...row.message_metadata } });
+    for (const [seq, { role: _role, ...row }] of updates) {
+      // the host's own keys of message_metadata stay
+      const metadata = { ...stored.get(row.message_metadata[UI_MESSAGE_KEY].id)!.message_metadata, ...row.message_metadata };
+      await repo.updateMessage(id, seq, { ...row, message_metadata: metadata });
+    }
     if (inserts.length > 0) await repo.addMessages(id, inserts);
     return { inserted: inserts.length, updated: updates.length, unchanged: rows.length - inserts.length - updates.length };
   });
