@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import { streamText, validateUIMessages, type UIMessage } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { contextWindow, loadUIMessages, recordUsage, saveUIMessages } from '../../src/ai-sdk/index.js';
-import { ConversationRepo, SchemaKitNotFoundError, SchemaKitValidationError, type Database } from '../../src/index.js';
+import { ConversationRepo, SchemaKitConnectionError, SchemaKitNotFoundError, SchemaKitValidationError, type Database } from '../../src/index.js';
 import { createUser, useInstalledDatabase } from '../helpers/installed.js';
 import { itWithConnections } from '../helpers/target.js';
 import { chatTurn, mockModel, tools, userMessage } from './mock-chat.js';
@@ -172,5 +172,41 @@ describe('schema-kit/ai-sdk', () => {
       { role: 'assistant', parts: [{ type: 'text', text: 'Sunny.' }] },
     ]);
     expect(await validateUIMessages({ messages: loaded })).toEqual(loaded);
+  });
+});
+
+describe('schema-kit/ai-sdk errors', () => {
+  itWithConnections('needs a server to be unreachable')('an unreachable server: SchemaKitConnectionError with its cause from every function', async () => {
+    const { default: pg } = await import('pg');
+    const pool = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/postgres', connectionTimeoutMillis: 2000 });
+    pool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const id = '00000000-0000-4000-8000-000000000000';
+    try {
+      const calls = [
+        () => saveUIMessages(db, id, [userMessage('u1', 'a')]),
+        () => loadUIMessages(db, id),
+        () => recordUsage(db, id, { usage: { inputTokens: 1 } }),
+        () => contextWindow(db, id, { maxTokens: 100 }),
+      ];
+      for (const call of calls) {
+        const error = await call().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SchemaKitConnectionError);
+        expect((error as Error).cause).toBeDefined();
+      }
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('bad input: SchemaKitValidationError naming the field, before any SQL', async () => {
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: () => Promise.reject(new Error('no SQL expected')) } as never }) });
+    const id = '00000000-0000-4000-8000-000000000000';
+    const field = async (call: Promise<unknown>) => ((await call.catch((e: unknown) => e)) as SchemaKitValidationError).field;
+    expect(await field(recordUsage(db, id, null as never))).toBe('event');
+    expect(await field(recordUsage(db, id, { steps: [null] } as never))).toBe('event.steps');
+    expect(await field(recordUsage(db, id, { usage: { inputTokens: 1, cachedInputTokens: 2 } }))).toBe('usage.0.cached_tokens');
+    expect(await field(contextWindow(db, id, undefined as never))).toBe('options.maxTokens');
+    expect(await field(loadUIMessages(db, 'x'))).toBe('conversationId');
   });
 });
