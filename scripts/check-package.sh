@@ -81,6 +81,33 @@ npm install --no-audit --no-fund --prefer-offline @electric-sql/pglite >/dev/nul
 kit_check='async (m) => { const t = await m.createTestDatabase({ modules: ["core"], cache: false }); const u = await t.make.user(); await t.reset(); const n = await t.db.withSchema("schema_kit").selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(); await t.destroy(); if (!u.id || Number(n.n) !== 0) throw new Error("testing kit on PGlite failed"); }'
 node --input-type=module -e "import('schema-kit/testing').then($kit_check).then(() => console.log('ESM schema-kit/testing on PGlite ok'))"
 node -e "Promise.resolve(require('schema-kit/testing')).then($kit_check).then(() => console.log('CJS schema-kit/testing on PGlite ok'))"
+# schema-kit/ai-sdk with its optional peer `ai` installed: imported from ESM and CJS (one copy of the
+# library with the main entry), and typed against the AI SDK's own UIMessage and ModelMessage
+# (the AI SDK's own .d.ts import json-schema's types: checked with --skipLibCheck false, they need @types/json-schema)
+npm install --no-audit --no-fund --prefer-offline ai@6 zod @types/json-schema >/dev/null
+ai_check='(m) => { for (const f of ["saveUIMessages", "loadUIMessages", "recordUsage", "contextWindow"]) if (typeof m[f] !== "function") throw new Error("ai-sdk: " + f + " missing"); }'
+node --input-type=module -e "import('schema-kit/ai-sdk').then($ai_check).then(() => console.log('ESM import schema-kit/ai-sdk ok'))"
+node -e "Promise.resolve(require('schema-kit/ai-sdk')).then($ai_check).then(() => console.log('CJS require schema-kit/ai-sdk ok'))"
+cat > check-ai.mts <<'TS'
+import type { ModelMessage, UIMessage } from 'ai';
+import type { Database } from 'schema-kit';
+import { contextWindow, loadUIMessages, recordUsage, saveUIMessages, type SaveUIMessagesResult } from 'schema-kit/ai-sdk';
+import type { Kysely } from 'kysely';
+export async function turn(db: Kysely<Database>, id: string, messages: UIMessage[]): Promise<ModelMessage[]> {
+  const saved: SaveUIMessagesResult = await saveUIMessages(db, id, messages);
+  void saved;
+  const loaded: UIMessage[] = await loadUIMessages(db, id);
+  void loaded;
+  await recordUsage(db, id, { usage: { inputTokens: 1, outputTokens: 2 }, response: { modelId: 'm' } });
+  return contextWindow(db, id, { maxTokens: 8000 });
+}
+TS
+cat > check-ai.cts <<'TS'
+import ai = require('schema-kit/ai-sdk');
+export const save: typeof ai.saveUIMessages = ai.saveUIMessages;
+TS
+npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false check-ai.mts check-ai.cts
+echo "types resolve (ESM and CJS, schema-kit/ai-sdk)"
 # a host with its own tables and types: its Kysely and transactions go into every repository, and
 # its README service compiles, with --strict and no casts
 npm pkg set type=module >/dev/null
