@@ -29,8 +29,8 @@ export interface SaveUIMessagesResult {
  *
  * Refused, with nothing written: messages the AI SDK's `validateUIMessages` refuses, a message id
  * given twice, a new message before a stored one, stored messages out of their stored order, a
- * stored message whose role changed ({@link SchemaKitValidationError} naming `messages.N...`), an
- * unknown conversation ({@link SchemaKitNotFoundError}), a tool call id another message of the
+ * stored message whose role changed (`SchemaKitValidationError` naming `messages.N...`), an
+ * unknown conversation (`SchemaKitNotFoundError`), a tool call id another message of the
  * conversation made (`SchemaKitConflictError`).
  *
  * ### Examples
@@ -53,10 +53,10 @@ export async function saveUIMessages(db: Executor, conversationId: string, messa
     const stored = await storedMessages(own.db, id, rows.map((row) => row.message_metadata[UI_MESSAGE_KEY].id));
     const { inserts, updates } = plan(rows, stored);
     const repo = new ConversationRepo(trx, options);
-    for (const [seq, { role: _role, ...row }] of updates) {
+    for (const [seq, row] of updates) {
       // the host's own keys of message_metadata stay
       const metadata = { ...stored.get(row.message_metadata[UI_MESSAGE_KEY].id)!.message_metadata, ...row.message_metadata };
-      await repo.updateMessage(id, seq, { ...row, message_metadata: metadata });
+      await repo.updateMessage(id, seq, { content: row.content, content_parts: row.content_parts, tool_calls: row.tool_calls, message_metadata: metadata });
     }
     if (inserts.length > 0) await repo.addMessages(id, inserts);
     return { inserted: inserts.length, updated: updates.length, unchanged: rows.length - inserts.length - updates.length };

@@ -4,7 +4,8 @@
 import { jsonSchema, stepCountIs, streamText, tool, type StepResult, type ToolSet, type UIMessage } from 'ai';
 import { MockLanguageModelV3, simulateReadableStream } from 'ai/test';
 
-type Chunk = Parameters<typeof simulateReadableStream>[0]['chunks'][number];
+/** A stream part of the language model specification the mock implements. */
+type Chunk = MockLanguageModelV3['doStream'] extends (...args: never[]) => PromiseLike<{ stream: ReadableStream<infer P> }> ? P : never;
 
 const usage = (input: number, cached: number, output: number, reasoning: number) => ({
   inputTokens: { total: input, noCache: input - cached, cacheRead: cached, cacheWrite: 0 },
@@ -45,7 +46,7 @@ export const tools = {
   }),
   broken: tool({
     inputSchema: jsonSchema<{ why: string }>({ type: 'object' }),
-    execute: async () => {
+    execute: async (): Promise<string> => {
       throw new Error('the broken tool failed');
     },
   }),
@@ -55,7 +56,7 @@ export const tools = {
 export function mockModel(turn: number): MockLanguageModelV3 {
   return new MockLanguageModelV3({
     modelId: 'mock-model',
-    doStream: [{ stream: simulateReadableStream({ chunks: firstStep(turn) }) }, { stream: simulateReadableStream({ chunks: secondStep(turn) }) }],
+    doStream: [{ stream: simulateReadableStream<Chunk>({ chunks: firstStep(turn) }) }, { stream: simulateReadableStream<Chunk>({ chunks: secondStep(turn) }) }],
   });
 }
 

@@ -3,7 +3,7 @@
 // deeply equal and valid for validateUIMessages; a resave writes nothing; usage lands in the ledger;
 // the context window is ModelMessage[] streamText takes. On PostgreSQL and on PGlite (schema-kit/testing).
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { streamText, validateUIMessages, type UIMessage } from 'ai';
+import { streamText, validateUIMessages, type InferUITools, type UIDataTypes, type UIMessage } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { contextWindow, loadUIMessages, recordUsage, saveUIMessages } from '../../src/ai-sdk/index.js';
 import { ConversationRepo, SchemaKitConnectionError, SchemaKitNotFoundError, SchemaKitValidationError, type Database } from '../../src/index.js';
@@ -36,7 +36,7 @@ describe('schema-kit/ai-sdk', () => {
 
     const loaded = await loadUIMessages(database().db, chat.id);
     expect(loaded).toEqual(json(first.messages));
-    expect(await validateUIMessages({ messages: loaded, tools })).toEqual(loaded);
+    expect(await validateUIMessages<UIMessage<unknown, UIDataTypes, InferUITools<typeof tools>>>({ messages: loaded, tools })).toEqual(loaded);
 
     // the tool calls are the conversation's tool-call rows; the assistant message is one row
     const calls = await sql<{ call_id: string; seq: number }>`select call_id, seq from schema_kit.message_tool_calls where conversation_id = ${chat.id} order by call_id`.execute(database().db);
