@@ -82,6 +82,15 @@ describe('schema-kit/ai-sdk', () => {
     expect(statements.filter((s) => /^\s*(insert|update|delete|with)/i.test(s))).toEqual([]);
   });
 
+  itWithConnections('two saves need two connections')('two concurrent saves of one chat store it once: the second waits for the first\'s lock and finds it stored', async () => {
+    const chat = await newChat();
+    const { messages } = await chatTurn([userMessage('u1', 'Weather in Paris?')], 1);
+    const results = await Promise.all([saveUIMessages(database().db, chat.id, messages), saveUIMessages(database().db, chat.id, messages)]);
+    expect(results.map((r) => r.inserted).sort()).toEqual([0, 2]);
+    expect((await rowVersions(chat.id)).map((r) => r.seq)).toEqual([1, 2]);
+    expect(await loadUIMessages(database().db, chat.id)).toEqual(json(messages));
+  });
+
   it('updates a message saved while a client-side tool waited for its result, and records only the new call', async () => {
     const chat = await newChat();
     const waiting: UIMessage = {
