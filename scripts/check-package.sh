@@ -144,6 +144,33 @@ export const prune: typeof grammy.pruneExpiredSessions = telegraf.pruneExpiredSe
 TS
 npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false bots.mts bots.cts
 echo "types resolve (ESM and CJS, schema-kit/grammy and schema-kit/telegraf)"
+# schema-kit/ai-sdk with its optional peer `ai` installed: imported from ESM and CJS (one copy of the
+# library with the main entry), and typed against the AI SDK's own UIMessage and ModelMessage
+# (the AI SDK's own .d.ts import json-schema's types: checked with --skipLibCheck false, they need @types/json-schema)
+npm install --no-audit --no-fund --prefer-offline ai@6 zod @types/json-schema >/dev/null
+ai_check='(m) => { for (const f of ["saveUIMessages", "loadUIMessages", "recordUsage", "contextWindow"]) if (typeof m[f] !== "function") throw new Error("ai-sdk: " + f + " missing"); }'
+node --input-type=module -e "import('schema-kit/ai-sdk').then($ai_check).then(() => console.log('ESM import schema-kit/ai-sdk ok'))"
+node -e "Promise.resolve(require('schema-kit/ai-sdk')).then($ai_check).then(() => console.log('CJS require schema-kit/ai-sdk ok'))"
+cat > check-ai.mts <<'TS'
+import type { ModelMessage, UIMessage } from 'ai';
+import type { Database } from 'schema-kit';
+import { contextWindow, loadUIMessages, recordUsage, saveUIMessages, type SaveUIMessagesResult } from 'schema-kit/ai-sdk';
+import type { Kysely } from 'kysely';
+export async function turn(db: Kysely<Database>, id: string, messages: UIMessage[]): Promise<ModelMessage[]> {
+  const saved: SaveUIMessagesResult = await saveUIMessages(db, id, messages);
+  void saved;
+  const loaded: UIMessage[] = await loadUIMessages(db, id);
+  void loaded;
+  await recordUsage(db, id, { usage: { inputTokens: 1, outputTokens: 2 }, response: { modelId: 'm' } });
+  return contextWindow(db, id, { maxTokens: 8000 });
+}
+TS
+cat > check-ai.cts <<'TS'
+import ai = require('schema-kit/ai-sdk');
+export const save: typeof ai.saveUIMessages = ai.saveUIMessages;
+TS
+npx tsc --noEmit --strict --module nodenext --moduleResolution nodenext --skipLibCheck false check-ai.mts check-ai.cts
+echo "types resolve (ESM and CJS, schema-kit/ai-sdk)"
 # a host with its own tables and types: its Kysely and transactions go into every repository, and
 # its README service compiles, with --strict and no casts
 npm pkg set type=module >/dev/null

@@ -15,7 +15,9 @@ export interface ModelUsage {
   readonly input_tokens: number;
   readonly output_tokens: number;
   readonly cached_tokens: number;
-  /** How many messages with usage or a model were counted. */
+  /** The part of `output_tokens` spent reasoning (recorded with `ConversationRepo.addUsage`). */
+  readonly reasoning_tokens: number;
+  /** How many messages with usage or a model were counted (usage recorded with `addUsage` counts none). */
   readonly message_count: number;
 }
 
@@ -87,7 +89,7 @@ export function contextWindowQuery(ctx: RepoContext, conversationId: string, max
         (select row_to_json(summary) from summary) as summary,
         (select json_agg(json_build_object(
             'model', nullif(u.model, ''), 'input_tokens', u.input_tokens, 'output_tokens', u.output_tokens,
-            'cached_tokens', u.cached_tokens, 'message_count', u.message_count) order by u.model)
+            'cached_tokens', u.cached_tokens, 'reasoning_tokens', u.reasoning_tokens, 'message_count', u.message_count) order by u.model)
          from ${table('conversation_usage')} as u where u.conversation_id = ${conversationId}) as usage
     )
     select h.found, h.summary, h.usage, ${columns}

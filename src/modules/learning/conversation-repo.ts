@@ -5,16 +5,22 @@ import { uuid } from '../../validation/common.js';
 import {
   contextWindowOptionsSchema,
   learningPageSchema,
+  messageContentSchema,
+  newUsageListSchema,
   newConversationSchema,
   newMessageListSchema,
   newMessageSchema,
   newSummarySchema,
   type ContextWindowOptions,
+  type MessageContentInput,
   type NewConversationInput,
+  type NewUsageInput,
   type NewMessageInput,
   type NewSummaryInput,
 } from './validation.js';
-import { contextWindowQuery, MESSAGE_COLUMNS, toContextWindow, type ContextWindow } from './context-window.js';
+import { contextWindowQuery, MESSAGE_COLUMNS, toContextWindow, type ContextWindow, type ModelUsage } from './context-window.js';
+import { usageTotals, type UsageTotals } from './usage-totals.js';
+import { wholeNumber } from '../../validation/numbers.js';
 import { parseInput } from '../../validation/parse.js';
 import { KeysetListing } from '../../repos/keyset.js';
 import type { Page, PageOptions } from '../../repos/page.js';
@@ -162,6 +168,105 @@ export class ConversationRepo {
     const window = toContextWindow(rows);
     if (!window) throw new SchemaKitNotFoundError('conversations', `conversation ${id} does not exist`);
     return window;
+  }
+
+  /**
+   * Replaces the text, content parts, tool calls and metadata of the conversation's message `seq`
+   * (its role, place and usage stay) and returns it. Its tool calls are recorded anew in the same
+   * statement: a call it no longer makes is forgotten (refused with `SchemaKitConflictError` while a
+   * tool message answers it), a new one is recorded (refused when another message made it).
+   */
+  async updateMessage(conversationId: string, seq: number, message: MessageContentInput): Promise<ConversationMessage> {
+    const id = parseInput(uuid, conversationId, 'conversationId');
+    const at = parseInput(wholeNumber(1), seq, 'seq');
+    const m = parseInput(messageContentSchema, message, 'message');
+    const table = (name: string) => sql.id(this.#ctx.schema, name);
+    const json = (value: unknown) => (value == null ? null : JSON.stringify(value));
+    const { rows } = await run(
+      sql<ConversationMessage>`
+        with updated as (
+          update ${table('messages')} set content = ${m.content}, content_parts = ${json(m.content_parts)}::jsonb,
+            tool_calls = ${json(m.tool_calls)}::jsonb, message_metadata = ${JSON.stringify(m.message_metadata ?? {})}::jsonb
+          where conversation_id = ${id} and seq = ${at}
+          returning ${sql.join(MESSAGE_COLUMNS.map((c) => sql.id(c)))}
+        ),
+        calls as (
+          select call ->> 'id' as call_id, u.seq from updated as u cross join jsonb_array_elements(coalesce(u.tool_calls, '[]')) as call
+        ),
+        forgotten as (
+          delete from ${table('message_tool_calls')} as c using updated as u
+          where c.conversation_id = ${id} and c.seq = u.seq and c.call_id not in (select call_id from calls)
+        ),
+        recorded as (
+          insert into ${table('message_tool_calls')} (conversation_id, call_id, seq)
+          select ${id}::uuid, k.call_id, k.seq from calls as k
+          where not exists (select from ${table('message_tool_calls')} as c where c.conversation_id = ${id} and c.call_id = k.call_id and c.seq = k.seq)
+        )
+        select * from updated`.execute(this.#ctx.db),
+    );
+    if (rows[0]) return rows[0];
+    await this.#mustExist(id);
+    throw new SchemaKitNotFoundError('messages', `conversation ${id} has no message ${at}`);
+  }
+
+  /**
+   * Adds the usage of model calls (an AI SDK step each, for example) to the conversation's running
+   * totals per model, in one statement. Counts no message (`message_count` stays).
+   */
+  async addUsage(conversationId: string, usage: readonly NewUsageInput[]): Promise<void> {
+    const id = parseInput(uuid, conversationId, 'conversationId');
+    const list = parseInput(newUsageListSchema, usage, 'usage');
+    if (list.length === 0) return;
+    const column = (pick: (u: (typeof list)[number]) => unknown) => list.map(pick);
+    const result = await run(
+      sql`
+        insert into ${sql.id(this.#ctx.schema, 'conversation_usage')} as u
+          (conversation_id, model, input_tokens, output_tokens, cached_tokens, reasoning_tokens)
+        select ${id}::uuid, coalesce(t.model, ''), coalesce(sum(t.input_tokens), 0), coalesce(sum(t.output_tokens), 0),
+          coalesce(sum(t.cached_tokens), 0), coalesce(sum(t.reasoning_tokens), 0)
+        from unnest(${column((u) => u.model ?? null)}::text[], ${column((u) => u.input_tokens ?? null)}::integer[],
+          ${column((u) => u.output_tokens ?? null)}::integer[], ${column((u) => u.cached_tokens ?? null)}::integer[],
+          ${column((u) => u.reasoning_tokens ?? null)}::integer[]) as t(model, input_tokens, output_tokens, cached_tokens, reasoning_tokens)
+        where exists (select from ${sql.id(this.#ctx.schema, 'conversations')} where id = ${id})
+        group by coalesce(t.model, '')
+        on conflict (conversation_id, model) do update set
+          input_tokens = u.input_tokens + excluded.input_tokens, output_tokens = u.output_tokens + excluded.output_tokens,
+          cached_tokens = u.cached_tokens + excluded.cached_tokens, reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens`.execute(this.#ctx.db),
+    );
+    if (!result.numAffectedRows) await this.#mustExist(id);
+  }
+
+  /** The conversation's usage totals, per model and in all (messages' usage and `addUsage`'s together). */
+  async usage(conversationId: string): Promise<UsageTotals> {
+    const id = parseInput(uuid, conversationId, 'conversationId');
+    const rows = await this.#usageOf({ conversation: id });
+    if (rows.length === 0) await this.#mustExist(id);
+    return usageTotals(rows);
+  }
+
+  /** The usage totals of all the user's conversations, per model and in all. */
+  async usageForUser(userId: string): Promise<UsageTotals> {
+    const user = parseInput(uuid, userId, 'userId');
+    return usageTotals(await this.#usageOf({ user }));
+  }
+
+  /** `conversation_usage` of a conversation or of a user's conversations, summed per model (`model` null: stored without one). */
+  async #usageOf(scope: { conversation: string } | { user: string }): Promise<ModelUsage[]> {
+    const sum = (column: 'input_tokens' | 'output_tokens' | 'cached_tokens' | 'reasoning_tokens' | 'message_count') =>
+      sql<number>`sum(${sql.ref(`u.${column}`)})::float8`.as(column);
+    return run(
+      this.#ctx.db
+        .selectFrom('conversation_usage as u')
+        .select([sql<string | null>`nullif(u.model, '')`.as('model'), sum('input_tokens'), sum('output_tokens'), sum('cached_tokens'), sum('reasoning_tokens'), sum('message_count')])
+        .where((eb) =>
+          'conversation' in scope
+            ? eb('u.conversation_id', '=', scope.conversation)
+            : eb('u.conversation_id', 'in', eb.selectFrom('conversations').select('id').where('user_id', '=', scope.user)),
+        )
+        .groupBy('u.model')
+        .orderBy('u.model')
+        .execute(),
+    );
   }
 
   /** Adds the messages; when the statement refuses them, throws why (unknown conversation or call). */

@@ -50,6 +50,9 @@ export {
   toolCallSchema,
   contentPartSchema,
   newSummarySchema,
+  newUsageSchema,
+  newUsageListSchema,
+  messageContentSchema,
   contextWindowOptionsSchema,
   newExerciseSchema,
   exerciseCompletionSchema,
@@ -58,6 +61,8 @@ export {
   type NewConversationInput,
   type NewMessageInput,
   type NewSummaryInput,
+  type NewUsageInput,
+  type MessageContentInput,
   type ContextWindowOptions,
   type NewExerciseInput,
   type ExerciseCompletionInput,
@@ -66,6 +71,7 @@ export {
 } from './validation.js';
 export { ConversationRepo } from './conversation-repo.js';
 export type { ContextWindow, ModelUsage } from './context-window.js';
+export type { UsageTotals } from './usage-totals.js';
 export { ExerciseRepo } from './exercise-repo.js';
 export { UserExerciseRepo } from './user-exercise-repo.js';
 export { UserMemoryRepo } from './user-memory-repo.js';

@@ -193,7 +193,9 @@ export interface ConversationUsageTable {
   input_tokens: Generated<Int8>;
   output_tokens: Generated<Int8>;
   cached_tokens: Generated<Int8>;
-  /** How many messages with usage or a model were counted. */
+  /** The part of `output_tokens` the model spent reasoning (learning/0013). */
+  reasoning_tokens: Generated<Int8>;
+  /** How many messages with usage or a model were counted (usage recorded with `addUsage` counts none). */
   message_count: Generated<number>;
 }
 

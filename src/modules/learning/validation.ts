@@ -26,14 +26,16 @@ export const contentPartSchema = jsonObject.refine(
 );
 
 const tokens = () => wholeNumber().nullable().optional();
+const contentParts = () => z.array(contentPartSchema).max(1000, 'must hold at most 1000 parts').nullable().optional();
+const toolCalls = () => z.array(toolCallSchema).min(1, 'must hold at least one call (or be left out)').max(1000, 'must hold at most 1000 calls').nullable().optional();
 
 /** A new message for `ConversationRepo.addMessage`: its text, tool calls or tool result, content parts and usage. */
 export const newMessageSchema = z
   .object({
     role: z.enum(MESSAGE_ROLES),
     content: freeText(1_000_000),
-    content_parts: z.array(contentPartSchema).max(1000, 'must hold at most 1000 parts').nullable().optional(),
-    tool_calls: z.array(toolCallSchema).min(1, 'must hold at least one call (or be left out)').max(1000, 'must hold at most 1000 calls').nullable().optional(),
+    content_parts: contentParts(),
+    tool_calls: toolCalls(),
     tool_call_id: idText(256).nullable().optional(),
     model: idText(256).nullable().optional(),
     input_tokens: tokens(),
@@ -76,6 +78,52 @@ export const newMessageListSchema = boundedList(newMessageSchema, { maxItems: 10
       if (at !== undefined && at > i) ctx.addIssue({ code: 'custom', path: [i, 'tool_call_id'], message: 'answers a call made later in the list' });
     });
   });
+
+/**
+ * Token usage of one model call for `ConversationRepo.addUsage`: the model (null: unknown) and its
+ * input (cached ones included), output (reasoning ones included), cached and reasoning tokens.
+ */
+export const newUsageSchema = z
+  .object({
+    model: idText(256).nullable().optional(),
+    input_tokens: tokens(),
+    output_tokens: tokens(),
+    cached_tokens: tokens(),
+    reasoning_tokens: tokens(),
+  })
+  .strict()
+  .superRefine((u, ctx) => {
+    if (u.cached_tokens != null && !(u.input_tokens != null && u.cached_tokens <= u.input_tokens)) {
+      ctx.addIssue({ code: 'custom', path: ['cached_tokens'], message: 'must be at most input_tokens (cached tokens are part of the input)' });
+    }
+  });
+
+/** The input of {@link newUsageSchema}. */
+export type NewUsageInput = z.input<typeof newUsageSchema>;
+
+/** A list of model calls' usage for `ConversationRepo.addUsage`, at most 1000. */
+export const newUsageListSchema = z.array(newUsageSchema).max(1000, 'must hold at most 1000 entries');
+
+/**
+ * What `ConversationRepo.updateMessage` replaces in a stored message: its text, content parts,
+ * tool calls and metadata (its role, place and usage stay).
+ */
+export const messageContentSchema = z
+  .object({
+    content: freeText(1_000_000),
+    content_parts: contentParts(),
+    tool_calls: toolCalls(),
+    message_metadata: jsonObject.optional(),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const ids = (m.tool_calls ?? []).map((call) => call.id);
+    const repeated = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+    if (repeated >= 0) ctx.addIssue({ code: 'custom', path: ['tool_calls', repeated, 'id'], message: 'repeats a tool call id of the message' });
+  });
+
+/** The input of {@link messageContentSchema}. */
+export type MessageContentInput = z.input<typeof messageContentSchema>;
 
 /** A new summary for `ConversationRepo.addSummary`: it stands in for the messages up to `through_seq`. */
 export const newSummarySchema = z

@@ -157,8 +157,8 @@ describe('ConversationRepo for LLM applications', () => {
     const window = await chats().contextWindow(chat.id, { maxTokens: 100_000 });
     expect(window.messages).toEqual(stored);
     expect(window.usage).toEqual([
-      { model: 'claude-sonnet-4', input_tokens: 1300, output_tokens: 12, cached_tokens: 0, message_count: 1 },
-      { model: 'gpt-4.1', input_tokens: 812, output_tokens: 41, cached_tokens: 512, message_count: 1 },
+      { model: 'claude-sonnet-4', input_tokens: 1300, output_tokens: 12, cached_tokens: 0, reasoning_tokens: 0, message_count: 1 },
+      { model: 'gpt-4.1', input_tokens: 812, output_tokens: 41, cached_tokens: 512, reasoning_tokens: 0, message_count: 1 },
     ]);
     expect(window.summary).toBeNull();
   });
@@ -199,8 +199,8 @@ describe('ConversationRepo for LLM applications', () => {
     }
     const usage = (await chats().contextWindow(chat.id, { maxTokens: 1 })).usage;
     expect(usage).toEqual([
-      { model: 'm1', input_tokens: 10 * 100 + 5 * 50, output_tokens: 10 * 10 + 5 * 5, cached_tokens: 5 * 20, message_count: 15 },
-      { model: 'm2', input_tokens: 5 * 50, output_tokens: 5 * 5, cached_tokens: 5 * 20, message_count: 5 },
+      { model: 'm1', input_tokens: 10 * 100 + 5 * 50, output_tokens: 10 * 10 + 5 * 5, cached_tokens: 5 * 20, reasoning_tokens: 0, message_count: 15 },
+      { model: 'm2', input_tokens: 5 * 50, output_tokens: 5 * 5, cached_tokens: 5 * 20, reasoning_tokens: 0, message_count: 5 },
     ]);
   });
 
@@ -349,7 +349,7 @@ describe('ConversationRepo for LLM applications', () => {
       ['user', null, null], ['assistant', null, ['call_1']], ['tool', 'call_1', null],
     ]);
     expect(tokens).toBe(34);
-    expect(usage).toEqual([{ model: 'gpt-4.1', input_tokens: 812, output_tokens: 20, cached_tokens: 512, message_count: 1 }]);
+    expect(usage).toEqual([{ model: 'gpt-4.1', input_tokens: 812, output_tokens: 20, cached_tokens: 512, reasoning_tokens: 0, message_count: 1 }]);
     expect((await chats().contextWindow(chat.id, { maxTokens: 8000 })).summary).toMatchObject({ through_seq: 3, token_count: 12 });
   });
 
