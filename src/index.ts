@@ -75,6 +75,7 @@ export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOpti
 export type { Page, PageOptions } from './repos/page.js';
 export type { Executor, RepoOptions } from './repos/repo-context.js';
 export { createSchemaKit, type CreateSchemaKitOptions, type SchemaKit } from './create-schema-kit.js';
+export type { GroupCommitOptions } from './repos/group-commit.js';
 export {
   jsonValue as jsonValueSchema,
   jsonObject as jsonObjectSchema,
