@@ -89,8 +89,12 @@ describe('group commit on createSchemaKit', () => {
     expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
     expect(new Set(rows.map((row) => row.tx_id)).size).toBe(2); // the first alone, the 29 others in one statement
     // the feed after the marker: exactly these events, once each, in (tx_id, id) order
-    const streamed: { id: string; position: string }[] = [];
-    for await (const event of plain.stream({ after: `${start!.tx_id}:${start!.id}` })) if (event.action === 'gc.append' && event.entity_id.startsWith(`${p}:`)) streamed.push(event);
+    // the feed shows a transaction once every older one on the server ended (other tests' too): wait for it
+    const streamed = await waitFor(async () => {
+      const seen: { id: string; position: string }[] = [];
+      for await (const event of plain.stream({ after: `${start!.tx_id}:${start!.id}` })) if (event.action === 'gc.append' && event.entity_id.startsWith(`${p}:`)) seen.push(event);
+      return seen.length >= rows.length && seen;
+    }, 'the batched appends in the feed');
     expect(streamed.map((event) => event.id).sort()).toEqual(rows.map((row) => row.id).sort());
     const order = streamed.map((event) => event.position.split(':').map(BigInt) as [bigint, bigint]);
     expect(order.every(([tx, id], i) => i === 0 || tx > order[i - 1]![0] || (tx === order[i - 1]![0] && id > order[i - 1]![1]))).toBe(true);
