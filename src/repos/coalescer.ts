@@ -23,12 +23,13 @@ export interface BatchRunner<I, O> {
   readonly one: (input: I) => Promise<O>;
   /** Several calls in one statement: one outcome per input, in input order. */
   readonly many: (inputs: readonly I[]) => Promise<O[]>;
-  /** Calls with the same key never share a statement: the later one goes in a later statement, as in sequence. */
+  /** Calls with the same key never share a statement nor overlap: the later one goes out after the earlier settled, as in sequence. */
   readonly key?: (input: I) => string;
 }
 
 interface Waiting<I, O> {
   readonly input: I;
+  readonly key: string | undefined;
   readonly resolve: (output: O) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -38,6 +39,8 @@ export class Coalescer<I, O> {
   readonly #runner: BatchRunner<I, O>;
   readonly #limits: CoalescerLimits;
   #inFlight = 0;
+  /** The keys of the calls in flight: a call with one of them waits for it, as in sequence. */
+  readonly #keys = new Set<string>();
   #waiting: Waiting<I, O>[] = [];
 
   constructor(runner: BatchRunner<I, O>, limits: CoalescerLimits) {
@@ -45,44 +48,50 @@ export class Coalescer<I, O> {
     this.#limits = limits;
   }
 
-  /** Runs one call: at once when a statement slot is free and no call waits, else with the calls waiting. */
+  /** Runs one call: at once when a statement slot is free, no call waits and no statement in flight has its key; else with the calls waiting. */
   submit(input: I): Promise<O> {
-    if (this.#inFlight < this.#limits.maxInFlight && this.#waiting.length === 0) {
+    const key = this.#runner.key?.(input);
+    if (this.#inFlight < this.#limits.maxInFlight && this.#waiting.length === 0 && (key === undefined || !this.#keys.has(key))) {
       this.#inFlight++;
+      if (key !== undefined) this.#keys.add(key);
       return this.#runner.one(input).then(
         (output) => {
-          this.#settled();
+          this.#settled(key);
           return output;
         },
         (error: unknown) => {
-          this.#settled();
+          this.#settled(key);
           throw error;
         },
       );
     }
-    return new Promise<O>((resolve, reject) => this.#waiting.push({ input, resolve, reject }));
+    return new Promise<O>((resolve, reject) => this.#waiting.push({ input, key, resolve, reject }));
   }
 
-  #settled(): void {
+  /** A statement settled: its keys are free, and the calls waiting go out while slots are free. */
+  #settled(...keys: (string | undefined)[]): void {
     this.#inFlight--;
+    for (const key of keys) if (key !== undefined) this.#keys.delete(key);
     while (this.#inFlight < this.#limits.maxInFlight && this.#waiting.length > 0) {
+      const batch = this.#take();
+      if (batch.length === 0) return; // every call waiting has a key in flight: the statement that holds it sends them when it settles
       this.#inFlight++;
-      void this.#send(this.#take()).then(() => this.#settled());
+      for (const call of batch) if (call.key !== undefined) this.#keys.add(call.key);
+      void this.#send(batch).then(() => this.#settled(...batch.map((call) => call.key)));
     }
   }
 
-  /** The next statement's calls: the first waiting, in arrival order, one per key, at most maxBatch. */
+  /** The next statement's calls: the first waiting, in arrival order, at most maxBatch, one per key and none whose key is in flight. */
   #take(): Waiting<I, O>[] {
-    const { key } = this.#runner;
     const { maxBatch } = this.#limits;
-    if (!key) return this.#waiting.splice(0, maxBatch);
+    if (!this.#runner.key) return this.#waiting.splice(0, maxBatch);
     const keys = new Set<string>();
     const batch: Waiting<I, O>[] = [];
     const rest: Waiting<I, O>[] = [];
     for (const call of this.#waiting) {
-      const k = key(call.input);
-      if (batch.length < maxBatch && !keys.has(k)) {
-        keys.add(k);
+      const key = call.key!;
+      if (batch.length < maxBatch && !keys.has(key) && !this.#keys.has(key)) {
+        keys.add(key);
         batch.push(call);
       } else rest.push(call);
     }

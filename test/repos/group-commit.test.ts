@@ -41,8 +41,11 @@ describe('group commit on createSchemaKit', () => {
     return rows[0]!.n;
   }
 
-  it('claim: each caller gets the answer it gets in sequence, duplicates within a batch included (first true, later false)', async () => {
-    const { processedMessages } = kit();
+  it.each([
+    ['one statement in flight', { maxInFlight: 1 }],
+    ['the defaults', {}],
+  ])('claim (%s): each caller gets the answer it gets in sequence, duplicates within a burst included (first true, later false)', async (_, options) => {
+    const { processedMessages } = kit(options);
     const p = `claim:${++run}`;
     await processedMessages.claim(`${p}:old`); // claimed before the burst
     const ids = [`${p}:0`, `${p}:1`, `${p}:1`, `${p}:old`, `${p}:2`, `${p}:0`, `${p}:3`, `${p}:1`, `${p}:4`];
