@@ -7,7 +7,8 @@
 //
 //   npm run build && node bench/group-commit.bench.mjs
 //   BENCH_MS (slice, default 400), BENCH_ROUNDS (default 5), BENCH_CALLERS (default 1,16,64),
-//   BENCH_POOL (connections per variant, default 20), BENCH_GROUP_COMMIT (JSON of groupCommit, default the defaults)
+//   BENCH_POOL (connections per variant, default 20), BENCH_GROUP_COMMIT (JSON of groupCommit, default the defaults),
+//   BENCH_ALT (JSON of another groupCommit, run as a third variant in the same rounds: a tuning compared fairly)
 import pg from 'pg';
 import { alternate, createBenchDatabase, fmt, loadKit, machine, median, table, tag } from './lib.mjs';
 
@@ -16,6 +17,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CALLERS = (process.env.BENCH_CALLERS ?? '1,16,64').split(',').map(Number);
 const POOL = Number(process.env.BENCH_POOL ?? 20);
 const GROUP_COMMIT = process.env.BENCH_GROUP_COMMIT ? JSON.parse(process.env.BENCH_GROUP_COMMIT) : true;
+const ALT = process.env.BENCH_ALT ? JSON.parse(process.env.BENCH_ALT) : undefined;
 const { createSchemaKit, UserRepo } = await loadKit();
 const run = tag();
 
@@ -42,23 +44,24 @@ const RAW = {
 const SENDERS = 5000;
 const event = (n) => ({ user_id: `tg:${n % 1000}`, action: 'bench.append', entity_type: 'bench', entity_id: `e${n}`, details: { n, source: 'bench' } });
 
-function operations(kit, users, pool, base) {
+/** The three calls of schema-kit on `kit` (users: a UserRepo on kit.db), the senders from `base`. */
+function kitOperations(kit, users, base, label) {
   return {
-    claim: {
-      'schema-kit': (n) => kit.processedMessages.claim(`${run}:sk:${n}`),
-      'raw pg': (n) => pool.query({ ...RAW.claim, values: ['default', `${run}:raw:${n}`] }),
+    claim: (n) => kit.processedMessages.claim(`${run}:${label}:${n}`),
+    append: (n) => kit.events.append(event(n)),
+    upsertTelegramUser: (n) => users.upsertTelegramUser({ telegram_id: base + (n % SENDERS), telegram_username: `u${n}`, telegram_first_name: 'Bench' }),
+  };
+}
+
+/** The same calls with raw pg, one named statement per call, the senders from `base`. */
+function rawOperations(pool, base) {
+  return {
+    claim: (n) => pool.query({ ...RAW.claim, values: ['default', `${run}:raw:${n}`] }),
+    append: (n) => {
+      const e = event(n);
+      return pool.query({ ...RAW.append, values: [e.user_id, e.action, e.entity_type, e.entity_id, JSON.stringify(e.details)] });
     },
-    append: {
-      'schema-kit': (n) => kit.events.append(event(n)),
-      'raw pg': (n) => {
-        const e = event(n);
-        return pool.query({ ...RAW.append, values: [e.user_id, e.action, e.entity_type, e.entity_id, JSON.stringify(e.details)] });
-      },
-    },
-    upsertTelegramUser: {
-      'schema-kit': (n) => users.upsertTelegramUser({ telegram_id: base + (n % SENDERS), telegram_username: `u${n}`, telegram_first_name: 'Bench' }),
-      'raw pg': (n) => pool.query({ ...RAW.upsert, values: [base + SENDERS + (n % SENDERS), `u${n}`, 'Bench'] }),
-    },
+    upsertTelegramUser: (n) => pool.query({ ...RAW.upsert, values: [base + (n % SENDERS), `u${n}`, 'Bench'] }),
   };
 }
 
@@ -95,14 +98,16 @@ const newPool = () => {
 };
 try {
   const kit = createSchemaKit({ pool: newPool(), groupCommit: GROUP_COMMIT });
-  const users = new UserRepo(kit.db);
-  const rawPool = newPool();
-  const ops = operations(kit, users, rawPool, 1_000_000);
+  const alt = ALT === undefined ? undefined : createSchemaKit({ pool: newPool(), groupCommit: ALT });
+  const sk = kitOperations(kit, new UserRepo(kit.db), 1_000_000, 'sk');
+  const raw = rawOperations(newPool(), 1_000_000 + SENDERS);
+  const other = alt && kitOperations(alt, new UserRepo(alt.db), 1_000_000 + 2 * SENDERS, 'alt');
   const rows = [];
-  for (const [call, variants] of Object.entries(ops)) {
+  for (const call of Object.keys(sk)) {
+    const variants = { 'schema-kit': sk[call], 'raw pg': raw[call], ...(other ? { alt: other[call] } : {}) };
     for (const callers of CALLERS) {
       const counter = { next: 0 };
-      const latencies = { 'schema-kit': [], 'raw pg': [] };
+      const latencies = Object.fromEntries(Object.keys(variants).map((name) => [name, []]));
       const slice = (ms, keep) =>
         Object.fromEntries(
           Object.entries(variants).map(([name, op]) => [
@@ -116,32 +121,43 @@ try {
         );
       await alternate(slice(200, false), 1); // warm-up: JIT, connections, prepared statements
       const results = await alternate(slice(MS, true), ROUNDS);
-      const sk = median(results['schema-kit']);
-      const raw = median(results['raw pg']);
+      const skOps = median(results['schema-kit']);
+      const rawOps = median(results['raw pg']);
       const perRound = results['schema-kit'].map((s, r) => s / results['raw pg'][r]);
       const lat = Object.fromEntries(Object.entries(latencies).map(([name, values]) => [name, values.sort((a, b) => a - b)]));
       rows.push([
         call,
         callers,
-        fmt(sk),
-        fmt(raw),
-        `**${fmt(sk / raw, 2)}x** (${fmt(Math.min(...perRound), 2)}-${fmt(Math.max(...perRound), 2)})`,
+        fmt(skOps),
+        fmt(rawOps),
+        `**${fmt(skOps / rawOps, 2)}x** (${fmt(Math.min(...perRound), 2)}-${fmt(Math.max(...perRound), 2)})`,
         `${fmt(percentile(lat['schema-kit'], 50), 2)} / ${fmt(percentile(lat['schema-kit'], 99), 2)}`,
         `${fmt(percentile(lat['raw pg'], 50), 2)} / ${fmt(percentile(lat['raw pg'], 99), 2)}`,
+        ...(other ? [`${fmt(median(results.alt) / rawOps, 2)}x`] : []),
       ]);
-      console.error(`${call} x${callers}: ${fmt(sk)} vs ${fmt(raw)} ops/s`);
+      console.error(`${call} x${callers}: ${fmt(skOps)} vs ${fmt(rawOps)} ops/s`);
     }
   }
   await kit.destroy();
+  await alt?.destroy();
   console.log(`## Group commit (issue 34), ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC\n`);
   console.log(
     `Command: \`npm run build && node bench/group-commit.bench.mjs\` (BENCH_MS=${MS}, BENCH_ROUNDS=${ROUNDS}, pools of ${POOL} per variant, ` +
-      `groupCommit ${JSON.stringify(GROUP_COMMIT)}). Durable commits. ${machine()}; load average at start ${load.map((l) => l.toFixed(1)).join(' / ')} ` +
+      `groupCommit ${JSON.stringify(GROUP_COMMIT)}${ALT ? `, BENCH_ALT=${JSON.stringify(ALT)}` : ''}). Durable commits. ${machine()}; load average at start ${load.map((l) => l.toFixed(1)).join(' / ')} ` +
       '(the machine is shared with other helpers: figures are medians of interleaved rounds).\n',
   );
   console.log(
     table(
-      ['call', 'callers', 'schema-kit ops/s', 'raw pg ops/s', 'schema-kit ÷ raw (per-round range)', 'schema-kit p50 / p99 ms', 'raw pg p50 / p99 ms'],
+      [
+        'call',
+        'callers',
+        'schema-kit ops/s',
+        'raw pg ops/s',
+        'schema-kit ÷ raw (per-round range)',
+        'schema-kit p50 / p99 ms',
+        'raw pg p50 / p99 ms',
+        ...(ALT ? [`groupCommit ${JSON.stringify(ALT)} ÷ raw`] : []),
+      ],
       rows,
     ),
   );
