@@ -143,7 +143,7 @@ try {
   console.log(`## Group commit (issue 34), ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC\n`);
   console.log(
     `Command: \`npm run build && node bench/group-commit.bench.mjs\` (BENCH_MS=${MS}, BENCH_ROUNDS=${ROUNDS}, pools of ${POOL} per variant, ` +
-      `groupCommit ${JSON.stringify(GROUP_COMMIT)}${ALT ? `, BENCH_ALT=${JSON.stringify(ALT)}` : ''}). Durable commits. ${machine()}; load average at start ${load.map((l) => l.toFixed(1)).join(' / ')} ` +
+      `groupCommit ${JSON.stringify(GROUP_COMMIT)}${ALT !== undefined ? `, BENCH_ALT=${JSON.stringify(ALT)}` : ''}). Durable commits. ${machine()}; load average at start ${load.map((l) => l.toFixed(1)).join(' / ')} ` +
       '(the machine is shared with other helpers: figures are medians of interleaved rounds).\n',
   );
   console.log(
@@ -156,7 +156,7 @@ try {
         'schema-kit ÷ raw (per-round range)',
         'schema-kit p50 / p99 ms',
         'raw pg p50 / p99 ms',
-        ...(ALT ? [`groupCommit ${JSON.stringify(ALT)} ÷ raw`] : []),
+        ...(ALT !== undefined ? [`groupCommit ${JSON.stringify(ALT)} ÷ raw`] : []),
       ],
       rows,
     ),
