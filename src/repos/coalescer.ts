@@ -54,7 +54,7 @@ export class Coalescer<I, O> {
     if (this.#inFlight < this.#limits.maxInFlight && this.#waiting.length === 0 && (key === undefined || !this.#keys.has(key))) {
       this.#inFlight++;
       if (key !== undefined) this.#keys.add(key);
-      return this.#runner.one(input).then(
+      return this.#one(input).then(
         (output) => {
           this.#settled(key);
           return output;
@@ -99,11 +99,20 @@ export class Coalescer<I, O> {
     return batch;
   }
 
+  /** One call alone; a runner that throws at once rejects instead, so a slot is never lost. */
+  #one(input: I): Promise<O> {
+    try {
+      return this.#runner.one(input);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   /** Runs `batch` and settles every call of it; never rejects. */
   async #send(batch: readonly Waiting<I, O>[]): Promise<void> {
     if (batch.length === 1) {
       const [call] = batch as [Waiting<I, O>];
-      await this.#runner.one(call.input).then(call.resolve, call.reject);
+      await this.#one(call.input).then(call.resolve, call.reject);
       return;
     }
     let outputs: O[];
