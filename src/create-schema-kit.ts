@@ -50,6 +50,8 @@ export interface SchemaKit {
  * returns a client whose connection failed to the pool with the error (pg-pool discards it). The
  * pool's 'error' stays yours: schema-kit's listener does nothing while you have one, and while you
  * have none turns an idle client's failure into a process warning (`SCHEMA_KIT_POOL_ERROR`).
+ * Concurrent hot calls made outside a transaction share statements and commits (group commit,
+ * on by default: see `groupCommit`).
  *
  * ### Examples
  * ```ts
