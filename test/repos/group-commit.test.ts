@@ -6,6 +6,7 @@ import {
   forgetUser,
   ProcessedMessageRepo,
   SchemaKitConflictError,
+  SchemaKitConnectionError,
   SchemaKitError,
   SchemaKitOutcomeUnknownError,
   SchemaKitValidationError,
@@ -209,6 +210,44 @@ describe('group commit on createSchemaKit', () => {
       expect(await Promise.all(ids.map((id) => processedMessages.claim(id)))).toEqual(ids.map(() => true));
       expect(await Promise.all(ids.map((id) => processedMessages.claim(id)))).toEqual(ids.map(() => false));
       const { rows } = await database().pool.query<{ n: number }>('select count(*)::int as n from schema_kit.processed_messages where message_id like $1', [`${p}:%`]);
+      expect(rows[0]!.n).toBe(ids.length + 1);
+    } finally {
+      for (const gate of gates) {
+        await gate.query('rollback').catch(() => undefined);
+        gate.release();
+      }
+    }
+  });
+
+  it('upsertTelegramUser: a connection killed under an in-flight batch fails each of its callers typed, and the retry creates each user once', async () => {
+    const users = new UserRepo(kit({ maxInFlight: 1 }, 2).db);
+    const base = 7_000_000 + ++run * 100;
+    await users.upsertTelegramUser({ telegram_id: base }); // gate 1
+    await users.upsertTelegramUser({ telegram_id: base + 1 }); // gate 2
+    // two gates held by row locks: the first call waits on gate 1 alone, the batch behind it on gate 2
+    const gates = await Promise.all([0, 1].map(() => database().owner.pool.connect()));
+    for (const [i, gate] of gates.entries()) {
+      await gate.query('begin');
+      await gate.query('select 1 from schema_kit.users where telegram_id = $1 for update', [base + i]);
+    }
+    try {
+      const first = users.upsertTelegramUser({ telegram_id: base });
+      const ids = [base + 1, ...Array.from({ length: 10 }, (_, i) => base + 10 + i)];
+      const batch = settle(ids.map((telegram_id) => users.upsertTelegramUser({ telegram_id })));
+      await gates[0]!.query('rollback');
+      expect(await first).toMatchObject({ created: false });
+      const pid = await waitFor(async () => {
+        const { rows } = await database().owner.pool.query<{ pid: number }>(
+          "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'with input as (select * from unnest(%'",
+        );
+        return rows[0]?.pid;
+      }, 'the batch waiting on gate 2');
+      await database().owner.pool.query('select pg_terminate_backend($1)', [pid]);
+      for (const outcome of await batch) expect(outcome).toMatchObject({ error: expect.any(SchemaKitConnectionError) });
+      await gates[1]!.query('rollback');
+      const retried = await Promise.all(ids.map((telegram_id) => users.upsertTelegramUser({ telegram_id })));
+      expect(retried.map((result) => result.created)).toEqual(ids.map((id) => id !== base + 1));
+      const { rows } = await database().pool.query<{ n: number }>('select count(*)::int as n from schema_kit.users where telegram_id between $1 and $2', [base, base + 99]);
       expect(rows[0]!.n).toBe(ids.length + 1);
     } finally {
       for (const gate of gates) {
