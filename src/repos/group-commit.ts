@@ -1,6 +1,6 @@
 /**
- * Group commit on createSchemaKit's pool: the settings of a kit, and one coalescer per statement
- * kind and kit, shared by every repository built on the kit's `db` (coalescer.ts holds the rules).
+ * Group commit on createSchemaKit's pool: the settings of a kit, and one coalescer per kind of
+ * call, schema and kit, shared by every repository built on the kit's `db` (coalescer.ts holds the rules).
  */
 import { z } from 'zod';
 import { parseInput } from '../validation/parse.js';
@@ -31,7 +31,7 @@ const optionsSchema = z.union([
     .strict(),
 ]);
 
-/** A kit's group commit: its limits and its coalescers, by statement. */
+/** A kit's group commit: its limits and its coalescers, by schema and kind of call. */
 interface KitGroupCommit {
   readonly limits: CoalescerLimits;
   readonly coalescers: Map<string, Coalescer<never, unknown>>;
@@ -48,15 +48,16 @@ export function useGroupCommit(pool: DirectPool, option: boolean | GroupCommitOp
 }
 
 /**
- * The coalescer of `statement` (the batch's SQL) for a repository on `ctx`, shared by every
- * repository of the kit; undefined where calls are not coalesced: a repository built on a
- * transaction or on a Kysely instance other than createSchemaKit's, or a kit with group commit off.
- * `runner` is asked once per kit and statement.
+ * The coalescer of one kind of call (`kind`, e.g. `'claim'`) for a repository on `ctx`, shared by
+ * every repository of the kit on the same schema; undefined where calls are not coalesced: a
+ * repository built on a transaction or on a Kysely instance other than createSchemaKit's, or a kit
+ * with group commit off. `runner` is asked once per kit, schema and kind (it may prepare the
+ * batch's statement then).
  */
-export function coalescerFor<I, O>(ctx: RepoContext, statement: PreparedSql, runner: () => BatchRunner<I, O>): Coalescer<I, O> | undefined {
+export function coalescerFor<I, O>(ctx: RepoContext, kind: string, runner: () => BatchRunner<I, O>): Coalescer<I, O> | undefined {
   const kit = ctx.direct && !ctx.plain.isTransaction ? kits.get(ctx.direct) : undefined;
   if (!kit) return undefined;
-  const key = `${ctx.named ? 'named' : 'text'}:${statement.text}`;
+  const key = `${ctx.schema}:${ctx.named ? 'named' : 'text'}:${kind}`;
   let coalescer = kit.coalescers.get(key) as Coalescer<I, O> | undefined;
   if (!coalescer) kit.coalescers.set(key, (coalescer = new Coalescer(runner(), kit.limits)) as unknown as Coalescer<never, unknown>);
   return coalescer;

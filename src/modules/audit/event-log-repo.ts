@@ -83,7 +83,7 @@ export class EventLogRepo {
         `order by n returning ${COLUMN_LIST}`,
     );
     // concurrent appends share appendMany's statement: one transaction, rows in arrival order
-    this.#appends = coalescerFor(this.#ctx, this.#appendMany, () => ({
+    this.#appends = coalescerFor(this.#ctx, 'append', () => ({
       one: (parameters) => this.#appendOne(parameters),
       many: (rows) => retryPartitionRace(this.#ctx.plain, 'append', () => runBatch<EventLogEntry>(this.#ctx, this.#appendMany, columnsOf(rows))),
     }));

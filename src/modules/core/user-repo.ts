@@ -103,12 +103,14 @@ export class UserRepo {
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options);
-    const batch = upsertBatchSql(qualifiedTable(this.#ctx, 'users'));
-    this.#senders = coalescerFor(this.#ctx, batch, () => ({
-      one: (upsert) => this.#upsertAlone(upsert),
-      many: (upserts) => this.#upsertMany(batch, upserts),
-      key: (upsert) => upsert.row.telegram_id,
-    }));
+    this.#senders = coalescerFor(this.#ctx, 'upsertTelegramUser', () => {
+      const batch = upsertBatchSql(qualifiedTable(this.#ctx, 'users'));
+      return {
+        one: (upsert) => this.#upsertAlone(upsert),
+        many: (upserts) => this.#upsertMany(batch, upserts),
+        key: (upsert) => upsert.row.telegram_id,
+      };
+    });
   }
 
   /** Creates a user; a taken identity throws `SchemaKitConflictError` naming its unique key. */

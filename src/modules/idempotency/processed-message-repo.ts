@@ -79,32 +79,36 @@ export class ProcessedMessageRepo<DB = Database> {
       keptResult: new PreparedSql(`select result from ${table} where consumer = $1 and message_id = $2`),
       keepResult: new PreparedSql(`update ${table} set result = $3 where consumer = $1 and message_id = $2`),
     };
-    const claimBatch = new PreparedSql(
-      `insert into ${table} (consumer, message_id) select * from unnest($1::text[], $2::text[]) on conflict do nothing returning consumer, message_id`,
-    );
-    this.#claims = coalescerFor(this.#ctx, claimBatch, () => ({
-      one: ([c, id]) => this.#claimIn(this.#ctx.plain, c, id),
-      // the rows in one fixed order (as claimMany's), so two batches never deadlock
-      many: (keys) => {
-        const sorted = [...keys].sort(byKey);
-        return runBatch<{ consumer: string; message_id: string }>(this.#ctx, claimBatch, [sorted.map((k) => k[0]), sorted.map((k) => k[1])]).then((rows) => {
-          const claimed = new Set(rows.map((r) => keyText([r.consumer, r.message_id])));
-          return keys.map((k) => claimed.has(keyText(k)));
-        });
-      },
-      key: keyText,
-    }));
-    const lookupBatch = new PreparedSql(
-      `select n from unnest($1::text[], $2::text[]) with ordinality as t(c, id, n) where exists (select from ${table} p where p.consumer = t.c and p.message_id = t.id)`,
-    );
-    this.#lookups = coalescerFor(this.#ctx, lookupBatch, () => ({
-      one: (key) => this.#isProcessedAlone(key),
-      many: (keys) =>
-        runBatch<{ n: string }>(this.#ctx, lookupBatch, [keys.map((k) => k[0]), keys.map((k) => k[1])]).then((rows) => {
-          const found = new Set(rows.map((r) => Number(r.n) - 1));
-          return keys.map((_, i) => found.has(i));
-        }),
-    }));
+    this.#claims = coalescerFor(this.#ctx, 'claim', () => {
+      const batch = new PreparedSql(
+        `insert into ${table} (consumer, message_id) select * from unnest($1::text[], $2::text[]) on conflict do nothing returning consumer, message_id`,
+      );
+      return {
+        one: ([c, id]) => this.#claimIn(this.#ctx.plain, c, id),
+        // the rows in one fixed order (as claimMany's), so two batches never deadlock
+        many: (keys) => {
+          const sorted = [...keys].sort(byKey);
+          return runBatch<{ consumer: string; message_id: string }>(this.#ctx, batch, [sorted.map((k) => k[0]), sorted.map((k) => k[1])]).then((rows) => {
+            const claimed = new Set(rows.map((r) => keyText([r.consumer, r.message_id])));
+            return keys.map((k) => claimed.has(keyText(k)));
+          });
+        },
+        key: keyText,
+      };
+    });
+    this.#lookups = coalescerFor(this.#ctx, 'isProcessed', () => {
+      const batch = new PreparedSql(
+        `select n from unnest($1::text[], $2::text[]) with ordinality as t(c, id, n) where exists (select from ${table} p where p.consumer = t.c and p.message_id = t.id)`,
+      );
+      return {
+        one: (key) => this.#isProcessedAlone(key),
+        many: (keys) =>
+          runBatch<{ n: string }>(this.#ctx, batch, [keys.map((k) => k[0]), keys.map((k) => k[1])]).then((rows) => {
+            const found = new Set(rows.map((r) => Number(r.n) - 1));
+            return keys.map((_, i) => found.has(i));
+          }),
+      };
+    });
     this.#consumer = consumer === undefined ? 'default' : parseInput(consumerOptionsSchema, { consumer }, 'options').consumer!;
   }
 
