@@ -42,6 +42,35 @@ describe('group commit on createSchemaKit', () => {
     return rows[0]!.n;
   }
 
+  /** Transactions left open holding a lock each (`holds`: a statement that takes it): `open(i)` ends gate i, `close()` all. */
+  async function gates(holds: [string, unknown[]][]) {
+    const clients = await Promise.all(holds.map(() => database().owner.pool.connect()));
+    for (const [i, client] of clients.entries()) {
+      await client.query('begin');
+      await client.query(...holds[i]!);
+    }
+    return {
+      open: (i: number) => clients[i]!.query('rollback'),
+      close: async () => {
+        for (const client of clients) {
+          await client.query('rollback').catch(() => undefined);
+          client.release();
+        }
+      },
+    };
+  }
+  /** Terminates the backend of the batch (its SQL like `pattern`) once it waits on a lock. */
+  async function killWaiting(pattern: string): Promise<void> {
+    const pid = await waitFor(async () => {
+      const { rows } = await database().owner.pool.query<{ pid: number }>(
+        "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like $1",
+        [pattern],
+      );
+      return rows[0]?.pid;
+    }, 'the batch waiting on its gate');
+    await database().owner.pool.query('select pg_terminate_backend($1)', [pid]);
+  }
+
   it.each([
     ['one statement in flight', { maxInFlight: 1 }],
     ['the defaults', {}],
@@ -185,37 +214,23 @@ describe('group commit on createSchemaKit', () => {
     const { processedMessages } = kit({ maxInFlight: 1 }, 2);
     const p = `kill:${++run}`;
     // two gates held by uncommitted claims: the first call waits on gate 1 alone, the batch behind it on gate 2
-    const gates = await Promise.all([1, 2].map(() => database().owner.pool.connect()));
-    for (const [i, gate] of gates.entries()) {
-      await gate.query('begin');
-      await gate.query('insert into schema_kit.processed_messages (message_id) values ($1)', [`${p}:gate${i + 1}`]);
-    }
+    const held = await gates([1, 2].map((i) => ['insert into schema_kit.processed_messages (message_id) values ($1)', [`${p}:gate${i}`]]));
     try {
       const first = processedMessages.claim(`${p}:gate1`);
       const ids = [`${p}:gate2`, ...Array.from({ length: 20 }, (_, i) => `${p}:${i}`)];
       const batch = settle(ids.map((id) => processedMessages.claim(id)));
-      await gates[0]!.query('rollback');
+      await held.open(0);
       expect(await first).toBe(true);
-      const pid = await waitFor(async () => {
-        const { rows } = await database().owner.pool.query<{ pid: number }>(
-          "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%from unnest($1::text[], $2::text[]) on conflict%'",
-        );
-        return rows[0]?.pid;
-      }, 'the batch waiting on gate 2');
-      await database().owner.pool.query('select pg_terminate_backend($1)', [pid]);
-      const outcomes = await batch;
-      for (const outcome of outcomes) expect(outcome).toMatchObject({ error: expect.any(SchemaKitOutcomeUnknownError) });
-      await gates[1]!.query('rollback');
+      await killWaiting('%from unnest($1::text[], $2::text[]) on conflict%');
+      for (const outcome of await batch) expect(outcome).toMatchObject({ error: expect.any(SchemaKitOutcomeUnknownError) });
+      await held.open(1);
       // nothing of the killed batch committed: each id is claimed once, by the retry
       expect(await Promise.all(ids.map((id) => processedMessages.claim(id)))).toEqual(ids.map(() => true));
       expect(await Promise.all(ids.map((id) => processedMessages.claim(id)))).toEqual(ids.map(() => false));
       const { rows } = await database().pool.query<{ n: number }>('select count(*)::int as n from schema_kit.processed_messages where message_id like $1', [`${p}:%`]);
       expect(rows[0]!.n).toBe(ids.length + 1);
     } finally {
-      for (const gate of gates) {
-        await gate.query('rollback').catch(() => undefined);
-        gate.release();
-      }
+      await held.close();
     }
   });
 
@@ -225,35 +240,22 @@ describe('group commit on createSchemaKit', () => {
     await users.upsertTelegramUser({ telegram_id: base }); // gate 1
     await users.upsertTelegramUser({ telegram_id: base + 1 }); // gate 2
     // two gates held by row locks: the first call waits on gate 1 alone, the batch behind it on gate 2
-    const gates = await Promise.all([0, 1].map(() => database().owner.pool.connect()));
-    for (const [i, gate] of gates.entries()) {
-      await gate.query('begin');
-      await gate.query('select 1 from schema_kit.users where telegram_id = $1 for update', [base + i]);
-    }
+    const held = await gates([0, 1].map((i) => ['select 1 from schema_kit.users where telegram_id = $1 for update', [base + i]]));
     try {
       const first = users.upsertTelegramUser({ telegram_id: base });
       const ids = [base + 1, ...Array.from({ length: 10 }, (_, i) => base + 10 + i)];
       const batch = settle(ids.map((telegram_id) => users.upsertTelegramUser({ telegram_id })));
-      await gates[0]!.query('rollback');
+      await held.open(0);
       expect(await first).toMatchObject({ created: false });
-      const pid = await waitFor(async () => {
-        const { rows } = await database().owner.pool.query<{ pid: number }>(
-          "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'with input as (select * from unnest(%'",
-        );
-        return rows[0]?.pid;
-      }, 'the batch waiting on gate 2');
-      await database().owner.pool.query('select pg_terminate_backend($1)', [pid]);
+      await killWaiting('with input as (select * from unnest(%');
       for (const outcome of await batch) expect(outcome).toMatchObject({ error: expect.any(SchemaKitConnectionError) });
-      await gates[1]!.query('rollback');
+      await held.open(1);
       const retried = await Promise.all(ids.map((telegram_id) => users.upsertTelegramUser({ telegram_id })));
       expect(retried.map((result) => result.created)).toEqual(ids.map((id) => id !== base + 1));
       const { rows } = await database().pool.query<{ n: number }>('select count(*)::int as n from schema_kit.users where telegram_id between $1 and $2', [base, base + 99]);
       expect(rows[0]!.n).toBe(ids.length + 1);
     } finally {
-      for (const gate of gates) {
-        await gate.query('rollback').catch(() => undefined);
-        gate.release();
-      }
+      await held.close();
     }
   });
 
