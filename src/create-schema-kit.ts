@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema/database.js';
 import { directPool, kyselyPool, runOnPoolDirectly } from './repos/direct-pool.js';
+import { useGroupCommit, type GroupCommitOptions } from './repos/group-commit.js';
 import { EventLogRepo } from './modules/audit/index.js';
 import { ProcessedMessageRepo } from './modules/idempotency/index.js';
 import { RoleChangeLogRepo } from './modules/roles/index.js';
@@ -19,6 +20,13 @@ export interface CreateSchemaKitOptions {
   readonly consumer?: string;
   /** Named prepared statements on the hot paths (see `RepoOptions.preparedStatements`). Default on. */
   readonly preparedStatements?: boolean;
+  /**
+   * Group commit: concurrent `claim`, `isProcessed`, `append` and `upsertTelegramUser` calls made
+   * outside a transaction on repositories built on `db` share one statement (one round trip, one
+   * commit) while others are in flight, each caller getting its own result or error
+   * (docs/group-commit.md). `false` sends every call alone; an object tunes it. Default on.
+   */
+  readonly groupCommit?: boolean | GroupCommitOptions;
 }
 
 /** A Kysely instance over the host's pool and the four core repositories built on it; construct
@@ -42,6 +50,8 @@ export interface SchemaKit {
  * returns a client whose connection failed to the pool with the error (pg-pool discards it). The
  * pool's 'error' stays yours: schema-kit's listener does nothing while you have one, and while you
  * have none turns an idle client's failure into a process warning (`SCHEMA_KIT_POOL_ERROR`).
+ * Concurrent hot calls made outside a transaction share statements and commits (group commit,
+ * on by default: see `groupCommit`).
  *
  * ### Examples
  * ```ts
@@ -50,13 +60,14 @@ export interface SchemaKit {
  * ```
  */
 export function createSchemaKit(options: CreateSchemaKitOptions): SchemaKit {
-  const { pool, schema, roles, consumer, preparedStatements } = options;
+  const { pool, schema, roles, consumer, preparedStatements, groupCommit } = options;
   // the fast path's pool (src/repos/prepared.ts): a client whose connection drops while checked
   // out fails the calls in flight with SchemaKitConnectionError instead of crashing the host
   // process, and goes back to the pool with the error (pg-pool discards it); the pool's own
   // 'error' listeners stay the host's (an idle client's failure only becomes a process warning
   // while the host has none)
   const direct = directPool(pool);
+  useGroupCommit(direct, groupCommit);
   const close = async (): Promise<void> => {
     direct.open = false;
   };

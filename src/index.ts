@@ -85,6 +85,7 @@ export {
   type ConsumerLagMessage,
 } from './observability/channels.js';
 export { createSchemaKit, type CreateSchemaKitOptions, type SchemaKit } from './create-schema-kit.js';
+export type { GroupCommitOptions } from './repos/group-commit.js';
 export {
   jsonValue as jsonValueSchema,
   jsonObject as jsonObjectSchema,

@@ -20,6 +20,11 @@ export function asHandler<T>(call: () => Promise<T>): Promise<T> {
   return insideHandler.run(true, call);
 }
 
+/** Whether the current call runs inside a `processOnce` handler (group commit never coalesces such a call). */
+export function isInsideHandler(): boolean {
+  return insideHandler.getStore() === true;
+}
+
 /** Throws when the current call runs inside a `processOnce` handler (see `RepoOptions.allowOutsideTransaction`). */
 function refuseInsideHandler(): void {
   if (!insideHandler.getStore()) return;

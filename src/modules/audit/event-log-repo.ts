@@ -1,7 +1,7 @@
 import type { EventLogEntry } from './tables.js';
 import { parseInput } from '../../validation/parse.js';
 import { idText } from '../../validation/common.js';
-import { eventListParameters, eventPageSchema, eventParameters, newEventSchema, personalFieldListSchema, streamOptionsSchema, type NewEvent, type PersonalField } from './validation.js';
+import { eventListParameters, eventPageSchema, eventParameters, newEventSchema, personalFieldListSchema, streamOptionsSchema, type EventParameters, type NewEvent, type PersonalField } from './validation.js';
 import { toPage, type Page, type PageOptions } from '../../repos/page.js';
 import { qualifiedTable, repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 import { run } from '../../repos/run.js';
@@ -10,6 +10,8 @@ import { retryPartitionRace } from '../../repos/retry.js';
 import { PreparedSql } from '../../repos/prepared.js';
 import { plannedText } from '../../repos/planned.js';
 import { sleep } from '../../repos/sleep.js';
+import { coalesced, coalescerFor, runBatch } from '../../repos/group-commit.js';
+import type { Coalescer } from '../../repos/coalescer.js';
 
 /** An event read by {@link EventLogRepo.stream}: the row plus its `position` in the global feed. */
 export type StreamedEvent = EventLogEntry & {
@@ -63,6 +65,8 @@ export class EventLogRepo {
   readonly #append: PreparedSql;
   readonly #appendMany: PreparedSql;
   readonly #stream: PreparedSql;
+  /** Group commit of append on createSchemaKit's db (repos/group-commit.ts); undefined elsewhere. */
+  readonly #appends: Coalescer<EventParameters, EventLogEntry> | undefined;
   /** The listing statements, one per shape (filter, order, with or without a cursor), built on first use. */
   readonly #pages = new Map<string, PreparedSql>();
 
@@ -79,6 +83,11 @@ export class EventLogRepo {
         'from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::timestamptz[]) with ordinality as t(user_id, action, entity_type, entity_id, details, ts, n) ' +
         `order by n returning ${COLUMN_LIST}`,
     );
+    // concurrent appends share appendMany's statement: one transaction, rows in arrival order
+    this.#appends = coalescerFor(this.#ctx, 'append', () => ({
+      one: (parameters) => this.#appendOne(parameters),
+      many: (rows) => retryPartitionRace(this.#ctx.plain, 'append', () => runBatch<EventLogEntry>(this.#ctx, this.#appendMany, columnsOf(rows))),
+    }));
     this.#stream = new PreparedSql(
       // the server writes `position`: cheaper than adding a property to every row in JS
       `select ${COLUMN_LIST}, tx_id::text || ':' || id::text as position from ${table} ` +
@@ -88,7 +97,10 @@ export class EventLogRepo {
 
   /** Appends one event and returns the stored row. */
   async append(event: NewEvent): Promise<EventLogEntry> {
-    const parameters = eventParameters(event, 'event');
+    return coalesced(this.#appends, eventParameters(event, 'event'), (parameters) => this.#appendOne(parameters));
+  }
+
+  async #appendOne(parameters: EventParameters): Promise<EventLogEntry> {
     const rows = await retryPartitionRace(this.#ctx.plain, 'append', () => runPrepared<EventLogEntry>(this.#ctx, this.#append, parameters));
     return rows[0]!;
   }
@@ -97,9 +109,7 @@ export class EventLogRepo {
   async appendMany(events: readonly NewEvent[]): Promise<EventLogEntry[]> {
     const rows = eventListParameters(events, 'events');
     if (rows.length === 0) return [];
-    // one array per column, for unnest
-    const columns = rows[0]!.map((_, column) => rows.map((row) => row[column]));
-    return retryPartitionRace(this.#ctx.plain, 'appendMany', () => runPrepared<EventLogEntry>(this.#ctx, this.#appendMany, columns));
+    return retryPartitionRace(this.#ctx.plain, 'appendMany', () => runPrepared<EventLogEntry>(this.#ctx, this.#appendMany, columnsOf(rows)));
   }
 
   /**
@@ -176,4 +186,9 @@ export class EventLogRepo {
     }
     return statement;
   }
+}
+
+/** Events' parameters as appendMany binds them: one array per column, for unnest. */
+function columnsOf(rows: readonly EventParameters[]): unknown[][] {
+  return rows[0]!.map((_, column) => rows.map((row) => row[column]));
 }

@@ -1,4 +1,5 @@
 import { sql, type UpdateObject } from 'kysely';
+import type { z } from 'zod';
 import type { Database } from '../../schema/database.js';
 import { SchemaKitNotFoundError } from '../../errors.js';
 import type { JsonValue } from '../../schema/column-types.js';
@@ -17,8 +18,11 @@ import {
   type UserPatchInput,
 } from './validation.js';
 import { parseInput } from '../../validation/parse.js';
-import { repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
+import { qualifiedTable, repoContext, type Executor, type RepoContext, type RepoOptions } from '../../repos/repo-context.js';
 import { run } from '../../repos/run.js';
+import { PreparedSql } from '../../repos/prepared.js';
+import { coalesced, coalescerFor, runBatch } from '../../repos/group-commit.js';
+import type { Coalescer } from '../../repos/coalescer.js';
 import { writtenInput, type WrittenInput } from '../../vocabulary/references.js';
 import { coreModule } from './descriptor.js';
 
@@ -45,6 +49,33 @@ export interface UpsertTelegramUserOptions {
   readonly reactivate?: boolean;
 }
 
+/** One call of upsertTelegramUser, validated. */
+interface SenderUpsert {
+  readonly row: z.output<typeof telegramUserSchema>;
+  readonly reactivate: boolean;
+}
+
+/**
+ * upsertTelegramUser for several senders (distinct Telegram ids) in one statement, each row as the
+ * one-call statement writes it: the existing rows locked first, in Telegram id order (so two
+ * batches never deadlock), before any insert is tried (the sort reads every joined row first);
+ * `created` and `reactivated` per row, reactivation per sender.
+ */
+function upsertBatchSql(table: string): PreparedSql {
+  const fields = ['telegram_username', 'telegram_first_name', 'telegram_last_name', 'language_code', 'is_premium', 'added_to_attachment_menu'];
+  return new PreparedSql(
+    'with input as (select * from unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::boolean[], $8::boolean[]) ' +
+      `as t(telegram_id, ${fields.join(', ')}, reactivate)), ` +
+      `previous as (select u.telegram_id, u.is_active from ${table} u join input i on u.telegram_id = i.telegram_id order by u.telegram_id for update of u) ` +
+      `insert into ${table} as u (telegram_id, ${fields.join(', ')}, is_active) ` +
+      `select i.telegram_id, ${fields.map((f) => `i.${f}`).join(', ')}, true from input i cross join (select count(*) from previous) as locked order by i.telegram_id ` +
+      `on conflict (telegram_id) do update set ${fields.map((f) => `${f} = excluded.${f}`).join(', ')}, ` +
+      'is_active = u.is_active or (select i.reactivate from input i where i.telegram_id = excluded.telegram_id) ' +
+      `returning ${USER_COLUMNS.map((c) => `u.${c}`).join(', ')}, u.xmax = 0 as created, ` +
+      'coalesce((select i.reactivate and not p.is_active from input i join previous p on p.telegram_id = i.telegram_id where i.telegram_id = u.telegram_id), false) as reactivated',
+  );
+}
+
 /** The columns of {@link User}, in table order: what every read of `users` returns. */
 export const USER_COLUMNS = [
   'id', 'email', 'telegram_id', 'telegram_username', 'telegram_first_name', 'telegram_last_name', 'language_code', 'is_premium',
@@ -66,10 +97,20 @@ export const USER_COLUMNS = [
  */
 export class UserRepo {
   readonly #ctx: RepoContext;
+  /** Group commit of upsertTelegramUser on createSchemaKit's db (repos/group-commit.ts); undefined elsewhere. */
+  readonly #senders: Coalescer<SenderUpsert, UpsertTelegramUserResult> | undefined;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor, options?: RepoOptions) {
     this.#ctx = repoContext(db, options, this, 'users');
+    this.#senders = coalescerFor(this.#ctx, 'upsertTelegramUser', () => {
+      const batch = upsertBatchSql(qualifiedTable(this.#ctx, 'users'));
+      return {
+        one: (upsert) => this.#upsertAlone(upsert),
+        many: (upserts) => this.#upsertMany(batch, upserts),
+        key: (upsert) => upsert.row.telegram_id,
+      };
+    });
   }
 
   /** Creates a user; a taken identity throws `SchemaKitConflictError` naming its unique key. */
@@ -95,6 +136,10 @@ export class UserRepo {
   async upsertTelegramUser(sender: TelegramUserInput, options: UpsertTelegramUserOptions = {}): Promise<UpsertTelegramUserResult> {
     const row = parseInput(telegramUserSchema, sender, 'sender');
     const { reactivate = true } = parseInput(upsertTelegramUserOptionsSchema, options, 'options');
+    return coalesced(this.#senders, { row, reactivate }, (upsert) => this.#upsertAlone(upsert));
+  }
+
+  async #upsertAlone({ row, reactivate }: SenderUpsert): Promise<UpsertTelegramUserResult> {
     const { created, reactivated, ...user } = await run(
       this.#ctx.db
         // the existing row, locked before the insert is tried (the insert's is_active reads it), so
@@ -123,6 +168,26 @@ export class UserRepo {
       SENDER_INPUT,
     );
     return { user, created, reactivated };
+  }
+
+  /** Several senders (distinct Telegram ids) in one statement, as {@link upsertBatchSql} takes them; the results in input order. */
+  async #upsertMany(batch: PreparedSql, upserts: readonly SenderUpsert[]): Promise<UpsertTelegramUserResult[]> {
+    const column = <T>(pick: (upsert: SenderUpsert) => T): T[] => upserts.map(pick);
+    const rows = await run(
+      runBatch<User & { created: boolean; reactivated: boolean }>(this.#ctx, batch, [
+        column((u) => u.row.telegram_id),
+        column((u) => u.row.telegram_username ?? null),
+        column((u) => u.row.telegram_first_name ?? null),
+        column((u) => u.row.telegram_last_name ?? null),
+        column((u) => u.row.language_code ?? null),
+        column((u) => u.row.is_premium ?? false),
+        column((u) => u.row.added_to_attachment_menu ?? false),
+        column((u) => u.reactivate),
+      ]),
+      SENDER_INPUT,
+    );
+    const byId = new Map(rows.map(({ created, reactivated, ...user }) => [String(user.telegram_id), { user, created, reactivated }]));
+    return upserts.map((u) => byId.get(u.row.telegram_id)!);
   }
 
   /** The user with this id, or undefined. */

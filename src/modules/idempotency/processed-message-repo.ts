@@ -20,6 +20,8 @@ import { qualifiedTable, refuseOutsideHandlerTransaction, repoContext, type Exec
 import { run } from '../../repos/run.js';
 import { runPrepared } from '../../repos/prepared.js';
 import { PreparedSql } from '../../repos/prepared.js';
+import { coalesced, coalescerFor, runBatch } from '../../repos/group-commit.js';
+import type { Coalescer } from '../../repos/coalescer.js';
 
 /** Options of {@link ProcessedMessageRepo}: the schema and the default consumer. */
 export interface ProcessedMessageRepoOptions extends RepoOptions {
@@ -56,6 +58,9 @@ export class ProcessedMessageRepo<DB = Database> {
     readonly keptResult: PreparedSql;
     readonly keepResult: PreparedSql;
   };
+  /** Group commit of claim and isProcessed on createSchemaKit's db (repos/group-commit.ts); undefined elsewhere. */
+  readonly #claims: Coalescer<MessageKey, boolean> | undefined;
+  readonly #lookups: Coalescer<MessageKey, boolean> | undefined;
 
   /** Wraps the host's Kysely instance or transaction; `options.schema` defaults to `'schema_kit'`. */
   constructor(db: Executor<DB>, options: ProcessedMessageRepoOptions = {}) {
@@ -74,6 +79,36 @@ export class ProcessedMessageRepo<DB = Database> {
       keptResult: new PreparedSql(`select result from ${table} where consumer = $1 and message_id = $2`),
       keepResult: new PreparedSql(`update ${table} set result = $3 where consumer = $1 and message_id = $2`),
     };
+    this.#claims = coalescerFor(this.#ctx, 'claim', () => {
+      const batch = new PreparedSql(
+        `insert into ${table} (consumer, message_id) select * from unnest($1::text[], $2::text[]) on conflict do nothing returning consumer, message_id`,
+      );
+      return {
+        one: ([c, id]) => this.#claimIn(this.#ctx.plain, c, id),
+        // the rows in one fixed order (as claimMany's), so two batches never deadlock
+        many: (keys) => {
+          const sorted = [...keys].sort(byKey);
+          return runBatch<{ consumer: string; message_id: string }>(this.#ctx, batch, [sorted.map((k) => k[0]), sorted.map((k) => k[1])]).then((rows) => {
+            const claimed = new Set(rows.map((r) => keyText([r.consumer, r.message_id])));
+            return keys.map((k) => claimed.has(keyText(k)));
+          });
+        },
+        key: keyText,
+      };
+    });
+    this.#lookups = coalescerFor(this.#ctx, 'isProcessed', () => {
+      const batch = new PreparedSql(
+        `select n from unnest($1::text[], $2::text[]) with ordinality as t(c, id, n) where exists (select from ${table} p where p.consumer = t.c and p.message_id = t.id)`,
+      );
+      return {
+        one: (key) => this.#isProcessedAlone(key),
+        many: (keys) =>
+          runBatch<{ n: string }>(this.#ctx, batch, [keys.map((k) => k[0]), keys.map((k) => k[1])]).then((rows) => {
+            const found = new Set(rows.map((r) => Number(r.n) - 1));
+            return keys.map((_, i) => found.has(i));
+          }),
+      };
+    });
     this.#consumer = consumer === undefined ? 'default' : parseInput(consumerOptionsSchema, { consumer }, 'options').consumer!;
   }
 
@@ -87,7 +122,7 @@ export class ProcessedMessageRepo<DB = Database> {
   async claim(messageId: string, options: { consumer?: string } = {}): Promise<boolean> {
     const id = parseInput(messageIdSchema, messageId, 'messageId');
     const consumer = this.#consumerOf(options);
-    return this.#claimIn(this.#ctx.plain, consumer, id).catch((error: unknown) => Promise.reject(this.#claimOutcome(error)));
+    return coalesced(this.#claims, [consumer, id], ([c, i]) => this.#claimIn(this.#ctx.plain, c, i)).catch((error: unknown) => Promise.reject(this.#claimOutcome(error)));
   }
 
   /**
@@ -110,6 +145,10 @@ export class ProcessedMessageRepo<DB = Database> {
   async isProcessed(messageId: string, options: { consumer?: string } = {}): Promise<boolean> {
     const id = parseInput(messageIdSchema, messageId, 'messageId');
     const consumer = this.#consumerOf(options);
+    return coalesced(this.#lookups, [consumer, id], (key) => this.#isProcessedAlone(key));
+  }
+
+  async #isProcessedAlone([consumer, id]: MessageKey): Promise<boolean> {
     const row = await run(
       this.#ctx.db
         .selectFrom('processed_messages')
@@ -236,6 +275,18 @@ export class ProcessedMessageRepo<DB = Database> {
     if (options !== null && Object.getPrototypeOf(options) === Object.prototype && Object.keys(options).length === 0) return this.#consumer;
     return parseInput(consumerOptionsSchema, options, 'options').consumer ?? this.#consumer;
   }
+}
+
+/** A message as a claim names it: the consumer and the message id. */
+type MessageKey = readonly [consumer: string, messageId: string];
+
+function keyText(key: MessageKey): string {
+  return `${key[0]}\u0000${key[1]}`; // ids hold no NUL
+}
+
+/** The lock order of claims: by consumer, then id (claimMany's order within one consumer). */
+function byKey(a: MessageKey, b: MessageKey): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
 }
 
 /** Whether a statement returned a row (a claim that won). */
