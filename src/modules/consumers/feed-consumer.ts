@@ -7,7 +7,8 @@ import { sleep } from '../../repos/sleep.js';
 import { hostCode, inTransaction } from '../../repos/transaction.js';
 import { parseInput } from '../../validation/parse.js';
 import { checkpointSql, type CheckpointSql } from './checkpoint-sql.js';
-import { consumerChannel, type ConsumerBatchMessage } from './diagnostics.js';
+import { consumerChannel } from './diagnostics.js';
+import type { ConsumerLagMessage } from '../../observability/channels.js';
 import { FeedConsumerRepo, type ConsumerStatus } from './feed-consumer-repo.js';
 import { EventLogRepo, positionSchema, type StreamedEvent } from '../audit/index.js';
 import { feedConsumerOptionsSchema, resetOptionsSchema, runOptionsSchema } from './validation.js';
@@ -223,7 +224,7 @@ export class FeedConsumer<DB = any> {
     if (!consumerChannel.hasSubscribers) return;
     this.#status.status(this.name).then(
       ([status]) => {
-        const message: ConsumerBatchMessage = { name: this.name, position, handled, eventsBehind: status?.eventsBehind ?? 0, secondsBehind: status?.secondsBehind ?? 0, mode };
+        const message: ConsumerLagMessage = { name: this.name, position, handled, eventsBehind: status?.eventsBehind ?? 0, secondsBehind: status?.secondsBehind ?? 0, mode };
         consumerChannel.publish(message);
       },
       () => undefined, // diagnostics never fail the consumer

@@ -5,6 +5,5 @@ export { CONSUMER_MODES, type ConsumerMode } from './values.js';
 export { consumerNameSchema } from './validation.js';
 export { FeedConsumer, type FeedConsumerOptions, type FeedConsumerRunOptions, type FeedHandler } from './feed-consumer.js';
 export { FeedConsumerRepo, type ConsumerStatus } from './feed-consumer-repo.js';
-export { CONSUMER_CHANNEL, type ConsumerBatchMessage } from './diagnostics.js';
 export { type ListenPool } from './wakeup.js';
 export { consumersModule } from './descriptor.js';

@@ -9,7 +9,7 @@ import {
   FeedConsumerRepo,
   SchemaKitError,
   SchemaKitValidationError,
-  type ConsumerBatchMessage,
+  type ConsumerLagMessage,
   type Database,
   type StreamedEvent,
 } from '../../../src/index.js';
@@ -208,9 +208,9 @@ describe.skipIf(TEST_TARGET === 'pglite')('FeedConsumer on PostgreSQL', () => {
 
   it('wakes on LISTEN/NOTIFY when given the pool, with the mode in its status, and publishes each batch on the diagnostics channel', async () => {
     const name = uniqueName('listen');
-    const messages: ConsumerBatchMessage[] = [];
+    const messages: ConsumerLagMessage[] = [];
     const subscriber = (message: unknown) => {
-      if ((message as ConsumerBatchMessage).name === name) messages.push(message as ConsumerBatchMessage);
+      if ((message as ConsumerLagMessage).name === name) messages.push(message as ConsumerLagMessage);
     };
     channel(CONSUMER_CHANNEL).subscribe(subscriber);
     try {
