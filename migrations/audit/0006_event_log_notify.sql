@@ -20,6 +20,32 @@ CREATE TRIGGER event_log_notify
   FOR EACH STATEMENT
   EXECUTE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_notify();
 
+-- Statement triggers are not cloned to partitions; the partitions created from now on get a copy
+-- (lifecycle_copy_statement_triggers), so the existing ones get it here, and every partition looks
+-- alike (doctor checks that). A copy fires only for an insert naming the partition itself.
+DO $$
+DECLARE
+  v_partition regclass;
+BEGIN
+  FOR v_partition IN
+    SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i WHERE i.inhparent = ':SCHEMA_KIT_SCHEMA.event_log'::regclass
+  LOOP
+    EXECUTE pg_catalog.format('CREATE TRIGGER event_log_notify AFTER INSERT ON %s FOR EACH STATEMENT EXECUTE FUNCTION :SCHEMA_KIT_SCHEMA.event_log_notify()', v_partition);
+  END LOOP;
+END
+$$;
+
 -- schema-kit:down
+DO $$
+DECLARE
+  v_partition regclass;
+BEGIN
+  FOR v_partition IN
+    SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i WHERE i.inhparent = ':SCHEMA_KIT_SCHEMA.event_log'::regclass
+  LOOP
+    EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS event_log_notify ON %s', v_partition);
+  END LOOP;
+END
+$$;
 DROP TRIGGER event_log_notify ON :SCHEMA_KIT_SCHEMA.event_log;
 DROP FUNCTION :SCHEMA_KIT_SCHEMA.event_log_notify();

@@ -114,6 +114,7 @@ describe('upgrading an install of the previous release', () => {
     const { rows: guards } = await pool.query(`select tgname, tgenabled from pg_trigger where tgrelid = '${schema}.event_log_legacy'::regclass order by 1`);
     expect(guards).toEqual([
       { tgname: 'event_log_enforce_tx_id', tgenabled: 'A' },
+      { tgname: 'event_log_notify', tgenabled: 'O' }, // audit/0006 (a copy: fires for inserts naming the partition)
       { tgname: 'event_log_reject_change', tgenabled: 'A' },
       { tgname: 'event_log_reject_truncate', tgenabled: 'A' },
     ]);
