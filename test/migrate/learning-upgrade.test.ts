@@ -104,7 +104,7 @@ describe('upgrading the learning module of release 0.1.0', () => {
       { role: 'assistant', content: '', tool_calls: [{ id: 'c', name: 't', arguments: {} }] },
       { role: 'tool', tool_call_id: 'c', content: 'r' },
     ]);
-    const down = await migrateDown(db, { modules: ['learning'], steps: 11 }); // 0012 to 0002: 0.1.0's schema
+    const down = await migrateDown(db, { modules: ['learning'], steps: 12 }); // 0013 to 0002: 0.1.0's schema
     expect(down.error).toBeUndefined();
     expect(await shape()).toEqual(shape010);
     const reverted = (await sql<{ content: string }>`select content from schema_kit.messages where conversation_id = ${chat} order by created_at, id`.execute(db)).rows;
