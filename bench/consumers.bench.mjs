@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Durable feed consumers (FeedConsumer, issue 31), three measures on one throwaway database:
-// 1. the NOTIFY on append (audit/0006): append throughput with the statement trigger enabled and
+// 1. the NOTIFY on append (the consumers module's trigger): append throughput with the statement trigger enabled and
 //    disabled, interleaved round by round (as bench/tx-id.bench.mjs), synchronous_commit=off;
 // 2. throughput: EVENTS events already in the feed, read by stream() (batch 100), by a
 //    FeedConsumer (batch 100, handler doing nothing, checkpoint committed per batch), and by the

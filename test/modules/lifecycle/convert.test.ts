@@ -43,7 +43,7 @@ describe('upgrading an install of the previous release', () => {
     expect(upgrade.error).toBeUndefined();
     expect(upgrade.results.map((r) => `${r.module}/${r.migration}`)).toEqual([
       'lifecycle/0001_lifecycle', 'core/0002_skill_levels', 'core/0003_telegram_profile', 'core/0004_users_text_bounds', 'core/0005_users_validation_and_indexes',
-      'audit/0002_event_log_tx_id', 'audit/0003_event_log_erasure', 'audit/0004_partition_event_log', 'audit/0005_event_log_erasure_index', 'audit/0006_event_log_notify',
+      'audit/0002_event_log_tx_id', 'audit/0003_event_log_erasure', 'audit/0004_partition_event_log', 'audit/0005_event_log_erasure_index',
       'roles/0002_change_sources', 'roles/0003_user_role_change_log_erasure', 'roles/0004_partition_user_role_change_log',
       'roles/0005_role_change_log_text_bounds', 'roles/0006_role_change_log_validation',
     ]);
@@ -85,7 +85,7 @@ describe('upgrading an install of the previous release', () => {
     expect((await snapshot('user_role_change_log')).length).toBe(rolesBefore.length + 1);
 
     // and the way down gives the plain tables back, rows kept
-    const down = await migrateDown(db, { steps: 8 }); // roles/0006-0002, audit/0006, audit/0005, audit/0004
+    const down = await migrateDown(db, { steps: 7 }); // roles/0006-0002, audit/0005, audit/0004
     expect(down.error).toBeUndefined();
     const { rows: plain } = await pool.query(`select relkind from pg_class where oid = 'schema_kit.event_log'::regclass`);
     expect(plain[0].relkind).toBe('r');
@@ -114,7 +114,6 @@ describe('upgrading an install of the previous release', () => {
     const { rows: guards } = await pool.query(`select tgname, tgenabled from pg_trigger where tgrelid = '${schema}.event_log_legacy'::regclass order by 1`);
     expect(guards).toEqual([
       { tgname: 'event_log_enforce_tx_id', tgenabled: 'A' },
-      { tgname: 'event_log_notify', tgenabled: 'O' }, // audit/0006 (a copy: fires for inserts naming the partition)
       { tgname: 'event_log_reject_change', tgenabled: 'A' },
       { tgname: 'event_log_reject_truncate', tgenabled: 'A' },
     ]);
