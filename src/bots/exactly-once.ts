@@ -1,9 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
-import { ProcessedMessageRepo } from '../modules/idempotency/index.js';
-import { consumerSchema } from '../modules/idempotency/validation.js';
+import { consumerSchema, ProcessedMessageRepo } from '../modules/idempotency/index.js';
 import { parseInput } from '../validation/parse.js';
-import { DeferredCalls } from './deferred-calls.js';
+import { DeferredCalls, heldByDefault } from './deferred-calls.js';
 import { inUpdateTransaction } from './update-transaction.js';
 
 /** Options of `exactlyOnce` (grammY and Telegraf). */
@@ -29,7 +28,7 @@ const optionsSchema = z
   .strict();
 
 /** The validated options of `exactlyOnce`. */
-export function exactlyOnceOptions(options: unknown): ExactlyOnceOptions {
+function exactlyOnceOptions(options: unknown): ExactlyOnceOptions {
   return parseInput(optionsSchema, options, 'options');
 }
 
@@ -38,43 +37,45 @@ export function updateMessageId(botId: number, updateId: number): string {
   return `bot:${botId}:update:${updateId}`;
 }
 
-/** What a framework's middleware asks of {@link handleOnce}. */
+/** What a framework's middleware gives for one update. */
 export interface UpdateHandling<DB> {
   readonly botId: number;
   readonly updateId: number;
-  /** The calls held for this update. */
-  readonly calls: DeferredCalls;
+  /** Installs the hold of the update's Bot API calls on the framework's client for this update. */
+  readonly holdOn: (calls: DeferredCalls, hold: (method: string) => boolean) => void;
   /** Runs the rest of the middleware with the update's transaction. */
   readonly next: (trx: Transaction<DB>) => Promise<void>;
 }
 
-/** The repository an `exactlyOnce` middleware claims updates with. */
-export function updateInbox<DB>(db: Kysely<DB>, options: ExactlyOnceOptions): ProcessedMessageRepo<DB> {
-  return new ProcessedMessageRepo(db, {
-    consumer: options.consumer ?? 'telegram',
-    ...(options.schema === undefined ? {} : { schema: options.schema }),
-  });
-}
-
 /**
- * Claims the update and runs the rest of the middleware in one transaction (`processOnce`), then
- * sends the calls it held: true when it ran, false for an update claimed before (nothing runs, nothing
- * is sent). A throw rolls the claim back, drops the held calls and is rethrown.
+ * The per-update work of both frameworks' `exactlyOnce`: claims the update and runs the rest of
+ * the middleware in one transaction (`processOnce`), then sends the calls it held. An update
+ * claimed before runs nothing, sends nothing and is told to `onDuplicate`. A throw rolls the claim
+ * back, drops the held calls and is rethrown.
  */
-export async function handleOnce<DB>(inbox: ProcessedMessageRepo<DB>, update: UpdateHandling<DB>): Promise<boolean> {
-  let outcome;
-  try {
-    outcome = await inbox.processOnce(updateMessageId(update.botId, update.updateId), (trx) =>
-      inUpdateTransaction(trx, () => update.next(trx)),
-    );
-  } catch (error) {
-    update.calls.discard();
-    throw error;
-  }
-  if (!outcome.processed) {
-    update.calls.discard();
-    return false;
-  }
-  await update.calls.flush();
-  return true;
+export function exactlyOnceHandler<DB, C>(
+  db: Kysely<DB>,
+  options: ExactlyOnceOptions & { readonly onDuplicate?: (ctx: C) => void | Promise<void> },
+): (ctx: C, update: UpdateHandling<DB>) => Promise<void> {
+  const { onDuplicate, ...common } = options;
+  const parsed = exactlyOnceOptions(common);
+  const hold = parsed.hold ?? heldByDefault;
+  const inbox = new ProcessedMessageRepo(db, {
+    consumer: parsed.consumer ?? 'telegram',
+    ...(parsed.schema === undefined ? {} : { schema: parsed.schema }),
+  });
+  return async (ctx, update) => {
+    const calls = new DeferredCalls();
+    update.holdOn(calls, hold);
+    let outcome;
+    try {
+      outcome = await inbox.processOnce(updateMessageId(update.botId, update.updateId), (trx) => inUpdateTransaction(trx, () => update.next(trx)));
+    } catch (error) {
+      calls.discard();
+      throw error;
+    }
+    if (outcome.processed) return calls.flush();
+    calls.discard();
+    await onDuplicate?.(ctx);
+  };
 }

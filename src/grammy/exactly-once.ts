@@ -1,7 +1,7 @@
 import { GrammyError, type Context, type MiddlewareFn, type Transformer } from 'grammy';
 import type { Kysely, Transaction } from 'kysely';
-import { DeferredCalls, heldByDefault } from '../bots/deferred-calls.js';
-import { exactlyOnceOptions, handleOnce, updateInbox, type ExactlyOnceOptions } from '../bots/exactly-once.js';
+import type { DeferredCalls } from '../bots/deferred-calls.js';
+import { exactlyOnceHandler, type ExactlyOnceOptions } from '../bots/exactly-once.js';
 
 /** What {@link exactlyOnce} adds to grammY's context: the update's transaction. */
 export interface ExactlyOnceFlavor<DB> {
@@ -51,24 +51,17 @@ export function exactlyOnce<DB, C extends Context = Context>(
   db: Kysely<DB>,
   options: GrammyExactlyOnceOptions<C & ExactlyOnceFlavor<DB>> = {},
 ): MiddlewareFn<C & ExactlyOnceFlavor<DB>> {
-  const { onDuplicate, ...common } = options;
-  const parsed = exactlyOnceOptions(common);
-  const hold = parsed.hold ?? heldByDefault;
-  const inbox = updateInbox(db, parsed);
-  return async (ctx, next) => {
-    const calls = new DeferredCalls();
-    ctx.api.config.use(holdCalls(calls, hold));
-    const ran = await handleOnce(inbox, {
+  const handle = exactlyOnceHandler<DB, C & ExactlyOnceFlavor<DB>>(db, options);
+  return (ctx, next) =>
+    handle(ctx, {
       botId: ctx.me.id,
       updateId: ctx.update.update_id,
-      calls,
+      holdOn: (calls, hold) => void ctx.api.config.use(holdCalls(calls, hold)),
       next: async (trx) => {
         ctx.trx = trx;
         await next();
       },
     });
-    if (!ran) await onDuplicate?.(ctx);
-  };
 }
 
 /** The API transformer that holds the calls `hold` names while `calls` holds. */

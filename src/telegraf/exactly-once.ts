@@ -1,7 +1,7 @@
 import type { Context, MiddlewareFn, Telegram } from 'telegraf';
 import type { Kysely, Transaction } from 'kysely';
-import { DeferredCalls, heldByDefault } from '../bots/deferred-calls.js';
-import { exactlyOnceOptions, handleOnce, updateInbox, type ExactlyOnceOptions } from '../bots/exactly-once.js';
+import type { DeferredCalls } from '../bots/deferred-calls.js';
+import { exactlyOnceHandler, type ExactlyOnceOptions } from '../bots/exactly-once.js';
 
 /** What {@link exactlyOnce} adds to Telegraf's context: the update's transaction. */
 export interface ExactlyOnceContext<DB> {
@@ -47,24 +47,17 @@ export function exactlyOnce<DB, C extends Context = Context>(
   db: Kysely<DB>,
   options: TelegrafExactlyOnceOptions<C & ExactlyOnceContext<DB>> = {},
 ): MiddlewareFn<C & ExactlyOnceContext<DB>> {
-  const { onDuplicate, ...common } = options;
-  const parsed = exactlyOnceOptions(common);
-  const hold = parsed.hold ?? heldByDefault;
-  const inbox = updateInbox(db, parsed);
-  return async (ctx, next) => {
-    const calls = new DeferredCalls();
-    holdCalls(ctx.telegram, calls, hold);
-    const ran = await handleOnce(inbox, {
+  const handle = exactlyOnceHandler<DB, C & ExactlyOnceContext<DB>>(db, options);
+  return (ctx, next) =>
+    handle(ctx, {
       botId: ctx.botInfo.id,
       updateId: ctx.update.update_id,
-      calls,
+      holdOn: (calls, hold) => holdCalls(ctx.telegram, calls, hold),
       next: async (trx) => {
         ctx.trx = trx;
         await next();
       },
     });
-    if (!ran) await onDuplicate?.(ctx);
-  };
 }
 
 /** Holds the calls `hold` names made on `telegram` (the update's own client) while `calls` holds. */
