@@ -13,7 +13,7 @@ import { channelPostUpdate, reactionCountUpdate, textUpdate } from './updates.js
 
 await runExample(async (_untyped, pool) => {
   const db = new Kysely<ShopDB>({ dialect: new PostgresDialect({ pool }) });
-  const { error } = await migrateToLatest(db, { modules: ['core', 'audit', 'idempotency', 'sessions'] });
+  const { error } = await migrateToLatest(db, { add: ['core', 'audit', 'idempotency', 'sessions'] });
   if (error) throw error;
   await migrateShop(db); // the shop's own migration, after schema-kit's
 

@@ -10,6 +10,7 @@ const UP_MARKER = '-- schema-kit:up';
 const DOWN_MARKER = '-- schema-kit:down';
 const NO_TRANSACTION_MARKER = '-- schema-kit:no-transaction';
 const CREATE_TABLE = /create\s+table\s+(?:if\s+not\s+exists\s+)?:SCHEMA_KIT_SCHEMA\.(\w+)/gi;
+const CREATE_TRIGGER = /CREATE\s+TRIGGER\s+"?(\w+)"?/gi;
 
 /** One migration file, parsed: its up and down SQL (with the placeholder), checksum and mode. */
 export interface Migration {
@@ -26,6 +27,8 @@ export interface Migration {
   readonly checksum: string;
   /** The tables its up creates (and its down drops). */
   readonly tables: readonly string[];
+  /** The triggers its up creates, by name (on its own tables, or on another module's: consumers' NOTIFY on event_log). */
+  readonly triggers: readonly string[];
 }
 
 /** Parses the text of `migrations/<module>/<name>.sql` into a {@link Migration}. */
@@ -48,6 +51,7 @@ export function parseMigration(module: string, name: string, text: string): Migr
     transactional: !normalised.slice(0, upAt).includes(NO_TRANSACTION_MARKER),
     checksum: createHash('sha256').update(normalised).digest('hex'),
     tables: [...up.matchAll(CREATE_TABLE)].map((match) => match[1] as string),
+    triggers: [...new Set([...up.matchAll(CREATE_TRIGGER)].map((match) => match[1] as string))],
   };
 }
 

@@ -133,9 +133,14 @@ function compareTable(want: TableManifest, have: TableManifest): Found[] {
   ];
 }
 
-/** The part of `manifest` that belongs to `tables`: those tables, their sequences and the functions they call. */
-function restrict(manifest: SchemaManifest, tables: ReadonlySet<string>): SchemaManifest {
-  const kept = manifest.tables.filter((t) => tables.has(t.name));
+/**
+ * The part of `manifest` that belongs to `tables`: those tables, their sequences and the functions
+ * they call, without the `foreignTriggers` (those a module not installed puts on them).
+ */
+function restrict(manifest: SchemaManifest, tables: ReadonlySet<string>, foreignTriggers: ReadonlySet<string> = new Set()): SchemaManifest {
+  const kept = manifest.tables
+    .filter((t) => tables.has(t.name))
+    .map((t) => (t.triggers.some((trigger) => foreignTriggers.has(trigger.name)) ? { ...t, triggers: t.triggers.filter((trigger) => !foreignTriggers.has(trigger.name)) } : t));
   const text = JSON.stringify(kept);
   return {
     tables: kept,
@@ -328,7 +333,11 @@ export async function checkModulesSchema(db: Kysely<unknown>, modules: readonly 
     problems.forEach((p) => differences.push({ kind: 'migration', object: `${p.module}/${p.migration}`, message: p.message }));
 
     const tables = new Set(installed.flatMap((m) => m.migrations.flatMap((migration) => migration.tables)));
-    const expected = restrict(readShippedManifest(), tables);
+    // a trigger only the migrations of modules not installed create (consumers' NOTIFY on audit's
+    // event_log) is not expected on the installed tables
+    const ownTriggers = new Set(installed.flatMap((m) => m.migrations.flatMap((migration) => migration.triggers)));
+    const foreignTriggers = new Set(catalog.flatMap((m) => m.migrations.flatMap((migration) => migration.triggers)).filter((t) => !ownTriggers.has(t)));
+    const expected = restrict(readShippedManifest(), tables, foreignTriggers);
     const live = restrict(await readLiveManifest(plain, schema), tables);
     const liveTables = new Map(live.tables.map((t) => [t.name, t]));
     for (const want of expected.tables) {
