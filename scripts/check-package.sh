@@ -24,8 +24,10 @@ tarball=$(npm pack --silent --pack-destination "$work" | tail -n 1)
 # (221 and 110 kB unpacked) that the next size pass should look at; issue 29's online runner took it
 # to 272 kB and the migration linter (its rules' messages say the online alternative) to 286 kB;
 # issue 29's reshaped migrations (expand, backfill, contract files, length bounds; the SQL ships
-# twice, in migrations/ and inlined in dist/) to 303 kB: the budget is 320 kB
-budget=320000
+# twice, in migrations/ and inlined in dist/) to 303 kB; issues 31-34 (the consumers and sessions
+# modules, four entry points: grammy, telegraf, ai-sdk, otel; the diagnostics channels and group
+# commit) to 355 kB, each entry its own small file over the shared chunks: the budget is 370 kB
+budget=370000
 size=$(stat -c %s "$work/$tarball")
 if [ "$size" -ge "$budget" ]; then echo "package is $size bytes packed: over the budget of $budget" >&2; exit 1; fi
 echo "packed size $size bytes (budget $budget)"
