@@ -2,6 +2,10 @@
 // records every call and answers as Telegram does, so bots run offline against the real frameworks.
 import { createServer } from 'node:http';
 import type { UserFromGetMe } from 'grammy/types';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { Database } from '../../src/index.js';
+import { useInstalledDatabase, type InstalledDatabase } from './installed.js';
 
 /** A call the bot made. */
 export interface BotApiCall {
@@ -88,4 +92,29 @@ export function textUpdate(update_id: number, from: number, text: string) {
 /** A post in channel `chat`: no sender. */
 export function channelPostUpdate(update_id: number, chat: number, text: string) {
   return { update_id, channel_post: { message_id: update_id * 10, date: 1_764_150_000 + update_id, chat: { id: chat, type: 'channel' as const, title: 'News' }, text } };
+}
+
+/**
+ * A bot test file's fixture: the idempotency and sessions modules installed, the local Bot API
+ * started for the file, and after each test its calls forgotten and the sessions and claims emptied.
+ */
+export function useBotFixture(): { database: () => InstalledDatabase; db: () => Kysely<Database>; api: () => LocalBotApi } {
+  const database = useInstalledDatabase(['idempotency', 'sessions']);
+  let api: LocalBotApi | undefined;
+  beforeAll(async () => {
+    api = await startBotApi();
+  });
+  afterEach(async () => {
+    if (api) api.calls.length = 0;
+    await sql`truncate schema_kit.sessions, schema_kit.processed_messages`.execute(database().owner.db);
+  });
+  afterAll(() => api?.close());
+  return {
+    database,
+    db: () => database().db,
+    api: () => {
+      if (!api) throw new Error('useBotFixture(): the Bot API exists only inside tests and hooks');
+      return api;
+    },
+  };
 }

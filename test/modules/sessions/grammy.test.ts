@@ -1,12 +1,11 @@
 // schema-kit/grammy with the real grammY, offline: a Bot with botInfo set whose Bot API is a local
 // server. On PostgreSQL and on PGlite (schema-kit/testing), as every test under test/modules.
 import { Bot, BotError, lazySession, session, type Context, type LazySessionFlavor, type SessionFlavor } from 'grammy';
-import { sql, type Kysely } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
 import { ProcessedMessageRepo, SchemaKitValidationError, SessionRepo, type Database } from '../../../src/index.js';
 import { exactlyOnce, pruneExpiredSessions, sessionStorage, type ExactlyOnceFlavor } from '../../../src/grammy/index.js';
-import { BOT_INFO, channelPostUpdate, startBotApi, textUpdate, type LocalBotApi } from '../../helpers/bot-api.js';
-import { useInstalledDatabase } from '../../helpers/installed.js';
+import { BOT_INFO, channelPostUpdate, textUpdate, useBotFixture } from '../../helpers/bot-api.js';
 
 interface Counter {
   count: number;
@@ -14,21 +13,11 @@ interface Counter {
 type CounterContext = Context & ExactlyOnceFlavor<Database> & SessionFlavor<Counter>;
 
 describe('schema-kit/grammy', () => {
-  const database = useInstalledDatabase(['idempotency', 'sessions']);
-  let api: LocalBotApi;
-  const db = (): Kysely<Database> => database().db;
-  beforeAll(async () => {
-    api = await startBotApi();
-  });
-  afterEach(async () => {
-    api.calls.length = 0;
-    await sql`truncate schema_kit.sessions, schema_kit.processed_messages`.execute(database().owner.db);
-  });
-  afterAll(() => api?.close());
+  const { database, db, api } = useBotFixture();
 
   /** A bot counting each chat's messages in its session, replying the count. */
   function counterBot(options: { failOn?: string; ran?: number[] } = {}): Bot<CounterContext> {
-    const bot = new Bot<CounterContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
+    const bot = new Bot<CounterContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api().apiRoot } });
     bot.use(exactlyOnce(db()));
     bot.use(session({ initial: () => ({ count: 0 }), storage: sessionStorage<Counter>(db(), { keyPrefix: 'counter:' }) }));
     bot.on(['message:text', 'channel_post:text'], async (ctx) => {
@@ -46,7 +35,7 @@ describe('schema-kit/grammy', () => {
     await bot.handleUpdate(textUpdate(1, 7001, 'hi'));
     await bot.handleUpdate(textUpdate(2, 7001, 'again'));
     await bot.handleUpdate(textUpdate(3, 7002, 'hello'));
-    expect(api.sent()).toEqual(['count 1', 'count 2', 'count 1']);
+    expect(api().sent()).toEqual(['count 1', 'count 2', 'count 1']);
     expect(await sessionOf('counter:7001')).toEqual({ count: 2 });
     expect(await sessionOf('counter:7002')).toEqual({ count: 1 });
   });
@@ -54,7 +43,7 @@ describe('schema-kit/grammy', () => {
   it('handles an update delivered twice at once once, and replies once', async () => {
     const ran: number[] = [];
     const duplicates: number[] = [];
-    const bot = new Bot<CounterContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
+    const bot = new Bot<CounterContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api().apiRoot } });
     bot.use(exactlyOnce(db(), { onDuplicate: (ctx) => void duplicates.push(ctx.update.update_id) }));
     bot.use(session({ initial: () => ({ count: 0 }), storage: sessionStorage<Counter>(db()) }));
     bot.on('message:text', async (ctx) => {
@@ -66,7 +55,7 @@ describe('schema-kit/grammy', () => {
     await Promise.all([bot.handleUpdate(update), bot.handleUpdate(update), bot.handleUpdate(update)]);
     expect(ran).toEqual([10]);
     expect(duplicates).toEqual([10, 10]);
-    expect(api.sent()).toEqual(['count 1']);
+    expect(api().sent()).toEqual(['count 1']);
     expect(await sessionOf('7001')).toEqual({ count: 1 });
   });
 
@@ -77,7 +66,7 @@ describe('schema-kit/grammy', () => {
     const error = await failing.handleUpdate(textUpdate(21, 7001, 'boom')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BotError);
     expect((error as BotError).error).toEqual(new Error('the handler fails after replying'));
-    expect(api.sent()).toEqual(['count 1']); // the reply of 21 was held, then dropped
+    expect(api().sent()).toEqual(['count 1']); // the reply of 21 was held, then dropped
     expect(await sessionOf('counter:7001')).toEqual({ count: 1 }); // its session change rolled back
     expect(await new ProcessedMessageRepo(db(), { consumer: 'telegram' }).isProcessed(`bot:${BOT_INFO.id}:update:21`)).toBe(false);
     // Telegram delivers 21 again; this time the handler succeeds, then 21 comes a third time
@@ -85,12 +74,12 @@ describe('schema-kit/grammy', () => {
     await fixed.handleUpdate(textUpdate(21, 7001, 'boom, retried'));
     await fixed.handleUpdate(textUpdate(21, 7001, 'boom, retried'));
     expect(ran).toEqual([20, 21, 21]);
-    expect(api.sent()).toEqual(['count 1', 'count 2']);
+    expect(api().sent()).toEqual(['count 1', 'count 2']);
     expect(await sessionOf('counter:7001')).toEqual({ count: 2 });
   });
 
   it('sends the held calls only once the claim has committed, in the order they were made', async () => {
-    const bot = new Bot<CounterContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
+    const bot = new Bot<CounterContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api().apiRoot } });
     const claimedAtSend: boolean[] = [];
     // looks from outside the update's transaction before each call reaches the Bot API (on
     // PGlite's one connection, a transaction still open would make this query wait, and fail)
@@ -106,34 +95,34 @@ describe('schema-kit/grammy', () => {
       answers.push(await ctx.reply('two'));
     });
     await bot.handleUpdate(textUpdate(30, 7001, 'go'));
-    expect(api.calls.map((c) => c.method)).toEqual(['sendMessage', 'sendChatAction', 'sendMessage']);
-    expect(api.sent()).toEqual(['one', 'two']);
+    expect(api().calls.map((c) => c.method)).toEqual(['sendMessage', 'sendChatAction', 'sendMessage']);
+    expect(api().sent()).toEqual(['one', 'two']);
     expect(claimedAtSend).toEqual([true, true, true]);
     expect(answers).toEqual([true, true, true]); // held calls answer at once, before anything is sent
   });
 
   it('sends reads (get* methods) at once, inside the transaction, with their real answer', async () => {
-    const bot = new Bot<CounterContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
+    const bot = new Bot<CounterContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api().apiRoot } });
     bot.use(exactlyOnce(db()));
     bot.on('message:text', async (ctx) => {
       const chat = await ctx.getChat();
       await ctx.reply(`chat ${chat.id}`);
     });
     await bot.handleUpdate(textUpdate(40, 7001, 'who'));
-    expect(api.calls.map((c) => c.method)).toEqual(['getChat', 'sendMessage']);
-    expect(api.sent()).toEqual(['chat 7001']);
+    expect(api().calls.map((c) => c.method)).toEqual(['getChat', 'sendMessage']);
+    expect(api().sent()).toEqual(['chat 7001']);
   });
 
   it('handles channel posts (no sender): session by the channel, one reply, once', async () => {
     const bot = counterBot();
     await bot.handleUpdate(channelPostUpdate(50, -100123, 'news'));
     await bot.handleUpdate(channelPostUpdate(50, -100123, 'news'));
-    expect(api.calls).toEqual([{ method: 'sendMessage', payload: { chat_id: -100123, text: 'count 1' } }]);
+    expect(api().calls).toEqual([{ method: 'sendMessage', payload: { chat_id: -100123, text: 'count 1' } }]);
     expect(await sessionOf('counter:-100123')).toEqual({ count: 1 });
   });
 
   it('skips writing back a session the update read and left unchanged (one read, no write)', async () => {
-    const bot = new Bot<CounterContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
+    const bot = new Bot<CounterContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api().apiRoot } });
     bot.use(exactlyOnce(db()));
     bot.use(session({ initial: () => ({ count: 0 }), storage: sessionStorage<Counter>(db(), { keyPrefix: 'ro:' }) }));
     bot.on('message:text', async (ctx) => {
@@ -146,13 +135,13 @@ describe('schema-kit/grammy', () => {
     await bot.handleUpdate(textUpdate(81, 7001, 'look'));
     expect(await stamp()).toBe(written); // not written again
     await bot.handleUpdate(textUpdate(82, 7001, 'add'));
-    expect(api.sent()).toEqual(['count 1', 'count 1', 'count 2']);
+    expect(api().sent()).toEqual(['count 1', 'count 1', 'count 2']);
     expect(await sessionOf('ro:7001')).toEqual({ count: 2 });
   });
 
   it('works with lazy sessions: read only when the handler asks, written in the update transaction', async () => {
     type LazyContext = Context & ExactlyOnceFlavor<Database> & LazySessionFlavor<Counter>;
-    const bot = new Bot<LazyContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
+    const bot = new Bot<LazyContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api().apiRoot } });
     bot.use(exactlyOnce(db()));
     bot.use(lazySession({ initial: () => ({ count: 0 }), storage: sessionStorage<Counter>(db(), { keyPrefix: 'lazy:' }) }));
     bot.command('count', async (ctx) => {
@@ -164,13 +153,13 @@ describe('schema-kit/grammy', () => {
     await bot.handleUpdate(textUpdate(60, 7001, '/count'));
     await bot.handleUpdate(textUpdate(61, 7001, 'plain'));
     await bot.handleUpdate(textUpdate(62, 7001, '/count'));
-    expect(api.sent()).toEqual(['count 1', 'no session read', 'count 2']);
+    expect(api().sent()).toEqual(['count 1', 'no session read', 'count 2']);
     expect(await sessionOf('lazy:7001')).toEqual({ count: 2 });
   });
 
   it('works with multi sessions: one storage per fragment, each under its own prefix', async () => {
     type MultiContext = Context & SessionFlavor<{ visits: Counter; profile: { name: string } }>;
-    const bot = new Bot<MultiContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api.apiRoot } });
+    const bot = new Bot<MultiContext>('424242:offline', { botInfo: BOT_INFO, client: { apiRoot: api().apiRoot } });
     bot.use(
       session({
         type: 'multi',

@@ -1,12 +1,10 @@
 // schema-kit/telegraf with the real Telegraf, offline: botInfo set, the Bot API a local server
 // (telegram.apiRoot), updates fed with handleUpdate. On PostgreSQL and on PGlite.
 import { Telegraf, session, type Context } from 'telegraf';
-import { sql, type Kysely } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProcessedMessageRepo, SchemaKitValidationError, SessionRepo, type Database } from '../../../src/index.js';
 import { exactlyOnce, sessionStore, type ExactlyOnceContext } from '../../../src/telegraf/index.js';
-import { BOT_INFO, channelPostUpdate, startBotApi, textUpdate, type LocalBotApi } from '../../helpers/bot-api.js';
-import { useInstalledDatabase } from '../../helpers/installed.js';
+import { BOT_INFO, channelPostUpdate, textUpdate, useBotFixture } from '../../helpers/bot-api.js';
 
 interface Counter {
   count: number;
@@ -16,21 +14,11 @@ interface CounterContext extends Context, ExactlyOnceContext<Database> {
 }
 
 describe('schema-kit/telegraf', () => {
-  const database = useInstalledDatabase(['idempotency', 'sessions']);
-  let api: LocalBotApi;
-  const db = (): Kysely<Database> => database().db;
-  beforeAll(async () => {
-    api = await startBotApi();
-  });
-  afterEach(async () => {
-    api.calls.length = 0;
-    await sql`truncate schema_kit.sessions, schema_kit.processed_messages`.execute(database().owner.db);
-  });
-  afterAll(() => api?.close());
+  const { db, api } = useBotFixture();
 
   /** A bot counting each chat's messages in its session, replying the count. */
   function counterBot(options: { failOn?: string; ran?: number[]; duplicates?: number[] } = {}): Telegraf<CounterContext> {
-    const bot = new Telegraf<CounterContext>('424242:offline', { telegram: { apiRoot: api.apiRoot } });
+    const bot = new Telegraf<CounterContext>('424242:offline', { telegram: { apiRoot: api().apiRoot } });
     bot.botInfo = BOT_INFO;
     bot.catch((error) => {
       throw error; // to handleUpdate's caller, as a host's webhook sees it
@@ -57,7 +45,7 @@ describe('schema-kit/telegraf', () => {
     const bot = counterBot();
     await bot.handleUpdate(textUpdate(1, 7001, 'hi'));
     await bot.handleUpdate(textUpdate(2, 7001, 'again'));
-    expect(api.sent()).toEqual(['count 1', 'count 2']);
+    expect(api().sent()).toEqual(['count 1', 'count 2']);
     expect(await sessionOf('tf:7001:7001')).toEqual({ count: 2 });
   });
 
@@ -69,7 +57,7 @@ describe('schema-kit/telegraf', () => {
     await Promise.all([bot.handleUpdate(update), bot.handleUpdate(update), bot.handleUpdate(update)]);
     expect(ran).toEqual([10]);
     expect(duplicates).toEqual([10, 10]);
-    expect(api.sent()).toEqual(['count 1']);
+    expect(api().sent()).toEqual(['count 1']);
     expect(await sessionOf('tf:7001:7001')).toEqual({ count: 1 });
   });
 
@@ -78,19 +66,19 @@ describe('schema-kit/telegraf', () => {
     await counterBot({ ran }).handleUpdate(textUpdate(20, 7001, 'first'));
     const error = await counterBot({ ran, failOn: 'boom' }).handleUpdate(textUpdate(21, 7001, 'boom')).catch((e: unknown) => e);
     expect(error).toEqual(new Error('the handler fails after replying'));
-    expect(api.sent()).toEqual(['count 1']);
+    expect(api().sent()).toEqual(['count 1']);
     expect(await sessionOf('tf:7001:7001')).toEqual({ count: 1 });
     expect(await new ProcessedMessageRepo(db(), { consumer: 'telegram' }).isProcessed(`bot:${BOT_INFO.id}:update:21`)).toBe(false);
     const fixed = counterBot({ ran });
     await fixed.handleUpdate(textUpdate(21, 7001, 'boom'));
     await fixed.handleUpdate(textUpdate(21, 7001, 'boom'));
     expect(ran).toEqual([20, 21, 21]);
-    expect(api.sent()).toEqual(['count 1', 'count 2']);
+    expect(api().sent()).toEqual(['count 1', 'count 2']);
     expect(await sessionOf('tf:7001:7001')).toEqual({ count: 2 });
   });
 
   it('sends the held calls in order after the commit; reads go at once with their answer', async () => {
-    const bot = new Telegraf<CounterContext>('424242:offline', { telegram: { apiRoot: api.apiRoot } });
+    const bot = new Telegraf<CounterContext>('424242:offline', { telegram: { apiRoot: api().apiRoot } });
     bot.botInfo = BOT_INFO;
     bot.use(exactlyOnce(db()));
     const answers: unknown[] = [];
@@ -98,11 +86,11 @@ describe('schema-kit/telegraf', () => {
       const chat = await ctx.getChat();
       answers.push(await ctx.reply(`chat ${chat.id}`));
       answers.push(await ctx.sendChatAction('typing'));
-      expect(api.calls.map((c) => c.method)).toEqual(['getChat']); // nothing else sent yet
+      expect(api().calls.map((c) => c.method)).toEqual(['getChat']); // nothing else sent yet
     });
     await bot.handleUpdate(textUpdate(30, 7001, 'go'));
-    expect(api.calls.map((c) => c.method)).toEqual(['getChat', 'sendMessage', 'sendChatAction']);
-    expect(api.sent()).toEqual(['chat 7001']);
+    expect(api().calls.map((c) => c.method)).toEqual(['getChat', 'sendMessage', 'sendChatAction']);
+    expect(api().sent()).toEqual(['chat 7001']);
     expect(answers).toEqual([true, true]);
   });
 
@@ -112,7 +100,7 @@ describe('schema-kit/telegraf', () => {
     await bot.handleUpdate(channelPostUpdate(50, -100123, 'news'));
     await bot.handleUpdate(channelPostUpdate(50, -100123, 'news'));
     expect(ran).toEqual([50]);
-    expect(api.calls).toEqual([{ method: 'sendMessage', payload: { chat_id: -100123, text: 'seen' } }]);
+    expect(api().calls).toEqual([{ method: 'sendMessage', payload: { chat_id: -100123, text: 'seen' } }]);
   });
 
   it('stores, reads and deletes with get, set and delete; refuses bad options naming the field', async () => {
